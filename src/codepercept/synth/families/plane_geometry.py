@@ -1,0 +1,1 @@
+"""Families of the plane_geometry domain."""
