@@ -1,0 +1,410 @@
+"""What runs inside a forked sandbox child: harden, run the program, capture, report, exit.
+
+Capture policy (independent of the program's own show/savefig/close):
+
+* every ``Figure`` the program creates is recorded in creation order;
+* a figure is *captured* if it is still open in pyplot when the program ends, or the program
+  showed it (``plt.show``/``fig.show``) or saved it (``savefig``), even if it closed it later;
+  figures with nothing on them are skipped;
+* captured figures are rendered once, at the end, as PNG at the executor's dpi (the program's
+  figsize is kept; ``bbox_inches``/``pad_inches``/``facecolor`` given to its own ``savefig`` are
+  honoured), then traced into a Scene;
+* the program's ``savefig(path)`` writes nothing (file-like targets do receive the bytes), so no
+  path it names can be written outside its private directory.
+"""
+
+from __future__ import annotations
+
+import builtins
+import io
+import json
+import os
+import random
+import signal
+import sys
+import time
+import traceback
+from dataclasses import dataclass, field
+from typing import Any, NoReturn
+
+from codepercept.sandbox import harden
+from codepercept.sandbox.protocol import encode_result
+
+# Private references, taken at import time in the zygote, so a program that monkeypatches
+# os / json / matplotlib cannot break how the harness reports.
+_os_write = os.write
+_os_exit = os._exit
+_os_close = os.close
+_perf = time.perf_counter
+_dumps = json.dumps
+_BytesIO = io.BytesIO
+
+
+class SandboxViolation(PermissionError):
+    """Raised into the program when it attempts something the sandbox forbids."""
+
+
+class _TooManyFigures(RuntimeError):
+    pass
+
+
+@dataclass
+class ChildConfig:
+    workdir: str
+    dpi: float
+    timeout_s: float
+    memory_mb: int
+    max_pixels: int
+    max_figures: int
+    fsize_mb: int
+    read_paths: list[str]
+    landlock_abi: int
+    seccomp: bool
+
+
+@dataclass
+class _State:
+    figs: list[Any] = field(default_factory=list)
+    shown: set[int] = field(default_factory=set)
+    saved: dict[int, dict[str, Any]] = field(default_factory=dict)
+    violation: str | None = None
+    too_many_figures: bool = False
+
+
+_state = _State()
+_SAVEFIG_KEEP = ("bbox_inches", "pad_inches", "facecolor", "edgecolor")
+
+
+# --------------------------------------------------------------------------------------------
+# Audit hook: turns forbidden operations into a clear error and a "forbidden" status.
+# --------------------------------------------------------------------------------------------
+def _make_audit_hook(workdir: str, pid: int) -> Any:
+    root = os.path.realpath(workdir)
+    prefix = root + os.sep
+    write_flags = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_TRUNC | os.O_APPEND
+    path_events = {
+        "os.remove",
+        "os.rmdir",
+        "os.mkdir",
+        "os.chmod",
+        "os.chown",
+        "os.truncate",
+        "os.utime",
+        "shutil.rmtree",
+        "os.symlink",
+        "os.link",
+        "os.rename",
+        "os.chdir",
+    }
+    always = {
+        "socket.__new__": "opening a network socket",
+        "socket.connect": "connecting a socket",
+        "socket.bind": "binding a socket",
+        "socket.getaddrinfo": "resolving a host name",
+        "socket.gethostbyname": "resolving a host name",
+        "subprocess.Popen": "starting a subprocess",
+        "os.system": "running a shell command",
+        "os.exec": "executing another program",
+        "os.posix_spawn": "spawning a process",
+        "os.spawn": "spawning a process",
+        "os.fork": "forking",
+        "os.forkpty": "forking",
+        "pty.spawn": "spawning a terminal",
+    }
+
+    def inside(p: Any) -> bool:
+        if isinstance(p, int):
+            return True
+        try:
+            p = os.fsdecode(p)
+        except TypeError:
+            return True
+        full = os.path.normpath(os.path.join(os.getcwd(), p))
+        return full == root or full.startswith(prefix) or full == "/dev/null"
+
+    def deny(what: str) -> NoReturn:
+        if _state.violation is None:
+            _state.violation = what
+        raise SandboxViolation(f"sandbox: {what} is not allowed")
+
+    def hook(event: str, args: tuple[Any, ...]) -> None:
+        if event == "open":
+            path, mode, flags = (tuple(args) + (None, None, None))[:3]
+            writing = (isinstance(mode, str) and any(c in mode for c in "wax+")) or (
+                isinstance(flags, int) and flags & write_flags
+            )
+            if writing and not inside(path):
+                deny(f"writing to {os.fsdecode(path) if not isinstance(path, int) else path}")
+        elif event in always:
+            deny(always[event])
+        elif event in path_events:
+            paths = [a for a in args[:2] if isinstance(a, (str, bytes, os.PathLike))]
+            if event == "os.chdir":
+                if paths and not inside(paths[0]):
+                    deny(f"changing directory to {os.fsdecode(paths[0])}")
+            elif any(not inside(p) for p in paths):
+                deny(f"{event.split('.')[-1]} on {os.fsdecode(paths[0])}")
+        elif event in ("os.kill", "os.killpg"):
+            target = args[0] if args else None
+            if target not in (0, pid, -pid):
+                deny(f"signalling process {target}")
+
+    return hook
+
+
+# --------------------------------------------------------------------------------------------
+# Matplotlib interception
+# --------------------------------------------------------------------------------------------
+def _install_matplotlib_hooks(max_figures: int) -> dict[str, Any]:
+    import matplotlib
+    import matplotlib.pyplot as plt
+    from matplotlib.figure import Figure
+
+    orig = {"savefig": Figure.savefig, "init": Figure.__init__}
+
+    def init(self: Any, *args: Any, **kwargs: Any) -> None:
+        if len(_state.figs) >= max_figures:
+            _state.too_many_figures = True
+            raise _TooManyFigures(f"more than {max_figures} figures")
+        orig["init"](self, *args, **kwargs)
+        _state.figs.append(self)
+
+    def savefig(self: Any, fname: Any = None, *args: Any, **kwargs: Any) -> None:
+        keep = {k: kwargs[k] for k in _SAVEFIG_KEEP if k in kwargs}
+        _state.saved[id(self)] = keep
+        if fname is not None and hasattr(fname, "write"):
+            kwargs.pop("dpi", None)
+            orig["savefig"](self, fname, *args, dpi=_state_dpi[0], **kwargs)
+
+    def show(*args: Any, **kwargs: Any) -> None:
+        for num in plt.get_fignums():
+            _state.shown.add(id(plt.figure(num)))
+
+    def fig_show(self: Any, *args: Any, **kwargs: Any) -> None:
+        _state.shown.add(id(self))
+
+    def use(backend: Any, *args: Any, **kwargs: Any) -> None:
+        return None  # the sandbox renders with Agg whatever the program asks for
+
+    Figure.__init__ = init  # type: ignore[method-assign]
+    Figure.savefig = savefig  # type: ignore[method-assign]
+    Figure.show = fig_show  # type: ignore[method-assign]
+    plt.show = show
+    plt.pause = lambda *a, **k: None
+    plt.switch_backend = use
+    plt.waitforbuttonpress = lambda *a, **k: None
+    plt.ginput = lambda *a, **k: []
+    matplotlib.use = use
+    return orig
+
+
+_state_dpi = [100.0]
+
+
+def _captured_figures() -> list[Any]:
+    import matplotlib.pyplot as plt
+
+    open_ids = {id(plt.figure(n)) for n in plt.get_fignums()}
+    out = []
+    for fig in _state.figs:
+        fid = id(fig)
+        if fid in open_ids or fid in _state.shown or fid in _state.saved:
+            has_content = bool(
+                fig.axes or fig.texts or fig.patches or fig.lines or fig.images or fig.artists
+            ) or bool(getattr(fig, "_suptitle", None))
+            if has_content:
+                out.append(fig)
+    return out
+
+
+def _render(figs: list[Any], orig_savefig: Any, dpi: float, max_pixels: int) -> list[bytes]:
+    images = []
+    for fig in figs:
+        w, h = fig.get_size_inches()
+        pixels = float(w) * float(h) * dpi * dpi
+        if not (pixels <= max_pixels):
+            raise _OutputTooLarge(
+                f"figure of {w:g}x{h:g} in at dpi {dpi:g} is {pixels:.3g} pixels "
+                f"(limit {max_pixels:.3g})"
+            )
+        buf = _BytesIO()
+        kwargs = dict(_state.saved.get(id(fig), {}))
+        orig_savefig(fig, buf, format="png", dpi=dpi, metadata={"Software": None}, **kwargs)
+        images.append(buf.getvalue())
+    return images
+
+
+class _OutputTooLarge(Exception):
+    pass
+
+
+def _error_line(exc: BaseException, filename: str) -> str:
+    lineno = None
+    for frame in traceback.extract_tb(exc.__traceback__):
+        if frame.filename == filename:
+            lineno = frame.lineno
+    text = f"{type(exc).__name__}: {exc}".strip()
+    text = " ".join(text.split())
+    if lineno is not None:
+        text += f" (line {lineno})"
+    return text[:500]
+
+
+# --------------------------------------------------------------------------------------------
+# Entry point
+# --------------------------------------------------------------------------------------------
+def run_child(cfg: ChildConfig, result_fd: int) -> NoReturn:
+    """Never returns: writes one result frame to ``result_fd`` and exits the process."""
+    t_start = _perf()
+    header: dict[str, Any] = {"status": "crashed", "message": "", "timings": {}}
+    images: list[bytes] = []
+    try:
+        header, images = _run(cfg, t_start)
+    except BaseException as exc:  # the harness itself failed: report, never hang
+        header = {"status": "crashed", "message": f"sandbox harness error: {exc!r}"[:500]}
+    try:
+        frame = encode_result(header, images)
+    except (TypeError, ValueError) as exc:
+        frame = encode_result({"status": "crashed", "message": f"unencodable result: {exc}"}, [])
+    try:
+        for stream in (sys.__stdout__, sys.__stderr__):
+            if stream is not None:
+                stream.flush()
+    except BaseException:
+        pass
+    view = memoryview(frame)
+    while view:
+        try:
+            n = _os_write(result_fd, view)
+        except InterruptedError:
+            continue
+        except OSError:
+            break
+        view = view[n:]
+    _os_exit(0)
+
+
+def _harden(cfg: ChildConfig) -> None:
+    pid = os.getpid()
+    harden.set_rlimits(
+        cpu_s=int(cfg.timeout_s) + 2,
+        memory_mb=cfg.memory_mb,
+        fsize_mb=cfg.fsize_mb,
+        nofile=256,
+    )
+    harden.set_no_new_privs()
+    if cfg.landlock_abi:
+        harden.landlock_restrict(cfg.read_paths, [cfg.workdir, "/dev/null"], cfg.landlock_abi)
+    harden.drop_capabilities()
+    if cfg.seccomp:
+        harden.install_seccomp(pid)
+    sys.addaudithook(_make_audit_hook(cfg.workdir, pid))
+
+
+def _run(cfg: ChildConfig, t_start: float) -> tuple[dict[str, Any], list[bytes]]:
+    timings: dict[str, float] = {}
+    os.chdir(cfg.workdir)
+    os.environ.clear()
+    os.environ.update(
+        {
+            "HOME": cfg.workdir,
+            "TMPDIR": cfg.workdir,
+            "MPLBACKEND": "Agg",
+            "LANG": "C.UTF-8",
+            "PATH": "/usr/bin:/bin",
+        }
+    )
+    program_path = os.path.join(cfg.workdir, "program.py")
+    with open(program_path, "rb") as fh:
+        source = fh.read()
+    _state_dpi[0] = cfg.dpi
+    orig = _install_matplotlib_hooks(cfg.max_figures)
+    _harden(cfg)
+    timings["setup_s"] = _perf() - t_start
+
+    def result(status: str, message: str = "") -> tuple[dict[str, Any], list[bytes]]:
+        timings["total_s"] = _perf() - t_start
+        return {"status": status, "message": message[:500], "timings": timings}, []
+
+    try:
+        code = compile(source, program_path, "exec", dont_inherit=True)
+    except (SyntaxError, ValueError) as exc:
+        return result(
+            "syntax_error",
+            _error_line(exc, program_path)
+            if not isinstance(exc, SyntaxError)
+            else f"SyntaxError: {exc.msg} (line {exc.lineno})",
+        )
+
+    random.seed(0)
+    try:
+        import numpy as np
+
+        np.random.seed(0)
+    except ImportError:
+        pass
+
+    def user_exit(code: int = 0) -> NoReturn:
+        raise SystemExit(code)
+
+    os._exit = user_exit  # type: ignore[assignment]
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    glb: dict[str, Any] = {
+        "__name__": "__main__",
+        "__file__": program_path,
+        "__builtins__": builtins,
+    }
+    t0 = _perf()
+    failure: tuple[str, str] | None = None
+    try:
+        exec(code, glb)
+    except SystemExit as exc:
+        if exc.code not in (None, 0):
+            failure = ("runtime_error", f"program exited with sys.exit({exc.code!r})")
+    except MemoryError as exc:
+        failure = ("memory_error", _error_line(exc, program_path) or "MemoryError")
+    except _TooManyFigures as exc:
+        failure = ("output_too_large", f"program created {exc}")
+    except BaseException as exc:
+        failure = ("runtime_error", _error_line(exc, program_path))
+    timings["exec_s"] = _perf() - t0
+    glb.clear()
+
+    if _state.violation is not None:
+        return result("forbidden", f"program tried {_state.violation}; the sandbox refused it")
+    if _state.too_many_figures:
+        return result("output_too_large", f"program created more than {cfg.max_figures} figures")
+    if failure is not None:
+        return result(*failure)
+
+    figs = _captured_figures()
+    if not figs:
+        return result("no_figure", "program ran to the end but drew no figure")
+    t0 = _perf()
+    try:
+        images = _render(figs, orig["savefig"], cfg.dpi, cfg.max_pixels)
+    except _OutputTooLarge as exc:
+        return result("output_too_large", str(exc))
+    except MemoryError:
+        return result("memory_error", "rendering the figure ran out of memory")
+    except BaseException as exc:
+        msg = _error_line(exc, program_path)
+        status = "output_too_large" if "too large" in msg.lower() else "runtime_error"
+        return result(status, f"rendering failed: {msg}")
+    timings["render_s"] = _perf() - t0
+
+    t0 = _perf()
+    scene_dict = None
+    message = ""
+    try:
+        from codepercept.scene.tracer import trace_figures
+
+        scene_dict = trace_figures(figs).to_dict()
+        _dumps(scene_dict, allow_nan=False)  # fail here, not in the frame encoder
+    except BaseException as exc:
+        scene_dict = None
+        message = f"rendered, but tracing failed: {exc!r}"[:500]
+    timings["trace_s"] = _perf() - t0
+    timings["total_s"] = _perf() - t_start
+    header = {"status": "ok", "message": message, "timings": timings, "scene": scene_dict}
+    return header, images

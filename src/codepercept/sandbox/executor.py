@@ -1,0 +1,470 @@
+"""Executor: run untrusted matplotlib programs, each in a fresh hardened process.
+
+>>> with Executor(workers=2, dpi=100, timeout_s=10) as ex:      # doctest: +SKIP
+...     res = ex.run("import matplotlib.pyplot as plt\\nplt.plot([1, 2])\\nplt.show()")
+...     res.status, len(res.images), res.scene.summary()["counts"]
+('ok', 1, {'line': 1})
+
+One zygote process per executor (started lazily, restarted if it dies) forks a child per
+program; the parent enforces the wall-clock deadline and kills the child's whole process group.
+The executor is thread-safe: ``run`` may be called from many threads; at most ``workers``
+programs are in flight at once.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import selectors
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any
+
+from codepercept.sandbox.protocol import (
+    ProtocolError,
+    decode_result,
+    png_size,
+    recv_message,
+    send_message,
+)
+from codepercept.sandbox.result import STATUSES, ExecResult
+from codepercept.scene.model import Scene
+
+log = logging.getLogger(__name__)
+
+#: Environment variables the zygote (and so every child) may inherit. Everything else — API
+#: keys, tokens, credentials — stays in the caller.
+_ENV_ALLOW = (
+    "PATH",
+    "HOME",
+    "LANG",
+    "LC_ALL",
+    "TZ",
+    "MPLCONFIGDIR",
+    "XDG_CACHE_HOME",
+    "XDG_CONFIG_HOME",
+    "CODEPERCEPT_PRELOAD",
+)
+_TAIL_BYTES = 8 * 1024
+
+
+class SandboxUnavailable(RuntimeError):
+    """The zygote could not be started (see the message for its stderr)."""
+
+
+@dataclass
+class _Pending:
+    id: int
+    forked: threading.Event = field(default_factory=threading.Event)
+    exited: threading.Event = field(default_factory=threading.Event)
+    pid: int | None = None
+    wait_status: int | None = None
+    error: str | None = None
+
+
+class _Zygote:
+    def __init__(self, env: dict[str, str], start_timeout_s: float) -> None:
+        parent_sock, child_sock = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        self.sock = parent_sock
+        self._stderr = tempfile.TemporaryFile()
+        try:
+            self.proc = subprocess.Popen(
+                [sys.executable, "-m", "codepercept.sandbox.zygote", str(child_sock.fileno())],
+                pass_fds=[child_sock.fileno()],
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=self._stderr,
+                env=env,
+                close_fds=True,
+            )
+        finally:
+            child_sock.close()
+        self.pending: dict[int, _Pending] = {}
+        self.send_lock = threading.Lock()
+        self.alive = True
+        self.sock.settimeout(start_timeout_s)
+        try:
+            msg, _ = recv_message(self.sock)
+        except (TimeoutError, OSError, ProtocolError) as exc:
+            self.kill()
+            raise SandboxUnavailable(
+                f"sandbox zygote did not start: {exc}; {self._err()}"
+            ) from None
+        if not msg or msg.get("type") != "ready":
+            self.kill()
+            raise SandboxUnavailable(f"sandbox zygote failed to start: {self._err()}")
+        self.sock.settimeout(None)
+        self.isolation: dict[str, Any] = msg.get("isolation", {})
+        self.pid = int(msg.get("pid", self.proc.pid))
+        self.reader = threading.Thread(target=self._read_loop, name="zygote-reader", daemon=True)
+        self.reader.start()
+
+    def _err(self) -> str:
+        try:
+            self._stderr.seek(0)
+            tail = self._stderr.read()[-2000:].decode("utf-8", "replace").strip()
+        except (OSError, ValueError):
+            tail = ""
+        return f"zygote stderr: {tail}" if tail else "zygote printed nothing"
+
+    def _read_loop(self) -> None:
+        while True:
+            try:
+                msg, _ = recv_message(self.sock)
+            except (OSError, ProtocolError):
+                msg = None
+            if msg is None:
+                break
+            p = self.pending.get(msg.get("id"))  # type: ignore[arg-type]
+            if p is None:
+                continue
+            kind = msg.get("type")
+            if kind == "forked":
+                p.pid = int(msg["pid"])
+                p.forked.set()
+            elif kind == "exit":
+                p.wait_status = int(msg["status"])
+                p.exited.set()
+                p.forked.set()
+            elif kind == "error":
+                p.error = str(msg.get("message"))
+                p.forked.set()
+                p.exited.set()
+        self.alive = False
+        for p in list(self.pending.values()):
+            if p.error is None and not p.exited.is_set():
+                p.error = "sandbox zygote died"
+            p.forked.set()
+            p.exited.set()
+
+    def submit(self, p: _Pending, request: dict[str, Any], fds: list[int]) -> None:
+        self.pending[p.id] = p
+        with self.send_lock:
+            send_message(self.sock, request, fds)
+
+    def kill(self) -> None:
+        self.alive = False
+        with contextlib.suppress(OSError):
+            self.sock.close()
+        with contextlib.suppress(OSError):
+            self.proc.kill()
+        with contextlib.suppress(Exception):
+            self.proc.wait(timeout=5)
+        with contextlib.suppress(OSError):
+            self._stderr.close()
+
+
+class Executor:
+    """Run matplotlib programs in hardened, single-use processes forked from a warm zygote.
+
+    Args:
+        workers: programs in flight at once (``map`` uses this many threads).
+        dpi: rendering resolution for every captured figure.
+        timeout_s: wall-clock limit per program, from fork to result (also the CPU-time limit).
+        memory_mb: address space a child may add to what it inherited from the zygote.
+        max_pixels: largest figure (width x height in pixels at ``dpi``) that is rendered;
+            larger ones give ``output_too_large`` instead of a giant canvas.
+        max_figures: figures a program may create.
+        max_output_mb: largest result (PNG + scene) accepted back from a child.
+        max_stream_mb: stdout+stderr a program may print before it is stopped.
+        fsize_mb: largest file a program may write inside its private directory.
+        workdir_root: where the per-run private directories are made (default: the system
+            temp dir).
+    """
+
+    def __init__(
+        self,
+        workers: int = 2,
+        dpi: float = 100,
+        timeout_s: float = 30.0,
+        memory_mb: int = 2048,
+        max_pixels: int = 25_000_000,
+        max_figures: int = 20,
+        max_output_mb: int = 64,
+        max_stream_mb: int = 16,
+        fsize_mb: int = 64,
+        workdir_root: str | None = None,
+        start_timeout_s: float = 120.0,
+    ) -> None:
+        if workers < 1:
+            raise ValueError("workers must be >= 1")
+        if timeout_s <= 0:
+            raise ValueError("timeout_s must be > 0")
+        self.workers = workers
+        self.dpi = float(dpi)
+        self.timeout_s = float(timeout_s)
+        self.memory_mb = int(memory_mb)
+        self.max_pixels = int(max_pixels)
+        self.max_figures = int(max_figures)
+        self.max_output_bytes = int(max_output_mb) * 1024 * 1024
+        self.max_stream_bytes = int(max_stream_mb) * 1024 * 1024
+        self.fsize_mb = int(fsize_mb)
+        self.workdir_root = workdir_root
+        self.start_timeout_s = start_timeout_s
+        self._zygote: _Zygote | None = None
+        self._lock = threading.Lock()
+        self._slots = threading.BoundedSemaphore(workers)
+        self._ids = 0
+        self._closed = False
+
+    # -- lifecycle -------------------------------------------------------------------------------
+    def __enter__(self) -> Executor:
+        self.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def start(self) -> None:
+        """Start the zygote now (otherwise the first ``run`` does)."""
+        self._get_zygote()
+
+    def close(self) -> None:
+        with self._lock:
+            self._closed = True
+            if self._zygote is not None:
+                self._zygote.kill()
+                self._zygote = None
+
+    @property
+    def isolation(self) -> dict[str, Any]:
+        """Which hardening mechanisms the children run under (see docs/sandbox.md)."""
+        return dict(self._get_zygote().isolation)
+
+    def _get_zygote(self) -> _Zygote:
+        with self._lock:
+            if self._closed:
+                raise RuntimeError("this Executor is closed")
+            if self._zygote is None or not self._zygote.alive:
+                if self._zygote is not None:
+                    log.warning("sandbox zygote died; starting a new one")
+                    self._zygote.kill()
+                env = {k: v for k, v in os.environ.items() if k in _ENV_ALLOW}
+                env.update(
+                    PYTHONHASHSEED="0",
+                    PYTHONPATH=os.pathsep.join(p for p in sys.path if p),
+                    MPLBACKEND="Agg",
+                    OPENBLAS_NUM_THREADS="1",
+                    OMP_NUM_THREADS="1",
+                    MKL_NUM_THREADS="1",
+                    PYTHONDONTWRITEBYTECODE="1",
+                )
+                env.setdefault("PATH", "/usr/bin:/bin")
+                self._zygote = _Zygote(env, self.start_timeout_s)
+            return self._zygote
+
+    # -- running ---------------------------------------------------------------------------------
+    def map(
+        self,
+        codes: Iterable[str | bytes],
+        progress: Callable[[int, ExecResult], None] | None = None,
+    ) -> list[ExecResult]:
+        """Run every program, ``workers`` at a time; results in input order.
+
+        ``progress(index, result)`` is called (from worker threads) as each one finishes.
+        """
+        codes = list(codes)
+        results: list[ExecResult | None] = [None] * len(codes)
+
+        def one(i: int) -> None:
+            results[i] = self.run(codes[i])
+            if progress is not None:
+                progress(i, results[i])  # type: ignore[arg-type]
+
+        with ThreadPoolExecutor(max_workers=self.workers) as pool:
+            for fut in [pool.submit(one, i) for i in range(len(codes))]:
+                fut.result()
+        return [r for r in results if r is not None]
+
+    def run(self, code: str | bytes) -> ExecResult:
+        """Run one program and return what happened. Never raises for anything the program does."""
+        t0 = time.perf_counter()
+        if isinstance(code, bytes):
+            try:
+                code = code.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                return ExecResult("syntax_error", f"source is not valid UTF-8: {exc}")
+        try:
+            source = code.encode("utf-8")
+        except UnicodeEncodeError as exc:
+            return ExecResult("syntax_error", f"source is not valid UTF-8: {exc}")
+        with self._slots:
+            res = self._run_one(source)
+        res.wall_s = time.perf_counter() - t0
+        return res
+
+    def _run_one(self, source: bytes) -> ExecResult:
+        workdir = tempfile.mkdtemp(prefix="cp-run-", dir=self.workdir_root)
+        pipes: list[int] = []
+        try:
+            with open(os.path.join(workdir, "program.py"), "wb") as fh:
+                fh.write(source)
+            r_res, w_res = os.pipe()
+            r_out, w_out = os.pipe()
+            r_err, w_err = os.pipe()
+            pipes = [r_res, r_out, r_err]
+            with self._lock:
+                self._ids += 1
+                rid = self._ids
+            pending = _Pending(rid)
+            request = {
+                "type": "run",
+                "id": rid,
+                "workdir": workdir,
+                "dpi": self.dpi,
+                "timeout_s": self.timeout_s,
+                "memory_mb": self.memory_mb,
+                "max_pixels": self.max_pixels,
+                "max_figures": self.max_figures,
+                "fsize_mb": self.fsize_mb,
+            }
+            try:
+                zyg = self._get_zygote()
+                zyg.submit(pending, request, [w_res, w_out, w_err])
+            except (OSError, SandboxUnavailable) as exc:
+                return ExecResult("crashed", f"could not start the sandbox: {exc}")
+            finally:
+                for fd in (w_res, w_out, w_err):
+                    os.close(fd)
+            try:
+                return self._collect(zyg, pending, r_res, r_out, r_err)
+            finally:
+                zyg.pending.pop(rid, None)
+        finally:
+            for fd in pipes:
+                with contextlib.suppress(OSError):
+                    os.close(fd)
+            shutil.rmtree(workdir, ignore_errors=True)
+
+    def _collect(self, zyg: _Zygote, p: _Pending, r_res: int, r_out: int, r_err: int) -> ExecResult:
+        deadline = time.monotonic() + self.timeout_s
+        if not p.forked.wait(timeout=max(self.timeout_s, 10.0)) or p.pid is None:
+            return ExecResult("crashed", p.error or "the sandbox did not start the program")
+        bufs = {r_res: bytearray(), r_out: bytearray(), r_err: bytearray()}
+        stream_total = 0
+        killed_for: tuple[str, str] | None = None
+        sel = selectors.DefaultSelector()
+        for fd in bufs:
+            os.set_blocking(fd, False)
+            sel.register(fd, selectors.EVENT_READ)
+        open_fds = set(bufs)
+        try:
+            while open_fds or not p.exited.is_set():
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    killed_for = (
+                        "timeout",
+                        f"program did not finish within {self.timeout_s:g} s; killed",
+                    )
+                    break
+                if not open_fds:
+                    p.exited.wait(min(remaining, 0.05))
+                    continue
+                for key, _ in sel.select(timeout=min(remaining, 0.25)):
+                    fd = key.fd
+                    try:
+                        chunk = os.read(fd, 1 << 16)
+                    except BlockingIOError:
+                        continue
+                    if not chunk:
+                        sel.unregister(fd)
+                        open_fds.discard(fd)
+                        continue
+                    buf = bufs[fd]
+                    buf += chunk
+                    if fd == r_res:
+                        if len(buf) > self.max_output_bytes:
+                            killed_for = (
+                                "output_too_large",
+                                f"result larger than {self.max_output_bytes >> 20} MB",
+                            )
+                    else:
+                        stream_total += len(chunk)
+                        if len(buf) > 2 * _TAIL_BYTES:
+                            del buf[: len(buf) - _TAIL_BYTES]
+                        if stream_total > self.max_stream_bytes:
+                            killed_for = (
+                                "output_too_large",
+                                f"program printed more than {self.max_stream_bytes >> 20} MB",
+                            )
+                if killed_for:
+                    break
+        finally:
+            sel.close()
+        if killed_for:
+            self._kill(p)
+            p.exited.wait(timeout=5)
+        stdout = _tail(bufs[r_out])
+        stderr = _tail(bufs[r_err])
+        if killed_for:
+            return ExecResult(*killed_for, stdout=stdout, stderr=stderr)
+        return self._interpret(p, bytes(bufs[r_res]), stdout, stderr)
+
+    def _kill(self, p: _Pending) -> None:
+        if p.pid is None or p.exited.is_set():
+            return
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(p.pid, signal.SIGKILL)
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.kill(p.pid, signal.SIGKILL)
+
+    def _interpret(self, p: _Pending, frame: bytes, stdout: str, stderr: str) -> ExecResult:
+        status = p.wait_status
+        if not frame:
+            return ExecResult(*_death_status(status, p.error), stdout=stdout, stderr=stderr)
+        try:
+            header, images = decode_result(frame, max_images=self.max_figures)
+            if header.get("status") not in STATUSES:
+                raise ProtocolError(f"unknown status {header.get('status')!r}")
+            for img in images:
+                w, h = png_size(img)
+                if w * h > self.max_pixels * 1.05 + 1e6:  # tight bbox may grow a little
+                    raise ProtocolError(f"image of {w}x{h} pixels exceeds the limit")
+            scene = Scene.from_dict(header["scene"]) if header.get("scene") else None
+        except (ProtocolError, ValueError, TypeError, KeyError) as exc:
+            return ExecResult("crashed", f"malformed result from the sandbox: {exc}",
+                              stdout=stdout, stderr=stderr)  # fmt: skip
+        timings = header.get("timings") or {}
+        return ExecResult(
+            status=header["status"],
+            message=str(header.get("message", ""))[:500],
+            images=images if header["status"] == "ok" else [],
+            scene=scene if header["status"] == "ok" else None,
+            stdout=stdout,
+            stderr=stderr,
+            timings={str(k): float(v) for k, v in timings.items() if isinstance(v, (int, float))},
+        )
+
+
+def _tail(buf: bytearray) -> str:
+    return bytes(buf[-_TAIL_BYTES:]).decode("utf-8", "replace")
+
+
+def _death_status(wait_status: int | None, error: str | None) -> tuple[str, str]:
+    """Status and message for a child that died without writing a result."""
+    if error:
+        return "crashed", error
+    if wait_status is None:
+        return "crashed", "program ended without a result"
+    if os.WIFSIGNALED(wait_status):
+        sig = os.WTERMSIG(wait_status)
+        try:
+            name = signal.Signals(sig).name
+        except ValueError:
+            name = f"signal {sig}"
+        if sig == signal.SIGXCPU:
+            return "timeout", "program exceeded its CPU-time limit (SIGXCPU)"
+        if sig == signal.SIGXFSZ:
+            return "output_too_large", "program wrote a file larger than the limit (SIGXFSZ)"
+        return "crashed", f"program was killed by {name}"
+    return "crashed", f"program exited with code {os.WEXITSTATUS(wait_status)} without a result"

@@ -1,0 +1,112 @@
+"""Wire formats between executor, zygote and child. Everything is parsed as data, with bounds.
+
+* Control messages (executor <-> zygote) are single ``SOCK_SEQPACKET`` datagrams holding UTF-8
+  JSON objects, optionally carrying file descriptors (``SCM_RIGHTS``).
+* A child's result is one frame on its private result pipe::
+
+      b"CPR1" | u32 json_len | json | (u32 png_len | png) * n_images
+
+  The JSON says ``n_images``; anything malformed, oversized or trailing is rejected.
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+import struct
+from typing import Any
+
+MAGIC = b"CPR1"
+MAX_CONTROL_MESSAGE = 64 * 1024
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+class ProtocolError(ValueError):
+    """A message or frame that is not what the protocol allows."""
+
+
+def send_message(sock: socket.socket, obj: dict[str, Any], fds: list[int] | None = None) -> None:
+    data = json.dumps(obj, separators=(",", ":")).encode()
+    if len(data) > MAX_CONTROL_MESSAGE:
+        raise ProtocolError(f"control message of {len(data)} bytes exceeds the limit")
+    if fds:
+        socket.send_fds(sock, [data], fds)
+    else:
+        sock.send(data)
+
+
+def recv_message(sock: socket.socket, max_fds: int = 0) -> tuple[dict[str, Any] | None, list[int]]:
+    """One message and its fds; ``(None, [])`` on EOF."""
+    if max_fds:
+        data, fds, _flags, _addr = socket.recv_fds(sock, MAX_CONTROL_MESSAGE, max_fds)
+    else:
+        data, fds = sock.recv(MAX_CONTROL_MESSAGE), []
+    if not data:
+        for fd in fds:
+            _close_quietly(fd)
+        return None, []
+    try:
+        obj = json.loads(data)
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ProtocolError(f"control message is not JSON: {exc}") from None
+    if not isinstance(obj, dict):
+        raise ProtocolError("control message is not a JSON object")
+    return obj, list(fds)
+
+
+def _close_quietly(fd: int) -> None:
+    import os
+
+    try:
+        os.close(fd)
+    except OSError:
+        pass
+
+
+def encode_result(header: dict[str, Any], images: list[bytes]) -> bytes:
+    header = dict(header, n_images=len(images))
+    body = json.dumps(header, separators=(",", ":"), allow_nan=False).encode()
+    parts = [MAGIC, struct.pack("<I", len(body)), body]
+    for img in images:
+        parts += [struct.pack("<I", len(img)), img]
+    return b"".join(parts)
+
+
+def decode_result(frame: bytes, max_images: int) -> tuple[dict[str, Any], list[bytes]]:
+    """Parse a result frame; raises :class:`ProtocolError` on anything unexpected."""
+    if not frame.startswith(MAGIC):
+        raise ProtocolError("result frame has no magic header")
+    pos = len(MAGIC)
+
+    def take(n: int) -> bytes:
+        nonlocal pos
+        if n < 0 or pos + n > len(frame):
+            raise ProtocolError("result frame is truncated")
+        chunk = frame[pos : pos + n]
+        pos += n
+        return chunk
+
+    (jlen,) = struct.unpack("<I", take(4))
+    try:
+        header = json.loads(take(jlen))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ProtocolError(f"result header is not JSON: {exc}") from None
+    if not isinstance(header, dict):
+        raise ProtocolError("result header is not an object")
+    n = header.get("n_images")
+    if not isinstance(n, int) or n < 0 or n > max_images:
+        raise ProtocolError(f"result claims {n!r} images")
+    images = []
+    for _ in range(n):
+        (ilen,) = struct.unpack("<I", take(4))
+        images.append(take(ilen))
+    if pos != len(frame):
+        raise ProtocolError("result frame has trailing bytes")
+    return header, images
+
+
+def png_size(data: bytes) -> tuple[int, int]:
+    """(width, height) from a PNG's IHDR; raises :class:`ProtocolError` if it is not a PNG."""
+    if len(data) < 24 or not data.startswith(PNG_SIGNATURE) or data[12:16] != b"IHDR":
+        raise ProtocolError("image is not a PNG")
+    return struct.unpack(">II", data[16:24])
