@@ -76,7 +76,7 @@ class _Zygote:
     def __init__(self, env: dict[str, str], start_timeout_s: float) -> None:
         parent_sock, child_sock = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         self.sock = parent_sock
-        self._stderr = tempfile.TemporaryFile()
+        self._stderr = tempfile.TemporaryFile()  # noqa: SIM115 - lives as long as the zygote
         try:
             self.proc = subprocess.Popen(
                 [sys.executable, "-m", "codepercept.sandbox.zygote", str(child_sock.fileno())],

@@ -91,9 +91,7 @@ def enter_network_namespace() -> bool:
     if not _IS_LINUX:
         return False
     assert _libc is not None
-    if _libc.unshare(ctypes.c_int(CLONE_NEWNET)) == 0:
-        return True
-    return False
+    return _libc.unshare(ctypes.c_int(CLONE_NEWNET)) == 0
 
 
 def set_parent_death_signal() -> None:
@@ -123,7 +121,7 @@ def set_rlimits(*, cpu_s: int, memory_mb: int, fsize_mb: int, nofile: int) -> No
             resource.setrlimit(which, (soft, hard))
         except (ValueError, OSError):
             # A hard limit already lower than ours (set by the caller's shell): keep theirs.
-            cur_soft, cur_hard = resource.getrlimit(which)
+            _cur_soft, cur_hard = resource.getrlimit(which)
             if cur_hard != resource.RLIM_INFINITY:
                 resource.setrlimit(which, (min(soft, cur_hard), cur_hard))
 
@@ -376,7 +374,7 @@ _NR: dict[str, dict[str, int]] = {
         "tgkill": 234,
         "rt_sigqueueinfo": 129,
         "rt_tgsigqueueinfo": 297,
-    },  # fmt: skip
+    },
     "aarch64": {
         "socket": 198,
         "socketpair": 199,
@@ -430,7 +428,7 @@ _NR: dict[str, dict[str, int]] = {
         "tgkill": 131,
         "rt_sigqueueinfo": 138,
         "rt_tgsigqueueinfo": 240,
-    },  # fmt: skip
+    },
 }
 _NR["arm64"] = _NR["aarch64"]
 

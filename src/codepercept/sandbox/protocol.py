@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import socket
 import struct
@@ -57,10 +58,8 @@ def recv_message(sock: socket.socket, max_fds: int = 0) -> tuple[dict[str, Any] 
 def _close_quietly(fd: int) -> None:
     import os
 
-    try:
+    with contextlib.suppress(OSError):
         os.close(fd)
-    except OSError:
-        pass
 
 
 def encode_result(header: dict[str, Any], images: list[bytes]) -> bytes:

@@ -16,6 +16,7 @@ When the executor goes away (EOF on the socket) the zygote kills its children an
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import os
 import selectors
@@ -172,10 +173,8 @@ def main(argv: list[str]) -> int:
                 msg, fds = None, []
             if msg is None:  # executor gone: take the children with us
                 for pid in running:
-                    try:
+                    with contextlib.suppress(OSError):
                         os.killpg(pid, signal.SIGKILL)
-                    except OSError:
-                        pass
                 return 0
             if msg.get("type") != "run" or len(fds) != 3:
                 for fd in fds:
