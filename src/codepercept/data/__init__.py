@@ -1,1 +1,37 @@
-"""codepercept.data"""
+"""codepercept.data — the crash-safe, resumable sharded dataset writer and its readers.
+
+Every dataset producer (ICC synthetic triplets, TokenIT samples, benchmark builders) writes
+through :class:`DatasetWriter`; see :mod:`codepercept.data.writer` for the commit protocol and
+the producer loop, :mod:`codepercept.data.manifest` for the on-disk manifest, and
+:mod:`codepercept.data.phash` for near-duplicate hashing.
+"""
+
+from codepercept.data.formats import FORMATS
+from codepercept.data.manifest import Manifest, ShardEntry, load_manifest
+from codepercept.data.phash import HashIndex, hamming, phash64
+from codepercept.data.reader import dataset_summary, read_dataset
+from codepercept.data.schema import Column, Schema
+from codepercept.data.writer import (
+    DatasetLockedError,
+    DatasetMismatchError,
+    DatasetWriter,
+    WriterState,
+)
+
+__all__ = [
+    "FORMATS",
+    "Column",
+    "DatasetLockedError",
+    "DatasetMismatchError",
+    "DatasetWriter",
+    "HashIndex",
+    "Manifest",
+    "Schema",
+    "ShardEntry",
+    "WriterState",
+    "dataset_summary",
+    "hamming",
+    "load_manifest",
+    "phash64",
+    "read_dataset",
+]

@@ -69,6 +69,7 @@ class _State:
     saved: dict[int, dict[str, Any]] = field(default_factory=dict)
     violation: str | None = None
     too_many_figures: bool = False
+    too_large: str | None = None
 
 
 _state = _State()
@@ -155,12 +156,60 @@ def _make_audit_hook(workdir: str, pid: int) -> Any:
 # --------------------------------------------------------------------------------------------
 # Matplotlib interception
 # --------------------------------------------------------------------------------------------
-def _install_matplotlib_hooks(max_figures: int) -> dict[str, Any]:
+def _matplotlib_classes() -> list[type]:
+    """Classes whose attributes a program could replace to break capture or tracing."""
+    from matplotlib.artist import Artist
+    from matplotlib.axes import Axes
+    from matplotlib.axes._base import _AxesBase
+    from matplotlib.backend_bases import FigureCanvasBase
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.collections import Collection
+    from matplotlib.figure import Figure, FigureBase
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
+    from matplotlib.text import Text
+    from mpl_toolkits.mplot3d import Axes3D
+
+    return [Artist, _AxesBase, Axes, Axes3D, FigureCanvasBase, FigureCanvasAgg, Collection,
+            FigureBase, Figure, Line2D, Patch, Text]  # fmt: skip
+
+
+def _snapshot(classes: list[type]) -> list[tuple[type, dict[str, Any]]]:
+    return [
+        (cls, {k: v for k, v in vars(cls).items() if not k.startswith("__")}) for cls in classes
+    ]
+
+
+def _restore(snap: list[tuple[type, dict[str, Any]]]) -> None:
+    """Put back every attribute the program replaced, added or deleted on these classes."""
+    for cls, saved in snap:
+        current = {k: v for k, v in vars(cls).items() if not k.startswith("__")}
+        for k in current.keys() - saved.keys():
+            delattr(cls, k)
+        for k, v in saved.items():
+            if current.get(k) is not v:
+                setattr(cls, k, v)
+
+
+def _install_matplotlib_hooks(max_figures: int, max_pixels: int) -> dict[str, Any]:
+    """Intercept figure creation, show, savefig, backend switches and oversized draws.
+
+    Returns the original functions and a snapshot of the (hooked) classes, which the harness
+    restores after the program ran, so its rendering never uses anything the program replaced.
+    """
     import matplotlib
     import matplotlib.pyplot as plt
+    from matplotlib._pylab_helpers import Gcf
+    from matplotlib.backend_bases import FigureCanvasBase
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
-    orig = {"savefig": Figure.savefig, "init": Figure.__init__}
+    orig = {
+        "savefig": Figure.savefig,
+        "init": Figure.__init__,
+        "draw": FigureCanvasAgg.draw,
+        "managers": Gcf.get_all_fig_managers,
+    }
 
     def init(self: Any, *args: Any, **kwargs: Any) -> None:
         if len(_state.figs) >= max_figures:
@@ -176,9 +225,18 @@ def _install_matplotlib_hooks(max_figures: int) -> dict[str, Any]:
             kwargs.pop("dpi", None)
             orig["savefig"](self, fname, *args, dpi=_state_dpi[0], **kwargs)
 
+    def draw(self: Any, *args: Any, **kwargs: Any) -> Any:
+        w, h = self.figure.bbox.size
+        if not (w * h <= max_pixels):
+            _state.too_large = (
+                f"figure of {w:.0f}x{h:.0f} pixels exceeds the limit of {max_pixels:.3g} pixels"
+            )
+            raise _OutputTooLarge(_state.too_large)
+        return orig["draw"](self, *args, **kwargs)
+
     def show(*args: Any, **kwargs: Any) -> None:
-        for num in plt.get_fignums():
-            _state.shown.add(id(plt.figure(num)))
+        for manager in orig["managers"]():
+            _state.shown.add(id(manager.canvas.figure))
 
     def fig_show(self: Any, *args: Any, **kwargs: Any) -> None:
         _state.shown.add(id(self))
@@ -189,22 +247,25 @@ def _install_matplotlib_hooks(max_figures: int) -> dict[str, Any]:
     Figure.__init__ = init  # type: ignore[method-assign]
     Figure.savefig = savefig  # type: ignore[method-assign]
     Figure.show = fig_show  # type: ignore[method-assign]
+    FigureCanvasAgg.draw = draw  # type: ignore[method-assign]
+    # Nothing is on screen, so "draw when idle" has no purpose; it would also render a figure
+    # at its own dpi before any size check (pyplot.savefig calls it).
+    FigureCanvasBase.draw_idle = lambda self, *a, **k: None  # type: ignore[method-assign]
     plt.show = show
     plt.pause = lambda *a, **k: None
     plt.switch_backend = use
     plt.waitforbuttonpress = lambda *a, **k: None
     plt.ginput = lambda *a, **k: []
     matplotlib.use = use
+    orig["snapshot"] = _snapshot(_matplotlib_classes())
     return orig
 
 
 _state_dpi = [100.0]
 
 
-def _captured_figures() -> list[Any]:
-    import matplotlib.pyplot as plt
-
-    open_ids = {id(plt.figure(n)) for n in plt.get_fignums()}
+def _captured_figures(orig: dict[str, Any]) -> list[Any]:
+    open_ids = {id(m.canvas.figure) for m in orig["managers"]()}
     out = []
     for fig in _state.figs:
         fid = id(fig)
@@ -318,7 +379,7 @@ def _run(cfg: ChildConfig, t_start: float) -> tuple[dict[str, Any], list[bytes]]
     with open(program_path, "rb") as fh:
         source = fh.read()
     _state_dpi[0] = cfg.dpi
-    orig = _install_matplotlib_hooks(cfg.max_figures)
+    orig = _install_matplotlib_hooks(cfg.max_figures, cfg.max_pixels)
     _harden(cfg)
     timings["setup_s"] = _perf() - t_start
 
@@ -365,6 +426,8 @@ def _run(cfg: ChildConfig, t_start: float) -> tuple[dict[str, Any], list[bytes]]
         failure = ("memory_error", _error_line(exc, program_path) or "MemoryError")
     except _TooManyFigures as exc:
         failure = ("output_too_large", f"program created {exc}")
+    except _OutputTooLarge as exc:
+        failure = ("output_too_large", str(exc))
     except BaseException as exc:
         failure = ("runtime_error", _error_line(exc, program_path))
     timings["exec_s"] = _perf() - t0
@@ -374,10 +437,16 @@ def _run(cfg: ChildConfig, t_start: float) -> tuple[dict[str, Any], list[bytes]]
         return result("forbidden", f"program tried {_state.violation}; the sandbox refused it")
     if _state.too_many_figures:
         return result("output_too_large", f"program created more than {cfg.max_figures} figures")
+    if _state.too_large is not None:
+        return result("output_too_large", _state.too_large)
     if failure is not None:
         return result(*failure)
 
-    figs = _captured_figures()
+    try:
+        _restore(orig["snapshot"])
+    except BaseException as exc:
+        return result("runtime_error", f"program damaged matplotlib beyond repair: {exc!r}")
+    figs = _captured_figures(orig)
     if not figs:
         return result("no_figure", "program ran to the end but drew no figure")
     t0 = _perf()

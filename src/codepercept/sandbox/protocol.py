@@ -17,6 +17,10 @@ import socket
 import struct
 from typing import Any
 
+# Private bindings: a child's program may replace json.dumps or struct.pack on the modules.
+_json_dumps = json.dumps
+_pack = struct.pack
+
 MAGIC = b"CPR1"
 MAX_CONTROL_MESSAGE = 64 * 1024
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -64,10 +68,10 @@ def _close_quietly(fd: int) -> None:
 
 def encode_result(header: dict[str, Any], images: list[bytes]) -> bytes:
     header = dict(header, n_images=len(images))
-    body = json.dumps(header, separators=(",", ":"), allow_nan=False).encode()
-    parts = [MAGIC, struct.pack("<I", len(body)), body]
+    body = _json_dumps(header, separators=(",", ":"), allow_nan=False).encode()
+    parts = [MAGIC, _pack("<I", len(body)), body]
     for img in images:
-        parts += [struct.pack("<I", len(img)), img]
+        parts += [_pack("<I", len(img)), img]
     return b"".join(parts)
 
 

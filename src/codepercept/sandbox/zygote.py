@@ -66,7 +66,11 @@ def _read_paths() -> list[str]:
         "/usr",
         "/lib",
         "/lib64",
-        "/etc",
+        # from /etc only what libraries read: not passwd, shadow, ssh or ssl keys
+        "/etc/ld.so.cache",
+        "/etc/localtime",
+        "/etc/fonts",
+        "/etc/matplotlibrc",
         "/opt",
         "/bin",
         "/sbin",
@@ -218,6 +222,7 @@ def _reap(ctl: socket.socket, running: dict[int, Any]) -> None:
 def _become_child(ctl: socket.socket, wake_r: int, wake_w: int, fds: list[int], cfg: Any) -> None:
     from codepercept.sandbox import child
 
+    exit_now = os._exit  # the program may replace os._exit; keep the real one
     try:
         os.setsid()
         harden.set_parent_death_signal()
@@ -234,7 +239,7 @@ def _become_child(ctl: socket.socket, wake_r: int, wake_w: int, fds: list[int], 
         os.closerange(4, 65536)
         child.run_child(cfg, 3)
     finally:
-        os._exit(70)
+        exit_now(70)
 
 
 if __name__ == "__main__":

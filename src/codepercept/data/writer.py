@@ -1,0 +1,516 @@
+"""Crash-safe, resumable sharded dataset writer shared by every dataset producer.
+
+Usage, the pattern every producer follows::
+
+    with DatasetWriter(out, schema, format="parquet", shard_size=1000, config=cfg) as w:
+        for index in range(total_candidates):
+            if w.state.kept >= target:
+                break
+            if index in w.state.done_indices:
+                continue
+            ...  # build the candidate deterministically from (seed, index)
+            w.add(index, record)                 # kept
+            w.add(index, None, reason="blank")   # or dropped
+        w.finish({"target": target})
+
+Commit protocol (why a ``kill -9`` at any point loses at most the uncommitted buffer):
+
+1. the buffered records are written to ``out_dir/.tmp-<final name>`` and fsynced;
+2. the temporary is renamed to its final name (``shard-00003.parquet`` / ``.tar`` / ``shard-00003/``)
+   and the directory is fsynced;
+3. one line is appended to ``manifest.jsonl`` and fsynced. Only now is the shard committed.
+
+On open, a damaged final manifest line (crash in 3) is cut off, and ``.tmp-*`` entries (crash in 1)
+and shard files not named in the manifest (crash between 2 and 3) are deleted; their candidate
+indices are absent from ``state.done_indices`` and are simply produced again. An exclusive
+``fcntl.flock`` on ``out_dir/.lock`` keeps a second writer out.
+
+Because a shard is only flushed when full (or on ``flush``/``finish``/``close``), a producer that is
+killed and re-run writes exactly the shards an uninterrupted run writes, byte for byte.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import fcntl
+import json
+import logging
+import os
+import shutil
+from collections import Counter
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from codepercept.data.formats import (
+    FORMATS,
+    SHARD_NAME_RE,
+    fsync_dir,
+    shard_name,
+    wds_key,
+    write_shard,
+)
+from codepercept.data.manifest import (
+    MANIFEST_NAME,
+    MANIFEST_VERSION,
+    Manifest,
+    ShardEntry,
+    encode_line,
+    manifest_from_objects,
+    parse_manifest_bytes,
+)
+from codepercept.data.phash import HashIndex
+from codepercept.data.schema import Schema
+
+__all__ = ["DatasetLockedError", "DatasetMismatchError", "DatasetWriter", "WriterState"]
+
+log = logging.getLogger(__name__)
+
+LOCK_NAME = ".lock"
+TMP_PREFIX = ".tmp-"
+
+
+class DatasetLockedError(RuntimeError):
+    """Another live writer holds the directory's lock."""
+
+
+class DatasetMismatchError(ValueError):
+    """The directory holds a dataset written with a different format, schema or config."""
+
+
+@dataclass
+class WriterState:
+    """What is already done: committed work read on open plus everything added since.
+
+    Records still in the writer's buffer count here (so ids and near-duplicates are caught within
+    the buffer too); after a crash only committed work is read back, and the rest is redone.
+
+    ``done_indices``: candidate indices completed (kept or dropped); ``kept``: number of kept
+    records; ``ids``: their ids; ``phashes``: their perceptual hashes (records added without one
+    are absent); ``hash_index``: the same hashes in a :class:`HashIndex` for near-duplicate tests;
+    ``drops``: dropped candidates per reason; ``shards``: shard files committed; ``finished``:
+    whether the last committed manifest line is a ``finish`` line.
+    """
+
+    done_indices: set[int] = field(default_factory=set)
+    kept: int = 0
+    ids: set[str] = field(default_factory=set)
+    phashes: list[int] = field(default_factory=list)
+    drops: Counter[str] = field(default_factory=Counter)
+    shards: int = 0
+    finished: bool = False
+    hash_index: HashIndex = field(default_factory=HashIndex)
+
+    @classmethod
+    def from_manifest(cls, manifest: Manifest) -> WriterState:
+        """State of the committed work in ``manifest``."""
+        state = cls()
+        for entry in manifest.shards:
+            state.done_indices.update(entry.indices)
+            state.ids.update(entry.ids)
+            state.kept += len(entry.ids)
+            for h in entry.phashes:
+                if h is not None:
+                    state.phashes.append(h)
+                    state.hash_index.add(h)
+            for index, reason in entry.dropped:
+                state.done_indices.add(index)
+                state.drops[reason] += 1
+            if entry.name is not None:
+                state.shards += 1
+        state.finished = manifest.finished
+        return state
+
+
+class DatasetWriter:
+    """Append records to a sharded dataset directory, crash-safely and resumably.
+
+    Opening (the constructor) takes the directory lock, recovers from any crash and loads
+    :attr:`state`. Use as a context manager; leaving the block flushes the buffer even on an
+    exception (so Ctrl-C keeps finished work) and releases the lock.
+
+    Args:
+        out_dir: dataset directory (created if missing).
+        schema: columns; must include ``Column("id", "string")``.
+        format: ``"parquet"``, ``"webdataset"`` or ``"files"``.
+        shard_size: kept records per shard; also the number of pending drops that triggers a
+            drop-only commit.
+        config: JSON-able producer arguments (seed, target, generator settings...). Re-opening a
+            directory with a different format, schema or config raises
+            :class:`DatasetMismatchError` (a ``ValueError``).
+
+    Raises:
+        DatasetLockedError: another process (or another writer in this one) has the directory.
+        DatasetMismatchError: the directory was created with other arguments.
+        ValueError: the manifest is corrupt before its final line, or names a missing shard.
+
+    Not thread-safe: call ``add`` from one thread.
+    """
+
+    def __init__(
+        self,
+        out_dir: str | os.PathLike[str],
+        schema: Schema,
+        format: str = "parquet",
+        shard_size: int = 1000,
+        config: Mapping[str, Any] | None = None,
+    ) -> None:
+        if format not in FORMATS:
+            raise ValueError(f"unknown format {format!r}; choose one of {FORMATS}")
+        if not isinstance(shard_size, int) or shard_size < 1:
+            raise ValueError(f"shard_size must be a positive int, got {shard_size!r}")
+        try:
+            # Round-trip so that tuples/lists and int keys compare as they will on re-open.
+            self.config: dict[str, Any] = json.loads(json.dumps(dict(config or {})))
+        except (TypeError, ValueError) as exc:
+            raise ValueError(f"config must be JSON-serialisable: {exc}") from exc
+        self.out_dir = Path(out_dir)
+        self.schema = schema
+        self.format = format
+        self.shard_size = shard_size
+        self._buffer: list[tuple[int, dict[str, Any], int | None]] = []
+        self._pending_drops: list[tuple[int, str]] = []
+        self._keys: set[str] = set()
+        self._closed = False
+        self._failed = False
+        self._finished_here = False
+        self._last_line: dict[str, Any] | None = None
+        self._manifest_fd = -1
+        self.out_dir.mkdir(parents=True, exist_ok=True)
+        self._lock_fd = self._acquire_lock()
+        try:
+            self.state = self._open()
+        except BaseException:
+            self._release_lock()
+            raise
+
+    # ---- opening -------------------------------------------------------------------------
+
+    def _acquire_lock(self) -> int:
+        path = self.out_dir / LOCK_NAME
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as exc:
+            holder = os.pread(fd, 64, 0).decode(errors="replace").strip() or "unknown"
+            os.close(fd)
+            if exc.errno in (errno.EWOULDBLOCK, errno.EAGAIN, errno.EACCES):
+                raise DatasetLockedError(
+                    f"{self.out_dir} is being written by another writer (pid {holder}); wait for "
+                    "it to finish or stop it, or use another --out directory"
+                ) from exc
+            raise
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
+        return fd
+
+    def _release_lock(self) -> None:
+        if self._lock_fd >= 0:
+            fcntl.flock(self._lock_fd, fcntl.LOCK_UN)
+            os.close(self._lock_fd)
+            self._lock_fd = -1
+
+    def _header(self) -> dict[str, Any]:
+        return {
+            "type": "header",
+            "version": MANIFEST_VERSION,
+            "format": self.format,
+            "columns": self.schema.to_list(),
+            "config": self.config,
+        }
+
+    def _open(self) -> WriterState:
+        path = self.out_dir / MANIFEST_NAME
+        data = path.read_bytes() if path.exists() else b""
+        objects, valid_len = parse_manifest_bytes(data)
+        if not objects:
+            return self._create(path)
+        manifest = manifest_from_objects(objects, path)
+        self._check_same_arguments(objects[0])
+        if valid_len < len(data):
+            log.warning(
+                "%s: dropping a damaged final manifest line (%d bytes) left by a crash",
+                path,
+                len(data) - valid_len,
+            )
+            os.truncate(path, valid_len)
+            with open(path, "rb+") as f:
+                os.fsync(f.fileno())
+        named = set(manifest.shard_names)
+        self._remove_leftovers(named)
+        missing = sorted(n for n in named if not (self.out_dir / n).exists())
+        if missing:
+            raise ValueError(
+                f"{self.out_dir}: the manifest lists shards that are missing: {missing}; the "
+                "dataset was damaged outside the writer. Restore them or start a new --out"
+            )
+        state = WriterState.from_manifest(manifest)
+        if self.format == "webdataset":
+            self._keys = {wds_key(i) for i in state.ids}
+        self._last_line = objects[-1]
+        self._manifest_fd = os.open(path, os.O_WRONLY | os.O_APPEND)
+        log.info(
+            "resuming %s: %d kept, %d candidates done, %d shards",
+            self.out_dir,
+            state.kept,
+            len(state.done_indices),
+            state.shards,
+        )
+        return state
+
+    def _create(self, path: Path) -> WriterState:
+        strays = sorted(p.name for p in self.out_dir.iterdir() if SHARD_NAME_RE.match(p.name))
+        if strays:
+            raise ValueError(
+                f"{self.out_dir} holds shard files {strays[:3]} but no manifest header; it was not "
+                "written by this writer (or its manifest was deleted). Use another --out directory"
+            )
+        self._remove_leftovers(set())
+        header = self._header()
+        self._manifest_fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+        self._append(header)
+        fsync_dir(self.out_dir)
+        return WriterState()
+
+    def _check_same_arguments(self, header: dict[str, Any]) -> None:
+        diffs: list[str] = []
+        if header.get("format") != self.format:
+            diffs.append(f"format: {header.get('format')!r} on disk vs {self.format!r} now")
+        if header.get("columns") != self.schema.to_list():
+            diffs.append(
+                f"columns: {header.get('columns')!r} on disk vs {self.schema.to_list()!r} now"
+            )
+        old = header.get("config", {})
+        for key in sorted(set(old) | set(self.config), key=str):
+            if key not in self.config:
+                diffs.append(f"config[{key!r}]: {old[key]!r} on disk, absent now")
+            elif key not in old:
+                diffs.append(f"config[{key!r}]: absent on disk, {self.config[key]!r} now")
+            elif old[key] != self.config[key]:
+                diffs.append(f"config[{key!r}]: {old[key]!r} on disk vs {self.config[key]!r} now")
+        if diffs:
+            raise DatasetMismatchError(
+                f"{self.out_dir} already holds a dataset written with different arguments — "
+                + "; ".join(diffs)
+                + ". Use another --out directory, or re-run with the same arguments to resume."
+            )
+
+    def _remove_leftovers(self, named: set[str]) -> None:
+        for entry in sorted(self.out_dir.iterdir()):
+            name = entry.name
+            if name.startswith(TMP_PREFIX):
+                why = "temporary file of an interrupted commit"
+            elif SHARD_NAME_RE.match(name) and name not in named:
+                why = "shard not in the manifest (crash before its manifest line)"
+            else:
+                continue
+            log.warning("%s: removing %s: %s", self.out_dir, name, why)
+            if entry.is_dir() and not entry.is_symlink():
+                shutil.rmtree(entry)
+            else:
+                entry.unlink()
+        fsync_dir(self.out_dir)
+
+    # ---- adding --------------------------------------------------------------------------
+
+    def add(
+        self,
+        index: int,
+        record: dict[str, Any] | None,
+        reason: str | None = None,
+        phash: int | None = None,
+    ) -> None:
+        """Record the outcome of candidate ``index``: kept (``record``, no ``reason``) or dropped
+        (``record=None`` and a ``reason`` such as ``"blank"``, ``"duplicate"``).
+
+        The record is validated against the schema now and buffered; it is committed when the
+        buffer holds ``shard_size`` records, or on :meth:`flush`/:meth:`finish`/close. Do not
+        mutate a record's values after adding it. ``phash`` (an unsigned 64-bit int) is stored in
+        the manifest and added to ``state.phashes``/``state.hash_index``.
+
+        Raises:
+            ValueError: ``index`` is already done; both or neither of record/reason given; the
+                record's id is already present (or, for webdataset, maps to a present key);
+                the record does not match the schema (``TypeError`` for wrong value types).
+            RuntimeError: the writer is closed, finished, or a previous commit failed.
+        """
+        self._check_usable()
+        if not isinstance(index, int) or isinstance(index, bool) or index < 0:
+            raise ValueError(f"index must be a non-negative int, got {index!r}")
+        if index in self.state.done_indices:
+            raise ValueError(
+                f"candidate index {index} is already done; skip indices in "
+                "writer.state.done_indices"
+            )
+        if (record is None) == (reason is None):
+            raise ValueError("pass either a record (kept) or reason= (dropped), not both/neither")
+        if record is None:
+            if not isinstance(reason, str) or not reason:
+                raise ValueError(f"drop reason must be a non-empty string, got {reason!r}")
+            if phash is not None:
+                raise ValueError("phash is only recorded for kept records")
+            self._pending_drops.append((index, reason))
+            self.state.done_indices.add(index)
+            self.state.drops[reason] += 1
+            if len(self._pending_drops) >= self.shard_size:
+                # Drops alone: commit them without cutting the kept buffer short, so shard
+                # boundaries depend on the kept records only.
+                self._guarded_commit(with_records=False)
+            return
+        self.schema.validate(record)
+        record_id = record["id"]
+        if record_id in self.state.ids:
+            raise ValueError(
+                f"record id {record_id!r} is already in the dataset; ids must be unique"
+            )
+        key = wds_key(record_id) if self.format == "webdataset" else None
+        if key is not None and key in self._keys:
+            raise ValueError(
+                f"record id {record_id!r} maps to WebDataset key {key!r}, which another id "
+                "already uses ('.' becomes '_'); make ids differ in more than dots/underscores"
+            )
+        if phash is not None and not (
+            isinstance(phash, int) and not isinstance(phash, bool) and 0 <= phash < 2**64
+        ):
+            raise ValueError(f"phash must be an int in [0, 2**64), got {phash!r}")
+        self._buffer.append((index, dict(record), phash))
+        self.state.done_indices.add(index)
+        self.state.ids.add(record_id)
+        self.state.kept += 1
+        if key is not None:
+            self._keys.add(key)
+        if phash is not None:
+            self.state.phashes.append(phash)
+            self.state.hash_index.add(phash)
+        if len(self._buffer) >= self.shard_size:
+            self.flush()
+
+    def flush(self) -> None:
+        """Commit the buffered records (one shard) and pending drops; no-op when empty."""
+        self._check_usable(allow_finished=True)
+        if not self._buffer and not self._pending_drops:
+            return
+        self._guarded_commit(with_records=True)
+
+    def _guarded_commit(self, with_records: bool) -> None:
+        try:
+            self._commit(with_records)
+        except BaseException:
+            # State now counts records that are not committed: refuse further use. The next open
+            # recovers (deletes the temporary/orphan) and the producer redoes those indices.
+            self._failed = True
+            raise
+
+    def _commit(self, with_records: bool) -> None:
+        name: str | None = None
+        batch = self._buffer if with_records else []
+        if batch:
+            name = shard_name(self.format, self.state.shards)
+            final = self.out_dir / name
+            tmp = self.out_dir / (TMP_PREFIX + name)
+            if final.exists():
+                raise RuntimeError(
+                    f"{final} exists but is not in the manifest; refusing to overwrite"
+                )
+            records = [r for _, r, _ in batch]
+            write_shard(self.format, self.schema, records, tmp)
+            os.rename(tmp, final)
+            fsync_dir(self.out_dir)
+        entry = ShardEntry(
+            name=name,
+            indices=[i for i, _, _ in batch],
+            ids=[r["id"] for _, r, _ in batch],
+            phashes=[h for _, _, h in batch],
+            dropped=list(self._pending_drops),
+        )
+        self._append(entry.to_line())
+        log.debug(
+            "%s: committed %s (%d kept, %d dropped)",
+            self.out_dir,
+            name or "drop-only batch",
+            len(entry.ids),
+            len(entry.dropped),
+        )
+        if name is not None:
+            self.state.shards += 1
+        self.state.finished = False
+        if with_records:
+            self._buffer.clear()
+        self._pending_drops.clear()
+
+    def _append(self, obj: dict[str, Any]) -> None:
+        data = memoryview(encode_line(obj))
+        while data:
+            written = os.write(self._manifest_fd, data)
+            data = data[written:]
+        os.fsync(self._manifest_fd)
+        self._last_line = obj
+
+    def finish(self, summary: Mapping[str, Any] | None = None) -> None:
+        """Flush and record completion with a JSON-able ``summary``. Idempotent: re-running a
+        finished producer with nothing new to add appends nothing. No ``add`` on this writer after
+        this (a new writer on the same directory may add more)."""
+        self._check_usable(allow_finished=True)
+        try:
+            summary_obj = json.loads(json.dumps(dict(summary or {})))
+        except (TypeError, ValueError) as exc:
+            raise ValueError(f"summary must be JSON-serialisable: {exc}") from exc
+        self.flush()
+        line = {
+            "type": "finish",
+            "summary": summary_obj,
+            "kept": self.state.kept,
+            "drops": dict(sorted(self.state.drops.items())),
+        }
+        if self._last_line != line:
+            try:
+                self._append(line)
+            except BaseException:
+                self._failed = True
+                raise
+        self.state.finished = True
+        self._finished_here = True
+
+    def _check_usable(self, allow_finished: bool = False) -> None:
+        if self._closed:
+            raise RuntimeError(f"writer for {self.out_dir} is closed")
+        if self._failed:
+            raise RuntimeError(
+                f"a commit to {self.out_dir} failed; close this writer and open a new one (it "
+                "recovers and the uncommitted candidates are redone)"
+            )
+        if self._finished_here and not allow_finished:
+            raise RuntimeError(
+                f"finish() was called on this writer for {self.out_dir}; open a new one to add more"
+            )
+
+    # ---- closing -------------------------------------------------------------------------
+
+    def close(self) -> None:
+        """Flush (unless a commit failed), close the manifest and release the lock. Idempotent."""
+        if self._closed:
+            return
+        try:
+            if not self._failed:
+                self.flush()
+        finally:
+            self._closed = True
+            if self._manifest_fd >= 0:
+                with contextlib.suppress(OSError):
+                    os.close(self._manifest_fd)
+                self._manifest_fd = -1
+            self._release_lock()
+
+    def __enter__(self) -> DatasetWriter:
+        return self
+
+    def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return (
+            f"DatasetWriter({str(self.out_dir)!r}, format={self.format!r}, "
+            f"kept={self.state.kept}, shards={self.state.shards})"
+        )

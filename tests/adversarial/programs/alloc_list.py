@@ -1,0 +1,2 @@
+# expect: memory_error
+big = [0] * (3 * 10**9)

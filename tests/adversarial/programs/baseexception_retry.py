@@ -1,0 +1,7 @@
+# expect: timeout
+import time
+while True:
+    try:
+        time.sleep(100)
+    except BaseException:
+        pass

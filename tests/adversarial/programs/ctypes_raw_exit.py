@@ -1,0 +1,5 @@
+# expect: crashed
+import ctypes
+import matplotlib.pyplot as plt
+plt.plot([1, 2])
+ctypes.CDLL(None)._exit(0)

@@ -1,0 +1,3 @@
+# expect: syntax_error
+def f():
+return 1

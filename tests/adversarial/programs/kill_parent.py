@@ -1,0 +1,4 @@
+# expect: forbidden
+import os
+import signal
+os.kill(os.getppid(), signal.SIGKILL)

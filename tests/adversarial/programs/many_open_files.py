@@ -1,0 +1,2 @@
+# expect: runtime_error
+handles = [open(f"f{i}.txt", "w") for i in range(100000)]

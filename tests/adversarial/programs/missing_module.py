@@ -1,0 +1,2 @@
+# expect: runtime_error
+import seaborn_does_not_exist

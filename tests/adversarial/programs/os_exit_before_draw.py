@@ -1,0 +1,3 @@
+# expect: no_figure
+import os
+os._exit(0)

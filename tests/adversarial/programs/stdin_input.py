@@ -1,0 +1,2 @@
+# expect: runtime_error
+name = input("your name? ")

@@ -1,0 +1,183 @@
+"""Functional behaviour of the sandbox executor (the hostile corpus lives in tests/adversarial)."""
+
+from __future__ import annotations
+
+import io
+import os
+import signal
+import threading
+
+import pytest
+from PIL import Image
+
+from codepercept.sandbox import STATUSES, ExecResult, Executor
+
+PLOT = "import matplotlib.pyplot as plt\nplt.plot([0, 1, 2], [2, 0, 1], 'r--')\nplt.title('T')\n"
+
+
+@pytest.fixture(scope="module")
+def ex():
+    with Executor(workers=2, timeout_s=10) as e:
+        yield e
+
+
+def _size(png: bytes) -> tuple[int, int]:
+    return Image.open(io.BytesIO(png)).size
+
+
+def test_ok_result_has_image_scene_and_timings(ex):
+    res = ex.run(PLOT + "plt.show()\n")
+    assert res.status == "ok", res.message
+    assert len(res.images) == 1 and res.images[0].startswith(b"\x89PNG")
+    assert res.scene is not None and "T" in res.scene.texts()
+    assert {"exec_s", "render_s", "trace_s"} <= set(res.timings)
+    assert res.wall_s > 0
+
+
+def test_dpi_and_figsize_are_respected():
+    with Executor(workers=1, dpi=50) as ex50:
+        res = ex50.run(
+            "import matplotlib.pyplot as plt\nplt.figure(figsize=(4, 2))\nplt.plot([1, 2])\n"
+        )
+    assert _size(res.images[0]) == (200, 100)
+
+
+def test_capture_does_not_depend_on_show_savefig_or_close(ex):
+    # left open, never shown
+    assert len(ex.run(PLOT).images) == 1
+    # saved then closed: still captured, and the path was never written
+    res = ex.run(
+        PLOT + "plt.savefig('out.png')\nplt.close()\nimport os\nprint(os.path.exists('out.png'))\n"
+    )
+    assert res.status == "ok" and len(res.images) == 1 and "False" in res.stdout
+    # shown then closed
+    assert len(ex.run(PLOT + "plt.show()\nplt.close('all')\n").images) == 1
+    # closed without being shown or saved: a scratch figure, not captured
+    assert ex.run(PLOT + "plt.close()\n").status == "no_figure"
+    # object-oriented Figure outside pyplot, saved
+    oo = (
+        "from matplotlib.figure import Figure\nfig = Figure()\nax = fig.subplots()\n"
+        "ax.bar([1, 2], [3, 4])\nfig.savefig('x.png')\n"
+    )
+    assert len(ex.run(oo).images) == 1
+
+
+def test_figures_come_back_in_creation_order(ex):
+    code = (
+        "import matplotlib.pyplot as plt\n"
+        "a = plt.figure(figsize=(2, 2)); plt.plot([1, 2])\n"
+        "b = plt.figure(figsize=(3, 2)); plt.plot([2, 1])\n"
+        "c = plt.figure(figsize=(4, 2)); plt.plot([1, 1])\n"
+        "plt.figure(a.number); plt.title('first')\n"
+    )
+    res = ex.run(code)
+    assert [_size(p)[0] for p in res.images] == [200, 300, 400]
+    assert len(res.scene.figures) == 3
+
+
+def test_savefig_to_file_object_receives_png(ex):
+    code = PLOT + (
+        "import io\nbuf = io.BytesIO()\nplt.savefig(buf, format='png')\n"
+        "print('bytes', len(buf.getvalue()) > 1000)\n"
+    )
+    res = ex.run(code)
+    assert res.status == "ok" and "bytes True" in res.stdout
+
+
+def test_same_code_gives_identical_png_across_executors(ex):
+    code = PLOT + "import numpy as np\nplt.scatter(np.random.rand(50), np.random.rand(50))\n"
+    first = ex.run(code).images[0]
+    with Executor(workers=1) as other:
+        second = other.run(code).images[0]
+    assert first == second
+
+
+def test_map_keeps_input_order_and_runs_concurrently(ex):
+    codes = [
+        f"import matplotlib.pyplot as plt\nplt.title('n{i}')\nplt.plot([0, {i}])\n"
+        for i in range(8)
+    ]
+    codes[3] = "raise ValueError('boom')"
+    results = ex.map(codes)
+    assert [r.status for r in results] == ["ok"] * 3 + ["runtime_error"] + ["ok"] * 4
+    assert "boom" in results[3].message and "(line 1)" in results[3].message
+    for i, r in enumerate(results):
+        if i != 3:
+            assert f"n{i}" in r.scene.texts()
+
+
+def test_run_is_thread_safe(ex):
+    out: dict[int, ExecResult] = {}
+
+    def worker(i: int) -> None:
+        out[i] = ex.run(f"import matplotlib.pyplot as plt\nplt.title('t{i}')\nplt.plot([{i}, 0])\n")
+
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert all(out[i].status == "ok" and f"t{i}" in out[i].scene.texts() for i in range(6))
+
+
+def test_parent_environment_is_not_visible(ex, monkeypatch):
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-test-should-not-leak")
+    with Executor(workers=1) as fresh:
+        res = fresh.run(
+            "import os\nprint(sorted(os.environ))\nprint(os.environ.get('OPENAI_API_KEY'))\n"
+        )
+    assert "sk-test" not in res.stdout and "None" in res.stdout
+
+
+def test_streams_are_captured_and_capped(ex):
+    res = ex.run(
+        "import sys\nprint('hello')\nsys.stderr.write('warn\\n')\n"
+        + "print('z' * 100)\n" * 500
+        + PLOT
+    )
+    assert res.status == "ok"
+    assert "warn" in res.stderr and len(res.stdout) <= 8 * 1024
+
+
+def test_pixel_cap_gives_output_too_large():
+    with Executor(workers=1, max_pixels=100_000) as small:
+        res = small.run(
+            "import matplotlib.pyplot as plt\nplt.figure(figsize=(8, 8))\nplt.plot([1, 2])\n"
+        )
+    assert res.status == "output_too_large" and "pixels" in res.message
+
+
+def test_statuses_are_a_closed_set(ex):
+    for code in ["x = (", "1/0", "pass", PLOT]:
+        assert ex.run(code).status in STATUSES
+
+
+def test_bytes_source_and_invalid_utf8(ex):
+    assert ex.run(PLOT.encode()).status == "ok"
+    bad = ex.run(b"x = '\xff'\n")
+    assert bad.status == "syntax_error" and "UTF-8" in bad.message
+
+
+def test_zygote_is_restarted_after_it_dies():
+    with Executor(workers=1) as e:
+        first = e._zygote.pid
+        os.kill(first, signal.SIGKILL)
+        e._zygote.proc.wait(5)
+        e._zygote.reader.join(5)
+        res = e.run(PLOT)
+        assert res.status == "ok"
+        assert e._zygote.pid != first
+
+
+def test_isolation_report_names_each_mechanism(ex):
+    iso = ex.isolation
+    assert set(iso) >= {"network_namespace", "landlock_abi", "seccomp", "capabilities_dropped"}
+    if os.uname().sysname == "Linux":
+        assert iso["seccomp"] is True
+
+
+def test_result_round_trips_through_dict(ex):
+    res = ex.run(PLOT)
+    again = ExecResult.from_dict(res.to_dict(with_images=True))
+    assert again.status == res.status and again.images == res.images
+    assert again.scene.to_dict() == res.scene.to_dict()
