@@ -160,6 +160,7 @@ class FigureInfo:
     dpi: float
     facecolor: Color | None = None
     suptitle: str = ""
+    legend: list[str] = field(default_factory=list)  # entries of figure-level legends
 
     def to_dict(self) -> dict[str, Any]:
         return {k: v for k, v in asdict(self).items() if v is not None}
@@ -225,7 +226,8 @@ class Scene:
     def texts(self) -> list[str]:
         """Every visible string: text elements, then axes titles, labels and tick labels."""
         out = [e.text for e in self.visible_elements() if e.text]
-        out += [f.suptitle for f in self.figures if f.suptitle]
+        for f in self.figures:
+            out += ([f.suptitle] if f.suptitle else []) + [s for s in f.legend if s]
         for a in self.axes:
             out += [s for s in (a.title, a.xlabel, a.ylabel, a.zlabel) if s]
             if a.axis_on:

@@ -1,0 +1,1217 @@
+"""Build a :class:`~codepercept.scene.model.Scene` from live matplotlib figures.
+
+The tracer walks each figure's *artist tree* after the figure has been rendered, so it sees every
+artist however it was added (``plot``, ``add_patch``, ``add_collection``, ``add_artist``,
+``fig.text``, ``annotate``, mplot3d collections …) — nothing is monkeypatched.
+
+Contract of :func:`trace_figures`
+---------------------------------
+* Figures in the given order (default: open pyplot figures in creation order). For each figure:
+  one :class:`FigureInfo`, one :class:`AxesInfo` per axes (``fig.axes`` order, inset axes after
+  their parent), and one :class:`Element` per content artist.
+* Element order is draw order: the figure-level artists (stable-sorted by zorder), then each axes'
+  content artists stable-sorted by zorder, as ``Axes.draw`` does (mplot3d assigns depth-sorted
+  zorders to its collections and patches while drawing, so the order after a draw is the painted
+  order).
+* Axes decorations (spines, axis lines, ticks, the background patch, titles, legends) are not
+  elements; they are summarised in :class:`AxesInfo`. The root figure's suptitle is in
+  :class:`FigureInfo`; legends are in ``AxesInfo.legend``.
+* Geometry: ``data`` holds vertices in data coordinates (3D for mplot3d artists); it is ``None``
+  for artists that live in figure/axes coordinates only. ``fig`` holds the same vertices in
+  normalised figure coordinates. Lists longer than :data:`MAX_POINTS` are decimated *before*
+  any transform (first and last kept); ``n_points`` is the true count. Non-finite vertices are
+  dropped, non-finite scalars become ``None``: the Scene always serialises with
+  ``allow_nan=False``.
+* ``visible`` is ``get_visible()`` and alpha != 0 and the parent axes / subfigure visible, and
+  the artist paints something (a line with neither linestyle nor marker, an empty string, a patch
+  with no face, edge or hatch paint nothing). ``clipped_out`` is set when clipping is on and the
+  element's figure bbox does not meet its clip box.
+* The tracer never raises because of an artist: a failure while reading one artist yields an
+  element of kind ``"other"`` and a line in ``Scene.warnings``.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
+
+import matplotlib as mpl
+import numpy as np
+from matplotlib import collections as mcoll
+from matplotlib import image as mimage
+from matplotlib import lines as mlines
+from matplotlib import patches as mpatches
+from matplotlib import quiver as mquiver
+from matplotlib import text as mtext
+from matplotlib.artist import Artist
+from matplotlib.axes import Axes
+from matplotlib.axis import Axis
+from matplotlib.colors import to_rgba
+from matplotlib.figure import Figure, FigureBase, SubFigure
+from matplotlib.legend import Legend
+from matplotlib.markers import MarkerStyle
+from matplotlib.path import Path
+from matplotlib.spines import Spine
+from matplotlib.transforms import Transform
+from mpl_toolkits.mplot3d import art3d, proj3d
+
+from codepercept.scene.model import MAX_POINTS, AxesInfo, Element, FigureInfo, Scene
+
+log = logging.getLogger(__name__)
+
+__all__ = ["trace_figures"]
+
+#: At most this many distinct colours are listed in a collection's ``props["facecolors"]``.
+MAX_COLORS = 16
+#: Paths with more vertices than this are not curve-flattened (their raw vertices are used).
+_MAX_FLATTEN_VERTICES = 4096
+#: Samples per Bezier curve segment when flattening circles, ellipses, arcs, wedges.
+_BEZIER_SAMPLES = np.linspace(0.0, 1.0, 9)
+
+_FillBetween = getattr(mcoll, "FillBetweenPolyCollection", None)
+
+
+# ------------------------------------------------------------------------------------------------
+# public entry point
+# ------------------------------------------------------------------------------------------------
+def trace_figures(figures: Sequence[Figure] | None = None) -> Scene:
+    """Trace ``figures`` (default: every open pyplot figure, in creation order) into a Scene.
+
+    Figures are expected to have been drawn already (e.g. saved to PNG); a figure whose canvas
+    has never been drawn is drawn once here, so tick labels, layouts and 3D projections are
+    final. Never raises because of an unusual artist (see the module docstring).
+    """
+    if figures is None:
+        import matplotlib.pyplot as plt
+
+        figures = [plt.figure(num) for num in plt.get_fignums()]
+    scene = Scene()
+    for index, figure in enumerate(figures):
+        try:
+            _FigureTracer(scene, figure, index).run()
+        except Exception as exc:  # a broken figure must not lose the others
+            log.warning("could not trace figure %d", index, exc_info=True)
+            scene.warnings.append(f"figure {index}: {type(exc).__name__}: {exc}")
+    return scene
+
+
+# ------------------------------------------------------------------------------------------------
+# small conversions
+# ------------------------------------------------------------------------------------------------
+def _num(x: Any) -> float | None:
+    """A finite float, or None."""
+    try:
+        v = float(x)
+    except (TypeError, ValueError):
+        return None
+    return v if math.isfinite(v) else None
+
+
+def _rgba(c: Any, alpha: float | None = None) -> list[float] | None:
+    """RGBA floats, or None for 'none' / fully transparent / unreadable colours."""
+    if c is None:
+        return None
+    if isinstance(c, str) and c.lower() == "none":
+        return None
+    try:
+        arr = np.asarray(c, dtype=float) if not isinstance(c, str) else None
+        if arr is not None and arr.ndim == 2:
+            if len(arr) == 0:
+                return None
+            c = arr[0]
+        rgba = to_rgba(c, alpha)
+    except (TypeError, ValueError):
+        return None
+    if rgba[3] == 0:
+        return None
+    return [round(float(v), 4) for v in rgba]
+
+
+def _clean(obj: Any) -> Any:
+    """Make ``obj`` JSON-safe: numpy to Python, tuples to lists, non-finite floats to None."""
+    if isinstance(obj, dict):
+        return {str(k): _clean(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [_clean(v) for v in obj]
+    if isinstance(obj, np.ndarray):
+        return _clean(obj.tolist())
+    if isinstance(obj, (bool, np.bool_)):
+        return bool(obj)
+    if isinstance(obj, (int, np.integer)):
+        return int(obj)
+    if isinstance(obj, (float, np.floating)):
+        return _num(obj)
+    if obj is None or isinstance(obj, str):
+        return obj
+    return str(obj)
+
+
+def _label(artist: Artist) -> str | None:
+    lab = artist.get_label()
+    if isinstance(lab, str) and lab and not lab.startswith("_"):
+        return lab
+    return None
+
+
+def _decimate_index(n: int, limit: int = MAX_POINTS) -> np.ndarray:
+    """At most ``limit`` evenly spread indices into ``range(n)``, first and last included."""
+    if n <= limit:
+        return np.arange(n)
+    return np.unique(np.linspace(0, n - 1, limit).round().astype(np.intp))
+
+
+def _as_float_2d(xy: Any, width: int) -> np.ndarray:
+    arr = np.ma.asarray(xy)
+    if np.ma.isMaskedArray(arr) and arr.mask is not np.ma.nomask:
+        arr = arr.astype(float).filled(np.nan)
+    arr = np.asarray(arr, dtype=float)
+    if arr.size == 0:
+        return np.zeros((0, width))
+    return arr.reshape(-1, width)
+
+
+# ------------------------------------------------------------------------------------------------
+# linestyles
+# ------------------------------------------------------------------------------------------------
+_LS_NAMES = {
+    "-": "solid",
+    "solid": "solid",
+    "--": "dashed",
+    "dashed": "dashed",
+    ":": "dotted",
+    "dotted": "dotted",
+    "-.": "dashdot",
+    "dashdot": "dashdot",
+    "None": "none",
+    "none": "none",
+    " ": "none",
+    "": "none",
+}
+
+
+def _classify_dashes(pattern: Any) -> str:
+    """Name an *unscaled* ``(offset, dashes)`` pattern: solid/dashed/dotted/dashdot/custom."""
+    try:
+        _offset, seq = pattern
+    except (TypeError, ValueError):
+        return "custom"
+    if seq is None:
+        return "solid"
+    seq = [float(s) for s in seq]
+    if not seq or sum(seq) <= 0:
+        return "solid"
+    for name in ("dashed", "dotted", "dashdot"):
+        ref = [float(s) for s in mpl.rcParams[f"lines.{name}_pattern"]]
+        if len(ref) == len(seq) and np.allclose(ref, seq):
+            return name
+    if len(seq) == 2:
+        on, off = seq
+        return "dotted" if on <= 1.5 or on <= 0.5 * off else "dashed"
+    if len(seq) == 4 and seq[2] < seq[0]:
+        return "dashdot"
+    return "custom"
+
+
+def _linestyle(value: Any, unscaled: Any = None) -> str | None:
+    """Normalise a matplotlib linestyle value (plus its unscaled dash pattern, if known)."""
+    if isinstance(value, str) and _LS_NAMES.get(value) == "none":
+        return "none"
+    if unscaled is not None:
+        return _classify_dashes(unscaled)
+    if isinstance(value, str):
+        return _LS_NAMES.get(value, "custom")
+    if isinstance(value, tuple) and len(value) == 2:
+        return _classify_dashes(value)
+    return None
+
+
+# ------------------------------------------------------------------------------------------------
+# paths
+# ------------------------------------------------------------------------------------------------
+def _path_vertices(path: Path) -> np.ndarray:
+    """The drawn outline of ``path`` as an ``(n, 2)`` array.
+
+    Curves are flattened (so a circle gives points on the circle, not Bezier control points) and
+    each CLOSEPOLY becomes its subpath's first vertex, so closed shapes are closed rings.
+    """
+    verts = np.asarray(path.vertices, dtype=float)
+    codes = path.codes
+    if codes is None or len(verts) == 0:
+        return verts
+    codes = np.asarray(codes)
+    curved = np.isin(codes, (Path.CURVE3, Path.CURVE4)).any()
+    if curved and len(verts) <= _MAX_FLATTEN_VERTICES:
+        out: list[np.ndarray] = []
+        for seg, code in path.iter_bezier(simplify=False):
+            cp = np.asarray(seg.control_points, dtype=float)
+            if code == Path.MOVETO:
+                out.append(cp[:1])
+            elif seg.degree <= 1:
+                out.append(cp[-1:])
+            else:
+                out.append(np.asarray(seg(_BEZIER_SAMPLES), dtype=float)[1:])
+        return np.concatenate(out) if out else np.zeros((0, 2))
+    keep = codes != Path.STOP
+    closes = np.nonzero(codes == Path.CLOSEPOLY)[0]
+    if len(closes):
+        verts = verts.copy()
+        starts = np.nonzero(codes == Path.MOVETO)[0]
+        if len(starts) == 0:
+            starts = np.array([0])
+        pos = np.searchsorted(starts, closes, side="right") - 1
+        verts[closes] = verts[starts[np.maximum(pos, 0)]]
+    return verts[keep]
+
+
+# ------------------------------------------------------------------------------------------------
+# per-figure tracing
+# ------------------------------------------------------------------------------------------------
+class _FigureTracer:
+    """Traces one figure into ``scene`` (figure info, axes info, elements, warnings)."""
+
+    def __init__(self, scene: Scene, figure: Figure, index: int) -> None:
+        self.scene = scene
+        self.figure = figure
+        self.index = index
+        self.renderer = _renderer_after_draw(figure)
+        self.wh = np.array([float(figure.bbox.width), float(figure.bbox.height)])
+        self.wh[self.wh <= 0] = 1.0
+
+    # -- walking ---------------------------------------------------------------------------------
+    def run(self) -> None:
+        fig = self.figure
+        w, h = fig.get_size_inches()
+        suptitle = fig._suptitle.get_text() if getattr(fig, "_suptitle", None) else ""
+        self.scene.figures.append(
+            FigureInfo(
+                index=self.index,
+                width_in=_num(w) or 0.0,
+                height_in=_num(h) or 0.0,
+                dpi=_num(fig.dpi) or 0.0,
+                facecolor=_rgba(fig.get_facecolor()),
+                suptitle=suptitle,
+                legend=[t for lg in getattr(fig, "legends", []) for t in _legend_texts(lg)],
+            )
+        )
+        for artist, visible in self._figure_level_artists(fig, True):
+            self._add_element(artist, None, None, visible)
+        seen: set[int] = set()
+        for ax in self._all_axes(fig):
+            if id(ax) in seen:
+                continue
+            seen.add(id(ax))
+            self._trace_axes(ax)
+
+    def _figure_level_artists(
+        self, container: FigureBase, parent_visible: bool
+    ) -> Iterable[tuple[Artist, bool]]:
+        """Content artists owned by a figure/subfigure (not axes), stable-sorted by zorder."""
+        skip = {id(container.patch), id(getattr(self.figure, "_suptitle", None))}
+        own: list[Artist] = []
+        subfigs: list[SubFigure] = []
+        for child in container.get_children():
+            if id(child) in skip or isinstance(child, (Axes, Legend)):
+                continue
+            if isinstance(child, SubFigure):
+                subfigs.append(child)
+                continue
+            own.append(child)
+        for artist in sorted(own, key=_zorder):
+            yield artist, parent_visible
+        for sub in subfigs:
+            yield from self._figure_level_artists(sub, parent_visible and sub.get_visible())
+
+    def _all_axes(self, container: FigureBase) -> Iterable[Axes]:
+        for ax in container.axes:
+            yield ax
+            yield from self._child_axes(ax)
+        for sub in getattr(container, "subfigs", []):
+            yield from self._all_axes(sub)
+
+    def _child_axes(self, ax: Axes) -> Iterable[Axes]:
+        for child in getattr(ax, "child_axes", []):
+            yield child
+            yield from self._child_axes(child)
+
+    def _trace_axes(self, ax: Axes) -> None:
+        ax_index = len(self.scene.axes)
+        try:
+            info = self._axes_info(ax, ax_index)
+        except Exception as exc:
+            log.warning("could not read axes %d", ax_index, exc_info=True)
+            self.scene.warnings.append(
+                f"figure {self.index} axes {ax_index}: {type(exc).__name__}: {exc}"
+            )
+            info = AxesInfo(index=ax_index, figure=self.index)
+        self.scene.axes.append(info)
+        visible = _tree_visible(ax)
+        for artist in sorted(_axes_content(ax), key=_zorder):
+            self._add_element(artist, ax, ax_index, visible)
+
+    # -- axes info -------------------------------------------------------------------------------
+    def _axes_info(self, ax: Axes, ax_index: int) -> AxesInfo:
+        is3d = getattr(ax, "name", "") == "3d"
+        info = AxesInfo(index=ax_index, figure=self.index, is3d=is3d)
+        info.bbox = self._bbox_of(np.asarray(ax.bbox.extents, dtype=float))
+        info.xlim = _limits(ax.get_xlim())
+        info.ylim = _limits(ax.get_ylim())
+        info.xscale = str(ax.get_xscale())
+        info.yscale = str(ax.get_yscale())
+        aspect = ax.get_aspect()
+        info.aspect = aspect if isinstance(aspect, str) else (_num(aspect) or "auto")
+        info.axis_on = bool(getattr(ax, "_axis3don" if is3d else "axison", True))
+        info.xticks, info.xticklabels, xgrid = _major_ticks(ax.xaxis)
+        info.yticks, info.yticklabels, ygrid = _major_ticks(ax.yaxis)
+        info.grid = xgrid or ygrid
+        info.xlabel = ax.get_xlabel()
+        info.ylabel = ax.get_ylabel()
+        titles = [ax.get_title(loc) for loc in ("left", "center", "right")]
+        info.title = " | ".join(t for t in titles if t)
+        info.legend = [t for leg in _legends(ax) for t in _legend_texts(leg)]
+        info.facecolor = _rgba(ax.get_facecolor())
+        if is3d:
+            info.zlim = _limits(ax.get_zlim())
+            info.zticks, info.zticklabels, _ = _major_ticks(ax.zaxis)
+            info.zlabel = ax.get_zlabel()
+            info.grid = bool(getattr(ax, "_draw_grid", info.grid))
+            info.elev = _num(getattr(ax, "elev", None))
+            info.azim = _num(getattr(ax, "azim", None))
+            info.roll = _num(getattr(ax, "roll", None))
+        return info
+
+    # -- elements --------------------------------------------------------------------------------
+    def _add_element(
+        self, artist: Artist, ax: Axes | None, ax_index: int | None, parent_visible: bool
+    ) -> None:
+        try:
+            el = self._element(artist, ax, ax_index)
+            el.visible = bool(el.visible and parent_visible and _artist_visible(artist))
+            if el.clipped_out is False:
+                el.clipped_out = self._is_clipped_out(artist, el.bbox)
+            el.props = _clean(el.props)
+        except Exception as exc:
+            cls = type(artist).__name__
+            log.debug("could not read %s", cls, exc_info=True)
+            where = f"figure {self.index}" + (f" axes {ax_index}" if ax_index is not None else "")
+            self.scene.warnings.append(f"{where}: {cls}: {type(exc).__name__}: {exc}")
+            el = Element(kind="other", cls=cls, figure=self.index, axes=ax_index)
+            try:
+                el.zorder = float(artist.get_zorder())
+                el.visible = bool(parent_visible and _artist_visible(artist))
+            except Exception:
+                el.visible = False
+        self.scene.elements.append(el)
+
+    def _element(self, artist: Artist, ax: Axes | None, ax_index: int | None) -> Element:
+        el = Element(kind="other", cls=type(artist).__name__, figure=self.index, axes=ax_index)
+        el.zorder = _num(artist.get_zorder()) or 0.0
+        el.alpha = _num(artist.get_alpha())
+        el.label = _label(artist)
+        handler = _handler_for(artist)
+        handler(self, artist, ax, el)
+        return el
+
+    # geometry helpers -------------------------------------------------------------------------
+    def _bbox_of(self, extents: np.ndarray) -> list[float] | None:
+        """Display-pixel ``[x0, y0, x1, y1]`` to normalised figure coords (None if not finite)."""
+        e = np.asarray(extents, dtype=float).reshape(4)
+        if not np.isfinite(e).all():
+            return None
+        e = e / np.concatenate([self.wh, self.wh])
+        return [round(float(v), 6) for v in e]
+
+    def _set_display(self, el: Element, disp: np.ndarray, data: np.ndarray | None) -> None:
+        """Store display vertices (and matching data vertices), dropping non-finite rows."""
+        fig = np.asarray(disp, dtype=float).reshape(-1, 2) / self.wh
+        ok = np.isfinite(fig).all(axis=1)
+        if data is not None:
+            ok &= np.isfinite(data).all(axis=1)
+            el.data = data[ok].tolist()
+        fig = np.round(fig[ok], 6)
+        el.fig = fig.tolist()
+        if len(fig):
+            el.bbox = [*(fig.min(axis=0).tolist()), *(fig.max(axis=0).tolist())]
+
+    def _set_geometry(
+        self,
+        el: Element,
+        xy: Any,
+        transform: Transform,
+        ax: Axes | None,
+        n_total: int | None = None,
+    ) -> None:
+        """Geometry of 2D vertices ``xy`` given in ``transform``'s input coordinates.
+
+        ``xy`` may be the full vertex list (decimated here) or an already decimated selection
+        with ``n_total`` the true count. Data vertices are exact when ``transform`` is the axes'
+        data transform, derived through it when only partly data (``axhline``), else None.
+        """
+        arr = _as_float_2d(xy, 2)
+        n_full = len(arr)
+        el.n_points = n_full if n_total is None else n_total
+        sel = arr[_decimate_index(n_full)] if n_full > MAX_POINTS else arr
+        disp = transform.transform(sel) if len(sel) else np.zeros((0, 2))
+        data: np.ndarray | None = None
+        if ax is not None and len(sel):
+            if transform == ax.transData:
+                data = sel
+            elif any(_contains_branch_separately(transform, ax.transData)):
+                with np.errstate(all="ignore"):
+                    data = ax.transData.inverted().transform(disp)
+        self._set_display(el, disp, data)
+        if n_full > MAX_POINTS and transform.is_separable:
+            # The decimated vertices may miss the extremes: take the bbox of all of them.
+            lo, hi = _column_extremes(arr)
+            if np.isfinite(lo).all() and np.isfinite(hi).all():
+                d = transform.transform(np.array([lo, hi])) / self.wh
+                if np.isfinite(d).all():
+                    el.bbox = [round(float(v), 6) for v in (*d.min(axis=0), *d.max(axis=0))]
+
+    def _set_geometry3d(self, el: Element, xyz: Any, ax: Axes, n_total: int | None = None) -> None:
+        """Geometry of 3D data vertices, projected with the axes' current view."""
+        arr = _as_float_2d(xyz, 3)
+        el.n_points = len(arr) if n_total is None else n_total
+        sel = arr[_decimate_index(len(arr))] if len(arr) > MAX_POINTS else arr
+        if len(sel) == 0:
+            el.data, el.fig = [], []
+            return
+        self._set_display(el, _project3d(ax, sel), sel)
+
+    def _set_items_geometry(
+        self,
+        el: Element,
+        items: Sequence[Any],
+        width: int,
+        to_display: Callable[[np.ndarray], np.ndarray],
+        data_is_exact: bool,
+        ax: Axes | None,
+    ) -> None:
+        """Geometry of a list of vertex arrays (polygons, segments): the first items' vertices
+        up to MAX_POINTS; ``props["item_sizes"]`` tells how to split ``data``/``fig`` back."""
+        budget = MAX_POINTS
+        chunks: list[np.ndarray] = []
+        sizes: list[int] = []
+        total = 0
+        for item in items:
+            n = len(item)
+            total += n
+            if budget <= 0:
+                continue
+            a = _as_float_2d(item, width)
+            if len(a) > budget:
+                a = a[_decimate_index(len(a), budget)]
+            a = a[np.isfinite(a).all(axis=1)]
+            chunks.append(a)
+            sizes.append(len(a))
+            budget -= len(a)
+        el.n_points = total
+        sel = np.concatenate(chunks) if chunks else np.zeros((0, width))
+        disp = to_display(sel) if len(sel) else np.zeros((0, 2))
+        data: np.ndarray | None = None
+        if len(sel) and data_is_exact:
+            data = sel
+        elif len(sel) and ax is not None and width == 2:
+            with np.errstate(all="ignore"):
+                data = ax.transData.inverted().transform(disp)
+        fig = np.asarray(disp, dtype=float).reshape(-1, 2) / self.wh
+        ok = np.isfinite(fig).all(axis=1)
+        if data is not None:
+            ok &= np.isfinite(data).all(axis=1)
+        if not ok.all():  # keep item_sizes consistent with the rows kept
+            owner = np.repeat(np.arange(len(sizes)), sizes)
+            sizes = np.bincount(owner[ok], minlength=len(sizes)).tolist()
+        self._set_display(el, disp, data)
+        el.props["item_sizes"] = sizes
+
+    def _text_extent(self, text: mtext.Text) -> list[float] | None:
+        if not text.get_text():
+            return None
+        bb = text.get_window_extent(self.renderer)
+        return self._bbox_of(bb.extents)
+
+    # clipping ----------------------------------------------------------------------------------
+    def _is_clipped_out(self, artist: Artist, bbox: list[float] | None) -> bool:
+        if bbox is None or not artist.get_clip_on():
+            return False
+        regions: list[np.ndarray] = []
+        clip_box = artist.get_clip_box()
+        if clip_box is not None:
+            regions.append(np.asarray(clip_box.extents, dtype=float))
+        clip_path = artist.get_clip_path()
+        if clip_path is not None:
+            path, affine = clip_path.get_transformed_path_and_affine()
+            regions.append(np.asarray(affine.transform_path(path).get_extents().extents))
+        eps = 1e-9
+        for region in regions:
+            r = self._bbox_of(region)
+            if r is None:
+                continue
+            if (
+                bbox[0] > r[2] + eps
+                or bbox[2] < r[0] - eps
+                or bbox[1] > r[3] + eps
+                or bbox[3] < r[1] - eps
+            ):
+                return True
+        return False
+
+
+# ------------------------------------------------------------------------------------------------
+# rendering state, axes helpers
+# ------------------------------------------------------------------------------------------------
+def _renderer_after_draw(figure: Figure) -> Any:
+    """The canvas renderer, drawing the figure once first if it has never been drawn."""
+    canvas = figure.canvas
+    if hasattr(canvas, "get_renderer"):
+        if getattr(canvas, "renderer", None) is None:
+            log.debug("figure was never drawn; drawing it once before tracing")
+            canvas.draw()
+        return canvas.get_renderer()
+    figure.draw_without_rendering()
+    return figure._get_renderer()
+
+
+def _zorder(artist: Artist) -> float:
+    try:
+        return float(artist.get_zorder())
+    except Exception:
+        return 0.0
+
+
+def _tree_visible(artist: Artist) -> bool:
+    """The artist and every figure/subfigure above it are visible."""
+    node: Any = artist
+    while node is not None:
+        if not node.get_visible():
+            return False
+        if isinstance(node, SubFigure):
+            node = getattr(node, "_parent", None)
+        elif isinstance(node, Axes):
+            node = node.figure  # the axes' (sub)figure
+        else:
+            node = None
+    return True
+
+
+def _artist_visible(artist: Artist) -> bool:
+    if not artist.get_visible():
+        return False
+    alpha = artist.get_alpha()
+    try:
+        return alpha is None or float(np.max(alpha)) != 0.0
+    except (TypeError, ValueError):
+        return True
+
+
+def _axes_content(ax: Axes) -> list[Artist]:
+    """The axes' content artists (no spines, axis, titles, legends, background, child axes)."""
+    decor: set[int] = {id(ax.patch)}
+    decor.update(id(s) for s in ax.spines.values())
+    for name in ("title", "_left_title", "_right_title"):
+        if getattr(ax, name, None) is not None:
+            decor.add(id(getattr(ax, name)))
+    out = []
+    for child in ax.get_children():
+        if id(child) in decor or isinstance(child, (Axis, Spine, Legend, Axes)):
+            continue
+        out.append(child)
+    return out
+
+
+def _legends(ax: Axes) -> list[Legend]:
+    found = [c for c in ax.get_children() if isinstance(c, Legend)]
+    main = ax.get_legend()
+    if main is not None and all(main is not f for f in found):
+        found.append(main)
+    return found
+
+
+def _legend_texts(legend: Legend) -> list[str]:
+    if not legend.get_visible():
+        return []
+    texts = []
+    title = legend.get_title().get_text()
+    if title:
+        texts.append(title)
+    texts += [t.get_text() for t in legend.get_texts() if t.get_visible()]
+    return texts
+
+
+def _limits(lim: Sequence[Any]) -> list[float] | None:
+    vals = [_num(v) for v in lim]
+    return None if any(v is None for v in vals) else vals  # type: ignore[return-value]
+
+
+def _major_ticks(axis: Axis) -> tuple[list[float], list[str], bool]:
+    """Major tick locations within the view, their labels as displayed, and grid on/off."""
+    if not axis.get_visible():
+        return [], [], False
+    try:
+        drawn = axis._update_ticks()  # what Axis.draw draws: in-view ticks, labels formatted
+        major_ids = {id(t) for t in axis.majorTicks}
+        ticks = [t for t in drawn if id(t) in major_ids]
+    except Exception:
+        log.debug("Axis._update_ticks unavailable; using public tick API", exc_info=True)
+        locs = list(axis.get_majorticklocs())
+        lo, hi = sorted(axis.get_view_interval())
+        majors = axis.get_major_ticks(len(locs))
+        ticks = [t for t, loc in zip(majors, locs, strict=False) if lo <= loc <= hi]
+    locs_out: list[float] = []
+    labels: list[str] = []
+    grid = False
+    for tick in ticks:
+        loc = _num(tick.get_loc())
+        if loc is None:
+            continue
+        locs_out.append(loc)
+        if tick.label1.get_visible():
+            labels.append(tick.label1.get_text())
+        elif tick.label2.get_visible():
+            labels.append(tick.label2.get_text())
+        else:
+            labels.append("")
+        grid = grid or bool(tick.gridline.get_visible())
+    return locs_out, labels, grid
+
+
+def _column_extremes(arr: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per-column NaN-ignoring min and max without copying (column reductions are much faster
+    than ``axis=0`` ones; the NaN-skipping fmin/fmax only run when a NaN is present)."""
+    lo, hi = [], []
+    with np.errstate(all="ignore"):
+        for k in range(arr.shape[1]):
+            col = arr[:, k]
+            mn, mx = col.min(), col.max()
+            if np.isnan(mn) or np.isnan(mx):
+                mn, mx = np.fmin.reduce(col), np.fmax.reduce(col)
+            lo.append(mn)
+            hi.append(mx)
+    return np.array(lo, dtype=float), np.array(hi, dtype=float)
+
+
+def _contains_branch_separately(transform: Transform, other: Transform) -> tuple[bool, bool]:
+    try:
+        x, y = transform.contains_branch_seperately(other)
+        return bool(x), bool(y)
+    except Exception:
+        return False, False
+
+
+def _project3d(ax: Any, xyz: np.ndarray) -> np.ndarray:
+    """Project ``(n, 3)`` data points with the 3D axes' view to display pixels."""
+    xs, ys, zs = xyz[:, 0], xyz[:, 1], xyz[:, 2]
+    with np.errstate(all="ignore"):
+        try:
+            px, py, _ = proj3d._scale_proj_transform(xs, ys, zs, ax)  # honours 3D log scales
+        except Exception:
+            m = ax.M if getattr(ax, "M", None) is not None else ax.get_proj()
+            px, py, _ = proj3d.proj_transform(xs, ys, zs, m)
+        return ax.transData.transform(np.column_stack([np.asarray(px), np.asarray(py)]))
+
+
+# ------------------------------------------------------------------------------------------------
+# colour summaries
+# ------------------------------------------------------------------------------------------------
+def _colors_summary(colors: Any) -> tuple[list[float] | None, list[Any], int]:
+    """(first painted colour, up to MAX_COLORS distinct colours, number of distinct colours)."""
+    arr = np.asarray(colors, dtype=float).reshape(-1, 4) if np.size(colors) else np.zeros((0, 4))
+    if len(arr) == 0:
+        return None, [], 0
+    if len(arr) > 20000:  # summarise a sample: exact distinct counts are not worth a big sort
+        arr = arr[_decimate_index(len(arr), 20000)]
+    uniq, first_idx = np.unique(np.round(arr, 4), axis=0, return_index=True)
+    order = np.argsort(first_idx)
+    uniq = uniq[order]
+    painted = [u for u in uniq if u[3] > 0]
+    first = _rgba(arr[0])
+    distinct = [[round(float(v), 4) for v in u] for u in painted[:MAX_COLORS]]
+    return first, distinct, len(painted)
+
+
+def _style_collection(el: Element, coll: mcoll.Collection) -> None:
+    face = getattr(coll, "_facecolor3d", None)
+    edge = getattr(coll, "_edgecolor3d", None)
+    # The base-class getters give the user's colours (mplot3d overrides add depth shading).
+    face = mcoll.Collection.get_facecolor(coll) if face is None else face
+    if edge is None or len(edge) == 0:
+        edge_spec = getattr(coll, "_edgecolors", None)
+        if isinstance(edge_spec, str) and edge_spec == "face":
+            edge = face
+        else:
+            edge = mcoll.Collection.get_edgecolor(coll)
+    el.facecolor, faces, n_faces = _colors_summary(face)
+    el.edgecolor, edges, n_edges = _colors_summary(edge)
+    if n_faces > 1:
+        el.props["facecolors"] = faces
+        el.props["n_facecolors"] = n_faces
+    if n_edges > 1:
+        el.props["edgecolors"] = edges
+        el.props["n_edgecolors"] = n_edges
+    widths = np.asarray(coll.get_linewidth(), dtype=float).ravel()
+    el.linewidth = _num(widths[0]) if len(widths) else None
+    unscaled = getattr(coll, "_us_linestyles", None)
+    styles = unscaled if unscaled else coll.get_linestyle()
+    el.linestyle = _classify_dashes(styles[0]) if len(styles) else None
+    hatch = coll.get_hatch()
+    el.hatch = hatch or None
+    if coll.get_array() is not None and coll.get_cmap() is not None:
+        el.props["cmap"] = coll.get_cmap().name
+        el.props["clim"] = list(coll.get_clim())
+
+
+def _paints_nothing(el: Element) -> bool:
+    return el.facecolor is None and el.edgecolor is None and not el.hatch
+
+
+# ------------------------------------------------------------------------------------------------
+# per-kind handlers: each fills ``el`` for one artist
+# ------------------------------------------------------------------------------------------------
+Handler = Callable[[_FigureTracer, Any, Axes | None, Element], None]
+
+
+def _text_common(t: _FigureTracer, a: mtext.Text, el: Element) -> None:
+    el.text = a.get_text()
+    el.fontsize = _num(a.get_fontsize())
+    el.rotation = _num(a.get_rotation())
+    el.color = _rgba(a.get_color(), a.get_alpha())
+    el.props["ha"] = a.get_horizontalalignment()
+    el.props["va"] = a.get_verticalalignment()
+    el.props["fontweight"] = str(a.get_fontweight())
+    box = a.get_bbox_patch()
+    if box is not None:
+        el.props["box_facecolor"] = _rgba(box.get_facecolor())
+        el.props["box_edgecolor"] = _rgba(box.get_edgecolor())
+    if not el.text:
+        el.visible = False
+
+
+def _handle_text(t: _FigureTracer, a: mtext.Text, ax: Axes | None, el: Element) -> None:
+    el.kind = "text"
+    _text_common(t, a, el)
+    if isinstance(a, art3d.Text3D) and ax is not None:
+        x, y, z = a.get_position_3d()
+        t._set_geometry3d(el, [[x, y, z]], ax)
+        el.bbox = _text3d_extent(t, a, ax)
+        return
+    t._set_geometry(el, [a.get_unitless_position()], a.get_transform(), ax)
+    el.bbox = t._text_extent(a) or el.bbox
+
+
+def _text3d_extent(t: _FigureTracer, a: Any, ax: Any) -> list[float] | None:
+    """Window extent of a Text3D where Text3D.draw puts it (projected position and angle)."""
+    if not a.get_text():
+        return None
+    pos = np.array(a.get_position_3d(), dtype=float)
+    pts = np.array([pos, pos + np.asarray(a._dir_vec, dtype=float)])
+    with np.errstate(all="ignore"):
+        try:
+            px, py, _ = proj3d._scale_proj_transform(pts[:, 0], pts[:, 1], pts[:, 2], ax)
+        except Exception:
+            px, py, _ = proj3d.proj_transform(pts[:, 0], pts[:, 1], pts[:, 2], ax.M)
+    angle = math.degrees(math.atan2(py[1] - py[0], px[1] - px[0]))
+    angle = angle % 180
+    if angle > 90:
+        angle -= 180
+    saved = (a._x, a._y, a._rotation)
+    try:
+        a._x, a._y, a._rotation = float(px[0]), float(py[0]), angle
+        bb = mtext.Text.get_window_extent(a, t.renderer)
+    finally:
+        a._x, a._y, a._rotation = saved
+    return t._bbox_of(bb.extents)
+
+
+def _coords_to_data(
+    t: _FigureTracer, a: mtext.Annotation, ax: Axes | None, xy: Any, coords: Any
+) -> tuple[list[float] | None, list[float] | None]:
+    """An annotation point as (data coords or None, normalised figure coords)."""
+    disp = np.asarray(a._get_xy(t.renderer, xy, coords), dtype=float).reshape(1, 2)
+    fig = (disp / t.wh)[0].tolist()
+    if ax is None:
+        return None, fig
+    if coords == "data":
+        return [float(xy[0]), float(xy[1])], fig
+    return ax.transData.inverted().transform(disp)[0].tolist(), fig
+
+
+def _handle_annotation(t: _FigureTracer, a: mtext.Annotation, ax: Axes | None, el: Element) -> None:
+    arrow = a.arrow_patch
+    el.props["has_arrow"] = arrow is not None
+    try:
+        el.props["xy"], el.props["xy_fig"] = _coords_to_data(t, a, ax, a.xy, a.xycoords)
+        el.props["xytext"], el.props["xytext_fig"] = _coords_to_data(t, a, ax, a.xyann, a.anncoords)
+    except Exception:  # exotic coordinate systems: keep the raw values
+        log.debug("annotation coordinates unreadable", exc_info=True)
+        el.props["xy"] = list(a.xy)
+        el.props["xytext"] = list(a.xyann)
+    _text_common(t, a, el)
+    try:
+        el.clipped_out = not a._check_xy(t.renderer)
+    except Exception:
+        log.debug("Annotation._check_xy unavailable", exc_info=True)
+    if a.get_text() or arrow is None:
+        el.kind = "annotation"
+        t._set_geometry(el, [a.get_unitless_position()], a.get_transform(), ax)
+        el.bbox = t._text_extent(a) or el.bbox
+        return
+    # An empty annotation with an arrow draws only the arrow.
+    el.kind = "arrow"
+    el.text = None
+    el.visible = bool(arrow.get_visible())
+    el.props["start"] = el.props.get("xytext")
+    el.props["end"] = el.props.get("xy")
+    verts = _path_vertices(arrow.get_path())
+    t._set_geometry(el, verts, arrow.get_transform(), ax)
+    _style_patch(el, arrow)
+
+
+def _handle_line(t: _FigureTracer, a: mlines.Line2D, ax: Axes | None, el: Element) -> None:
+    ls = a.get_linestyle()
+    marker = a.get_marker()
+    has_marker = marker is not None and not (
+        isinstance(marker, str) and marker in ("None", "none", "", " ")
+    )
+    has_line = _LS_NAMES.get(ls) != "none" if isinstance(ls, str) else True
+    el.kind = "line" if has_line or not has_marker else "points"
+    el.linestyle = _linestyle(ls, getattr(a, "_unscaled_dash_pattern", None))
+    el.linewidth = _num(a.get_linewidth())
+    el.edgecolor = _rgba(a.get_color(), a.get_alpha())
+    if has_marker:
+        el.marker = str(marker)
+        el.markersize = _num(a.get_markersize())
+        el.facecolor = _rgba(a.get_markerfacecolor(), a.get_alpha())
+        el.props["markeredgecolor"] = _rgba(a.get_markeredgecolor(), a.get_alpha())
+    if a.get_drawstyle() not in (None, "default"):
+        el.props["drawstyle"] = a.get_drawstyle()
+    if isinstance(a, art3d.Line3D) and ax is not None:
+        el.kind = "line3d"
+        xs, ys, zs = (np.asarray(v, dtype=float) for v in a.get_data_3d())
+        xs, ys, zs = np.broadcast_arrays(xs, ys, zs)
+        n = len(xs.ravel())
+        idx = _decimate_index(n)
+        xyz = np.column_stack([xs.ravel()[idx], ys.ravel()[idx], zs.ravel()[idx]])
+        t._set_geometry3d(el, xyz, ax, n_total=n)
+    else:
+        t._set_geometry(el, a.get_xydata(), a.get_transform(), ax)
+    if not has_line and has_marker:  # markers only: count the points
+        el.count = el.n_points
+        if el.kind == "line3d":
+            el.props["markers_only"] = True
+    if not has_line and not has_marker:
+        el.visible = False
+
+
+def _style_patch(el: Element, p: mpatches.Patch) -> None:
+    el.edgecolor = _rgba(p.get_edgecolor())
+    el.facecolor = _rgba(p.get_facecolor()) if p.get_fill() else None
+    el.linewidth = _num(p.get_linewidth())
+    el.linestyle = _linestyle(p.get_linestyle(), getattr(p, "_unscaled_dash_pattern", None))
+    if el.linestyle == "none" or not el.linewidth:
+        el.edgecolor = None
+    el.hatch = p.get_hatch() or None
+
+
+def _patch_geometry(t: _FigureTracer, p: mpatches.Patch, ax: Axes | None, el: Element) -> None:
+    if isinstance(p, art3d.Patch3D) and ax is not None:
+        seg = np.asarray(p._segment3d, dtype=float).reshape(-1, 3)
+        t._set_geometry3d(el, seg, ax)
+        return
+    verts = _path_vertices(p.get_path())
+    local = p.get_patch_transform().transform(verts) if len(verts) else verts
+    t._set_geometry(el, local, p.get_data_transform(), ax)
+
+
+def _handle_patch(t: _FigureTracer, p: mpatches.Patch, ax: Axes | None, el: Element) -> None:
+    _style_patch(el, p)
+    kind = "patch"
+    props = el.props
+    if isinstance(p, (mpatches.FancyArrow, mpatches.Arrow)):
+        kind = "arrow"
+        x, y, dx, dy = (getattr(p, n, None) for n in ("_x", "_y", "_dx", "_dy"))
+        if None not in (x, y, dx, dy):
+            props["start"] = [x, y]
+            props["end"] = [x + dx, y + dy]
+    elif isinstance(p, mpatches.FancyArrowPatch):
+        kind = "arrow"
+        pos = getattr(p, "_posA_posB", None)
+        if pos is not None:
+            disp = p.get_transform().transform(np.asarray(pos, dtype=float))
+            props["start_fig"], props["end_fig"] = (disp / t.wh).tolist()
+            if ax is not None:
+                start, end = ax.transData.inverted().transform(disp).tolist()
+                props["start"], props["end"] = start, end
+    elif isinstance(p, mpatches.Rectangle):
+        kind = "rectangle"
+        props.update(
+            x=p.get_x(), y=p.get_y(), width=p.get_width(), height=p.get_height(),
+            angle=p.get_angle(),
+        )  # fmt: skip
+    elif isinstance(p, mpatches.Circle):
+        kind = "circle"
+        props.update(center=list(p.get_center()), radius=p.get_radius())
+    elif isinstance(p, mpatches.Arc):
+        kind = "arc"
+        props.update(
+            center=list(p.get_center()), width=p.get_width(), height=p.get_height(),
+            theta1=p.theta1, theta2=p.theta2, angle=p.get_angle(),
+        )  # fmt: skip
+    elif isinstance(p, mpatches.Ellipse):
+        kind = "ellipse"
+        props.update(
+            center=list(p.get_center()), width=p.get_width(), height=p.get_height(),
+            angle=p.get_angle(),
+        )  # fmt: skip
+    elif isinstance(p, mpatches.Wedge):
+        kind = "wedge"
+        props.update(center=list(p.center), r=p.r, theta1=p.theta1, theta2=p.theta2, width=p.width)
+    elif isinstance(p, mpatches.Polygon):
+        kind = "polygon"
+        props["closed"] = bool(p.get_closed())
+    el.kind = kind
+    if isinstance(p, mpatches.Polygon) and not isinstance(p, art3d.Patch3D):
+        t._set_geometry(el, p.get_xy(), p.get_transform(), ax)
+    else:
+        _patch_geometry(t, p, ax, el)
+    if _paints_nothing(el):
+        el.visible = False
+
+
+def _handle_quiver(t: _FigureTracer, q: mquiver.Quiver, ax: Axes | None, el: Element) -> None:
+    el.kind = "quiver"
+    offsets = np.asarray(q.get_offsets(), dtype=float).reshape(-1, 2)
+    el.count = int(getattr(q, "N", len(offsets)))
+    _style_collection(el, q)
+    t._set_geometry(el, offsets, q.get_offset_transform(), ax)
+    u = np.asarray(np.ma.filled(np.ma.asarray(q.U, dtype=float), np.nan)).ravel()
+    v = np.asarray(np.ma.filled(np.ma.asarray(q.V, dtype=float), np.nan)).ravel()
+    if len(u):
+        with np.errstate(all="ignore"):
+            mag = np.hypot(u, v)
+        if np.isfinite(mag).any():
+            el.props["magnitude_range"] = [float(np.nanmin(mag)), float(np.nanmax(mag))]
+    if _paints_nothing(el):
+        el.visible = False
+
+
+def _handle_collection(t: _FigureTracer, c: mcoll.Collection, ax: Axes | None, el: Element) -> None:
+    props = el.props
+    if isinstance(c, art3d.Path3DCollection) and ax is not None:
+        el.kind = "path3d"
+        xs, ys, zs = (np.ravel(np.asarray(v, dtype=float)) for v in c._offsets3d)
+        xs, ys, zs = np.broadcast_arrays(xs, ys, zs)
+        el.count = len(xs)
+        idx = _decimate_index(len(xs))
+        t._set_geometry3d(el, np.column_stack([xs[idx], ys[idx], zs[idx]]), ax, el.count)
+        _style_collection(el, c)
+        _sizes(c, props)
+    elif isinstance(c, art3d.Patch3DCollection) and ax is not None:
+        el.kind = "path_collection"
+        xs, ys, zs = (np.ravel(np.asarray(v, dtype=float)) for v in c._offsets3d)
+        xs, ys, zs = np.broadcast_arrays(xs, ys, zs)
+        el.count = len(xs)
+        idx = _decimate_index(len(xs))
+        t._set_geometry3d(el, np.column_stack([xs[idx], ys[idx], zs[idx]]), ax, el.count)
+        _style_collection(el, c)
+    elif isinstance(c, mcoll.PathCollection):
+        el.kind = "scatter"
+        offsets = np.asarray(c.get_offsets(), dtype=float).reshape(-1, 2)
+        el.count = len(offsets)
+        t._set_geometry(el, offsets, c.get_offset_transform(), ax)
+        _style_collection(el, c)
+        _sizes(c, props)
+        el.marker = _scatter_marker(c)
+    elif isinstance(c, art3d.Poly3DCollection) and ax is not None:
+        el.kind = "poly3d"
+        items = _poly3d_faces(c)
+        el.count = len(items)
+        t._set_items_geometry(el, items, 3, lambda v: _project3d(ax, v), True, ax)
+        _style_collection(el, c)
+    elif isinstance(c, art3d.Line3DCollection) and ax is not None:
+        el.kind = "line3d"
+        segs = list(c._segments3d)
+        el.count = len(segs)
+        t._set_items_geometry(el, segs, 3, lambda v: _project3d(ax, v), True, ax)
+        _style_collection(el, c)
+        _segment_styles(c, el)
+    elif isinstance(c, mcoll.QuadMesh):
+        el.kind = "path_collection"
+        coords = np.asarray(c.get_coordinates(), dtype=float)
+        ny, nx = coords.shape[0] - 1, coords.shape[1] - 1
+        el.count = max(nx, 0) * max(ny, 0)
+        props["shape"] = [ny, nx]
+        t._set_geometry(el, coords.reshape(-1, 2), c.get_transform(), ax)
+        _style_collection(el, c)
+    else:
+        if _FillBetween is not None and isinstance(c, _FillBetween):
+            el.kind = "fill"
+        elif isinstance(c, mcoll.PolyCollection):
+            el.kind = "poly_collection"
+        elif isinstance(c, mcoll.LineCollection):
+            el.kind = "line_collection"
+        else:
+            el.kind = "path_collection"
+        _generic_collection_geometry(t, c, ax, el)
+        _style_collection(el, c)
+        if isinstance(c, mcoll.LineCollection):
+            _segment_styles(c, el)
+        levels = getattr(c, "levels", None)
+        if levels is not None:
+            props["levels"] = list(np.asarray(levels, dtype=float).ravel()[:64])
+            props["filled"] = bool(getattr(c, "filled", False))
+    is_lines = el.kind in ("line_collection", "line3d")
+    paints_nothing = (el.edgecolor is None and el.facecolor is None) if is_lines else None
+    if paints_nothing or (not is_lines and _paints_nothing(el)):
+        el.visible = False
+    if el.count == 0:
+        el.visible = False
+
+
+def _generic_collection_geometry(
+    t: _FigureTracer, c: mcoll.Collection, ax: Axes | None, el: Element
+) -> None:
+    """Offset collections (hexbin, CircleCollection …) by their offsets, the rest by paths."""
+    paths = c.get_paths()
+    offsets = np.asarray(c.get_offsets(), dtype=float).reshape(-1, 2)
+    if len(offsets) > 1 and len(offsets) >= len(paths):
+        el.count = len(offsets)
+        t._set_geometry(el, offsets, c.get_offset_transform(), ax)
+        return
+    el.count = len(paths)
+    tr = c.get_transform()
+    if isinstance(c, mcoll.LineCollection):
+        items = [p.vertices for p in paths]
+    else:
+        items = [_path_vertices(p) if len(p.vertices) <= MAX_POINTS else p.vertices for p in paths]
+    exact = ax is not None and tr == ax.transData
+    partly = ax is not None and any(_contains_branch_separately(tr, ax.transData))
+    t._set_items_geometry(el, items, 2, tr.transform, exact, ax if partly else None)
+
+
+def _poly3d_faces(c: Any) -> list[np.ndarray]:
+    faces = getattr(c, "_faces", None)
+    if faces is None:  # older mplot3d kept no _faces; fall back on the user's 3D verts
+        return [np.asarray(f, dtype=float).reshape(-1, 3) for f in getattr(c, "_segments3d", [])]
+    faces = np.asarray(faces, dtype=float)
+    invalid = np.asarray(getattr(c, "_invalid_vertices", False))
+    if invalid.ndim == 0:
+        return list(faces) if not invalid else []
+    return [f[~m] for f, m in zip(faces, invalid, strict=False)]
+
+
+def _sizes(c: mcoll.Collection, props: dict[str, Any]) -> None:
+    sizes = np.asarray(c.get_sizes(), dtype=float).ravel()
+    if len(sizes):
+        props["size_range"] = [float(sizes.min()), float(sizes.max())]
+
+
+_MARKER_PATHS: list[tuple[str, Path]] = []
+
+
+def _scatter_marker(c: mcoll.PathCollection) -> str | None:
+    """The marker code whose path scatter() used for the first point (None if no standard one)."""
+    paths = c.get_paths()
+    if not paths:
+        return None
+    if not _MARKER_PATHS:
+        for code in ("o", "s", "^", "v", "<", ">", "D", "d", "p", "h", "H", "8", "*", "+",
+                     "x", "P", "X", ".", ",", "1", "2", "3", "4", "|", "_"):  # fmt: skip
+            style = MarkerStyle(code)
+            _MARKER_PATHS.append((code, style.get_path().transformed(style.get_transform())))
+    verts = np.asarray(paths[0].vertices, dtype=float)
+    for code, ref in _MARKER_PATHS:
+        if ref.vertices.shape == verts.shape and np.allclose(ref.vertices, verts, atol=1e-6):
+            return code
+    return None
+
+
+def _segment_styles(c: mcoll.LineCollection, el: Element) -> None:
+    """Per-segment linestyle counts: props["linestyles"] and props["dashed_segments"] (segments
+    drawn with any dash pattern: dashed, dotted, dashdot or custom)."""
+    styles = getattr(c, "_us_linestyles", None) or c.get_linestyle()
+    n = el.count
+    if not styles or n == 0:
+        return
+    classes = [_classify_dashes(s) for s in styles]
+    if len(classes) == 1:
+        counts = Counter({classes[0]: n})
+    else:
+        counts = Counter(classes[i % len(classes)] for i in range(n))
+    el.props["linestyles"] = dict(counts)
+    el.props["dashed_segments"] = sum(v for k, v in counts.items() if k not in ("solid", "none"))
+    el.linestyle = counts.most_common(1)[0][0]
+
+
+def _handle_image(t: _FigureTracer, im: Any, ax: Axes | None, el: Element) -> None:
+    el.kind = "image"
+    arr = im.get_array()
+    if arr is not None:
+        el.props["shape"] = list(np.shape(arr))
+    x0, x1, y0, y1 = (float(v) for v in im.get_extent())
+    el.props["extent"] = [x0, x1, y0, y1]
+    corners = np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1], [x0, y0]])
+    if isinstance(im, mimage.FigureImage):
+        el.data = None
+        t._set_display(el, corners, None)
+    else:
+        t._set_geometry(el, corners, im.get_transform(), ax)
+        el.props["origin"] = getattr(im, "origin", None)
+    cmap = im.get_cmap()
+    if arr is not None and np.ndim(arr) == 2 and cmap is not None:
+        el.props["cmap"] = cmap.name
+        el.props["clim"] = list(im.get_clim())
+
+
+def _handle_other(t: _FigureTracer, a: Artist, ax: Axes | None, el: Element) -> None:
+    el.kind = "other"
+    texts = _descendant_texts(a)
+    if texts:
+        el.text = "\n".join(texts)
+    try:
+        bb = a.get_window_extent(t.renderer)
+        if bb is not None and bb.width > 0 and bb.height > 0:
+            el.bbox = t._bbox_of(bb.extents)
+    except Exception:
+        log.debug("no window extent for %s", type(a).__name__, exc_info=True)
+
+
+def _descendant_texts(a: Artist, limit: int = 200) -> list[str]:
+    """Strings of Text artists inside a composite artist (tables, offset boxes)."""
+    out: list[str] = []
+    stack = list(a.get_children())
+    seen = 0
+    while stack and seen < limit:
+        child = stack.pop(0)
+        seen += 1
+        if isinstance(child, mtext.Text):
+            if child.get_visible() and child.get_text():
+                out.append(child.get_text())
+            continue
+        getter = getattr(child, "get_text", None)
+        if callable(getter):
+            inner = getter()
+            if isinstance(inner, mtext.Text) and inner.get_visible() and inner.get_text():
+                out.append(inner.get_text())
+        stack.extend(child.get_children())
+    return out
+
+
+def _handler_for(artist: Artist) -> Handler:
+    # Most specific classes first (Annotation is a Text, Line3D a Line2D, Quiver a PolyCollection).
+    if isinstance(artist, mtext.Annotation):
+        return _handle_annotation
+    if isinstance(artist, mtext.Text):
+        return _handle_text
+    if isinstance(artist, mlines.Line2D):
+        return _handle_line
+    if isinstance(artist, mpatches.Patch):
+        return _handle_patch
+    if isinstance(artist, mquiver.Quiver):
+        return _handle_quiver
+    if isinstance(artist, mcoll.Collection):
+        return _handle_collection
+    if isinstance(artist, (mimage.AxesImage, mimage.FigureImage)):
+        return _handle_image
+    return _handle_other
