@@ -76,5 +76,92 @@ def demo(
         raise typer.Exit(1)
 
 
+synth_app = typer.Typer(help="ICC data engine: procedural STEM figure programs.")
+app.add_typer(synth_app, name="synth")
+
+
+@synth_app.callback(invoke_without_command=True)
+def synth(
+    ctx: typer.Context,
+    n: int = typer.Option(100, "--n", help="Samples to keep."),
+    seed: int = typer.Option(0, help="Run seed: same seed, same dataset."),
+    out: Path | None = typer.Option(None, "--out", "-o", help="Dataset directory."),
+    domains: str | None = typer.Option(None, help="Comma-separated domains to draw from."),
+    families: str | None = typer.Option(None, help="Comma-separated family names."),
+    workers: int = typer.Option(2, help="Programs in flight."),
+    format: str = typer.Option("parquet", help="parquet | webdataset | files"),
+    shard_size: int = typer.Option(500, help="Samples per shard."),
+    dpi: float = typer.Option(100, help="Rendering resolution."),
+) -> None:
+    """Generate N Image–Caption–Code triplets (resumable: re-run the same command after a kill)."""
+    if ctx.invoked_subcommand is not None:
+        return
+    if out is None:
+        raise typer.BadParameter("--out is required", param_hint="--out")
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+
+    from codepercept.synth.pipeline import synthesize
+
+    def split(v: str | None) -> list[str] | None:
+        return [x.strip() for x in v.split(",") if x.strip()] if v else None
+
+    with Progress(
+        "[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(),
+        "{task.fields[rate]}", TimeRemainingColumn(), console=console,
+    ) as bar:  # fmt: skip
+        task = bar.add_task("synth", total=n, rate="")
+        t0 = [0.0, 0]
+        import time as _time
+
+        def progress(kept: int, total: int) -> None:
+            if t0[0] == 0.0:
+                t0[0], t0[1] = _time.perf_counter(), kept
+            dt = _time.perf_counter() - t0[0]
+            rate = f"{(kept - t0[1]) / dt:.1f}/s" if dt > 0 else ""
+            bar.update(task, completed=kept, rate=rate)
+
+        try:
+            summary = synthesize(
+                n, out, seed=seed, domains=split(domains), family_names=split(families),
+                workers=workers, format=format, shard_size=shard_size, dpi=dpi,
+                progress=progress,
+            )  # fmt: skip
+        except ValueError as exc:
+            raise typer.BadParameter(str(exc)) from None
+    console.print(
+        f"kept {summary['kept_total']} in {out}  ({summary['triplets_per_s']} candidates/s)"
+    )
+    console.print(f"dropped: {json.dumps(summary['dropped'])}")
+    console.print("kept ratio per domain: " + ", ".join(
+        f"{d} {v['kept_ratio']:.2f}" for d, v in summary["per_domain"].items()))  # fmt: skip
+    console.print(f"summary: {out / 'summary.json'}")
+
+
+@synth_app.command("list")
+def synth_list() -> None:
+    """List the registered families by domain."""
+    from codepercept.synth import list_families
+
+    for fam in list_families():
+        typer.echo(f"{fam.domain:16s} {fam.name:32s} {fam.description}")
+
+
+@synth_app.command("preview")
+def synth_preview(
+    family: str = typer.Option(..., "--family", "-f", help="Family name (see `synth list`)."),
+    n: int = typer.Option(16, "--n", help="Seeds to draw."),
+    seed: int = typer.Option(0, help="First seed."),
+    out: Path = typer.Option(Path("sheet.png"), "--out", "-o", help="Contact sheet PNG."),
+) -> None:
+    """Draw a contact sheet of one family."""
+    from codepercept.synth.preview import contact_sheet
+
+    try:
+        statuses = contact_sheet(family, n=n, out=out, seed=seed)
+    except KeyError as exc:
+        raise typer.BadParameter(str(exc.args[0])) from None
+    console.print(f"wrote {out}  {statuses}")
+
+
 def main() -> None:  # pragma: no cover
     app()

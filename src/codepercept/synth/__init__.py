@@ -5,10 +5,10 @@ from codepercept.synth.base import (
     Emitted,
     Family,
     Program,
-    families,
     fmt,
     get_family,
+    list_families,
     register,
 )
 
-__all__ = ["DOMAINS", "Emitted", "Family", "Program", "families", "fmt", "get_family", "register"]
+__all__ = ["DOMAINS", "Emitted", "Family", "Program", "fmt", "get_family", "list_families", "register"]

@@ -100,10 +100,12 @@ def _mix_seed(name: str, seed: int) -> int:
 
 def _load_all() -> None:
     # Importing the family modules registers them.
-    from codepercept.synth import families  # noqa: F401
+    import importlib
+
+    importlib.import_module("codepercept.synth.families")
 
 
-def families(domains: list[str] | None = None, names: list[str] | None = None) -> list[Family]:
+def list_families(domains: list[str] | None = None, names: list[str] | None = None) -> list[Family]:
     """Registered families, sorted by (domain order, name), optionally filtered."""
     _load_all()
     out = list(_REGISTRY.values())

@@ -1,0 +1,132 @@
+"""Execution throughput: the sandbox executor against the two obvious alternatives, one run.
+
+The same programs (STEM figures from the synth families, round-robin over families and seeds)
+are executed three ways at the same dpi:
+
+  (a) a fresh ``python prog.py`` subprocess per program that saves with ``savefig`` — how the
+      public STEM2Code-Eval harness runs code — ``--workers`` at a time;
+  (b) ``codepercept.sandbox.Executor(workers=--workers)`` — hardened, and it also traces a Scene;
+  (c) plain in-process ``exec`` + ``savefig`` in this process, one at a time, no isolation.
+
+Prints programs/s for each and the ratios b/a and b/c. Usage:
+
+    .venv/bin/python benchmarks/exec_throughput.py [--n 120] [--workers 2] [--dpi 100]
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+
+def programs(n: int) -> list[str]:
+    from codepercept.synth import list_families
+
+    fams = list_families()
+    if not fams:
+        raise SystemExit("no synth families are registered; nothing to benchmark")
+    out = []
+    seed = 0
+    while len(out) < n:
+        for fam in fams:
+            if len(out) == n:
+                break
+            out.append(fam.generate(seed).code)
+        seed += 1
+    return out
+
+
+def run_subprocesses(codes: list[str], dpi: float, workers: int) -> tuple[float, int]:
+    tmp = tempfile.mkdtemp(prefix="bench-subproc-")
+
+    def one(i: int) -> bool:
+        path = os.path.join(tmp, f"prog{i}.py")
+        png = os.path.join(tmp, f"prog{i}.png")
+        body = codes[i].replace("plt.show()", f"plt.savefig({png!r}, dpi={dpi})")
+        with open(path, "w") as fh:
+            fh.write("import matplotlib\nmatplotlib.use('Agg')\n" + body)
+        proc = subprocess.run([sys.executable, path], capture_output=True, timeout=60, cwd=tmp)
+        return proc.returncode == 0 and os.path.exists(png)
+
+    t0 = time.perf_counter()
+    with ThreadPoolExecutor(workers) as pool:
+        ok = sum(pool.map(one, range(len(codes))))
+    return time.perf_counter() - t0, ok
+
+
+def run_executor(codes: list[str], dpi: float, workers: int) -> tuple[float, int, float]:
+    from codepercept.sandbox import Executor
+
+    t_start = time.perf_counter()
+    with Executor(workers=workers, dpi=dpi, timeout_s=60) as ex:
+        startup = time.perf_counter() - t_start
+        t0 = time.perf_counter()
+        results = ex.map(codes)
+        elapsed = time.perf_counter() - t0
+    return elapsed, sum(r.status == "ok" for r in results), startup
+
+
+def run_in_process(codes: list[str], dpi: float) -> tuple[float, int]:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    show = plt.show
+    plt.show = lambda *a, **k: None
+    ok = 0
+    t0 = time.perf_counter()
+    try:
+        for code in codes:
+            try:
+                exec(compile(code, "<prog>", "exec"), {"__name__": "__main__"})
+                for num in plt.get_fignums():
+                    plt.figure(num).savefig(io.BytesIO(), format="png", dpi=dpi)
+                ok += 1
+            except Exception:
+                pass
+            finally:
+                plt.close("all")
+    finally:
+        plt.show = show
+    return time.perf_counter() - t0, ok
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--n", type=int, default=120)
+    ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--dpi", type=float, default=100)
+    ap.add_argument("--skip-subprocess", action="store_true")
+    args = ap.parse_args()
+    codes = programs(args.n)
+    print(
+        f"{len(codes)} programs, dpi {args.dpi:g}, {args.workers} workers, {os.cpu_count()} cores"
+    )
+
+    tc, ok_c = run_in_process(codes, args.dpi)
+    tb, ok_b, startup = run_executor(codes, args.dpi, args.workers)
+    rows = [("(c) in-process exec, no isolation, 1 process", tc, ok_c)]
+    rows.insert(0, (f"(b) Executor, {args.workers} workers (+ Scene trace)", tb, ok_b))
+    if not args.skip_subprocess:
+        ta, ok_a = run_subprocesses(codes, args.dpi, args.workers)
+        rows.insert(0, (f"(a) fresh python subprocess, {args.workers} at a time", ta, ok_a))
+    print(f"{'method':52s} {'seconds':>8s} {'ok':>5s} {'programs/s':>11s}")
+    rate = {}
+    for name, t, ok in rows:
+        rate[name[:3]] = len(codes) / t
+        print(f"{name:52s} {t:8.2f} {ok:5d} {len(codes) / t:11.1f}")
+    print(f"executor start-up (zygote warm-up, once): {startup:.2f} s")
+    if "(a)" in rate:
+        print(f"b/a = {rate['(b)'] / rate['(a)']:.1f}   (target >= 10)")
+    print(f"b/c = {rate['(b)'] / rate['(c)']:.2f}   (target >= 0.75)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,258 @@
+"""The ICC pipeline: program -> sandbox -> scene -> filters -> caption -> dataset shards.
+
+The candidate stream is deterministic: candidate ``k`` is family ``fams[k % len(fams)]`` (so
+families are balanced) with program seed ``derive_seed(seed, k)``. Candidates are executed in
+batches (``workers`` at a time) but judged and written strictly in index order, so the same
+command and seed give the same dataset, and a run killed at any point resumes from the writer's
+manifest and ends with exactly ``n`` unique samples.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import logging
+import time
+from collections import Counter, defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from PIL import Image
+
+from codepercept.data import Column, DatasetWriter, Schema, phash64
+from codepercept.sandbox import ExecResult, Executor
+from codepercept.scene.model import Scene
+from codepercept.synth.base import Family, Program, list_families
+
+log = logging.getLogger(__name__)
+
+ICC_SCHEMA = Schema(
+    [
+        Column("id", "string"),
+        Column("image", "image"),
+        Column("code", "string"),
+        Column("caption", "string"),
+        Column("scene", "json"),
+        Column("domain", "string"),
+        Column("family", "string"),
+        Column("seed", "int"),
+        Column("params", "json"),
+        Column("facts", "json"),
+    ]
+)
+
+
+@dataclass
+class FilterConfig:
+    """Bounds a rendered sample must meet to be kept."""
+
+    min_ink: float = 0.003  # below: blank
+    max_ink: float = 0.60  # above: a blob
+    text_margin: float = 0.005  # text may overhang the canvas by this much (figure fraction)
+    dedup_distance: int = 2  # pHash Hamming distance that counts as a near-duplicate
+
+
+@dataclass
+class SynthSummary:
+    kept: int = 0
+    dropped: Counter[str] = field(default_factory=Counter)
+    per_family: dict[str, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
+    per_domain: dict[str, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
+    candidates: int = 0
+    seconds: float = 0.0
+
+    def note(self, prog: Program, outcome: str) -> None:
+        self.candidates += 1
+        if outcome == "kept":
+            self.kept += 1
+        else:
+            self.dropped[outcome] += 1
+        self.per_family[prog.family][outcome] += 1
+        self.per_domain[prog.domain][outcome] += 1
+
+    def to_dict(self) -> dict[str, Any]:
+        def kept_ratio(c: Counter[str]) -> float:
+            total = sum(c.values())
+            return round(c["kept"] / total, 4) if total else 0.0
+
+        return {
+            "kept": self.kept,
+            "candidates_this_run": self.candidates,
+            "dropped": dict(sorted(self.dropped.items())),
+            "per_domain": {
+                d: {**dict(sorted(c.items())), "kept_ratio": kept_ratio(c)}
+                for d, c in sorted(self.per_domain.items())
+            },
+            "per_family": {f: dict(sorted(c.items())) for f, c in sorted(self.per_family.items())},
+            "seconds": round(self.seconds, 3),
+            "triplets_per_s": round(self.candidates / self.seconds, 3) if self.seconds else 0.0,
+        }
+
+
+def derive_seed(seed: int, index: int) -> int:
+    """Program seed of candidate ``index`` in the stream of run seed ``seed`` (63-bit)."""
+    h = hashlib.blake2b(f"icc:{seed}:{index}".encode(), digest_size=8).digest()
+    return int.from_bytes(h, "big") >> 1
+
+
+def candidate(fams: list[Family], seed: int, index: int) -> Program:
+    return fams[index % len(fams)].generate(derive_seed(seed, index))
+
+
+def ink_fraction(rgb: np.ndarray) -> float:
+    """Fraction of pixels that differ from the background (the most common border colour)."""
+    border = np.concatenate([rgb[0], rgb[-1], rgb[:, 0], rgb[:, -1]]).reshape(-1, rgb.shape[-1])
+    colors, counts = np.unique(border, axis=0, return_counts=True)
+    bg = colors[counts.argmax()].astype(np.int16)
+    diff = np.abs(rgb.astype(np.int16) - bg).max(axis=-1)
+    return float((diff > 24).mean())
+
+
+def text_outside(scene: Scene, margin: float) -> bool:
+    """True if any visible text's rendered box leaves the canvas by more than ``margin``."""
+    for el in scene.of_kind("text", "annotation"):
+        if el.bbox and el.text and el.text.strip():
+            x0, y0, x1, y1 = el.bbox
+            if x0 < -margin or y0 < -margin or x1 > 1 + margin or y1 > 1 + margin:
+                return True
+    return False
+
+
+def caption_for(prog: Program, scene: Scene) -> str:
+    """Caption from the scene (and the family's facts): the caption module when available."""
+    try:
+        from codepercept.caption import describe
+    except ImportError:
+        describe = None
+    if describe is not None:
+        return describe(scene, facts=prog.facts, style="dense", seed=prog.seed)
+    return summary_caption(prog, scene)
+
+
+def summary_caption(prog: Program, scene: Scene) -> str:
+    """A plain caption from the family's facts and the scene summary (no model, no templates)."""
+    parts = [s.rstrip(".") + "." for s in prog.facts.get("statements", [])]
+    counts = scene.summary()["counts"]
+    if counts:
+        parts.append(
+            "Drawn elements: " + ", ".join(f"{n} {kind}" for kind, n in counts.items()) + "."
+        )
+    return " ".join(parts)
+
+
+def judge(
+    prog: Program, res: ExecResult, cfg: FilterConfig, writer: DatasetWriter
+) -> tuple[str, dict[str, Any] | None, int | None]:
+    """Decide one executed candidate: ``(outcome, record, phash)``; outcome "kept" or a reason."""
+    if res.status != "ok":
+        return res.status, None, None
+    if res.scene is None:
+        return "no_scene", None, None
+    png = res.images[0]
+    rgb = np.asarray(Image.open(io.BytesIO(png)).convert("RGB"))
+    ink = ink_fraction(rgb)
+    if ink < cfg.min_ink:
+        return "blank", None, None
+    if ink > cfg.max_ink:
+        return "ink_blob", None, None
+    if text_outside(res.scene, cfg.text_margin):
+        return "text_outside", None, None
+    h = phash64(rgb)
+    if writer.state.hash_index.near(h, cfg.dedup_distance):
+        return "duplicate", None, None
+    record = {
+        "id": prog.id,
+        "image": png,
+        "code": prog.code,
+        "caption": caption_for(prog, res.scene),
+        "scene": res.scene.to_dict(),
+        "domain": prog.domain,
+        "family": prog.family,
+        "seed": prog.seed,
+        "params": prog.params,
+        "facts": prog.facts,
+    }
+    return "kept", record, h
+
+
+def synthesize(
+    n: int,
+    out: str | Path,
+    seed: int = 0,
+    domains: list[str] | None = None,
+    family_names: list[str] | None = None,
+    workers: int = 2,
+    format: str = "parquet",
+    shard_size: int = 500,
+    dpi: float = 100,
+    timeout_s: float = 20.0,
+    filters: FilterConfig | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    executor: Executor | None = None,
+) -> dict[str, Any]:
+    """Generate ``n`` kept Image–Caption–Code triplets into ``out``; resumable; returns a summary.
+
+    ``progress(kept, n)`` is called after every judged candidate. The summary (kept/dropped per
+    reason, per family and per domain, rate) is also written to ``out/summary.json``.
+    """
+    if n < 1:
+        raise ValueError("n must be >= 1")
+    fams = list_families(domains, family_names)
+    if not fams:
+        raise ValueError("no families match the given --domains/--families")
+    cfg = filters or FilterConfig()
+    config = {
+        "job": "icc-synth",
+        "n": n,
+        "seed": seed,
+        "families": [f.name for f in fams],
+        "dpi": dpi,
+        "filters": cfg.__dict__,
+    }
+    summary = SynthSummary()
+    out = Path(out)
+    t0 = time.perf_counter()
+    own_executor = executor is None
+    ex = executor or Executor(workers=workers, dpi=dpi, timeout_s=timeout_s)
+    try:
+        with DatasetWriter(out, ICC_SCHEMA, format=format, shard_size=shard_size,
+                           config=config) as writer:  # fmt: skip
+            done = writer.state.done_indices
+            index = 0
+            batch = max(4, workers * 8)
+            if progress:
+                progress(writer.state.kept, n)
+            while writer.state.kept < n:
+                todo: list[int] = []
+                while len(todo) < batch:
+                    if index not in done:
+                        todo.append(index)
+                    index += 1
+                progs = [candidate(fams, seed, k) for k in todo]
+                results = ex.map([p.code for p in progs])
+                for k, prog, res in zip(todo, progs, results, strict=True):
+                    if writer.state.kept >= n:
+                        break
+                    outcome, record, h = judge(prog, res, cfg, writer)
+                    if outcome == "kept":
+                        writer.add(k, record, phash=h)
+                    else:
+                        writer.add(k, None, reason=outcome)
+                    summary.note(prog, outcome)
+                    if progress:
+                        progress(writer.state.kept, n)
+            writer.finish({"kept": writer.state.kept, "drops": dict(writer.state.drops)})
+    finally:
+        if own_executor:
+            ex.close()
+    summary.seconds = time.perf_counter() - t0
+    result = summary.to_dict()
+    result["kept_total"] = n
+    tmp = out / ".tmp-summary.json"
+    tmp.write_text(json.dumps(result, indent=1))
+    tmp.replace(out / "summary.json")
+    return result
