@@ -279,8 +279,14 @@ def _captured_figures(orig: dict[str, Any]) -> list[Any]:
 
 
 def _render(figs: list[Any], orig_savefig: Any, dpi: float, max_pixels: int) -> list[bytes]:
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
     images = []
     for fig in figs:
+        if not isinstance(fig.canvas, FigureCanvasAgg):
+            # A closed pyplot figure has a bare canvas; an Agg one keeps the renderer after
+            # savefig, so the tracer reads the same layout instead of drawing again.
+            FigureCanvasAgg(fig)
         w, h = fig.get_size_inches()
         pixels = float(w) * float(h) * dpi * dpi
         if not (pixels <= max_pixels):
@@ -319,12 +325,13 @@ def run_child(cfg: ChildConfig, result_fd: int) -> NoReturn:
     t_start = _perf()
     header: dict[str, Any] = {"status": "crashed", "message": "", "timings": {}}
     images: list[bytes] = []
+    scene_json = b""
     try:
-        header, images = _run(cfg, t_start)
+        header, images, scene_json = _run(cfg, t_start)
     except BaseException as exc:  # the harness itself failed: report, never hang
         header = {"status": "crashed", "message": f"sandbox harness error: {exc!r}"[:500]}
     try:
-        frame = encode_result(header, images)
+        frame = encode_result(header, images, scene_json)
     except (TypeError, ValueError) as exc:
         frame = encode_result({"status": "crashed", "message": f"unencodable result: {exc}"}, [])
     try:
@@ -362,7 +369,7 @@ def _harden(cfg: ChildConfig) -> None:
     sys.addaudithook(_make_audit_hook(cfg.workdir, pid))
 
 
-def _run(cfg: ChildConfig, t_start: float) -> tuple[dict[str, Any], list[bytes]]:
+def _run(cfg: ChildConfig, t_start: float) -> tuple[dict[str, Any], list[bytes], bytes]:
     timings: dict[str, float] = {}
     os.chdir(cfg.workdir)
     os.environ.clear()
@@ -383,9 +390,9 @@ def _run(cfg: ChildConfig, t_start: float) -> tuple[dict[str, Any], list[bytes]]
     _harden(cfg)
     timings["setup_s"] = _perf() - t_start
 
-    def result(status: str, message: str = "") -> tuple[dict[str, Any], list[bytes]]:
+    def result(status: str, message: str = "") -> tuple[dict[str, Any], list[bytes], bytes]:
         timings["total_s"] = _perf() - t_start
-        return {"status": status, "message": message[:500], "timings": timings}, []
+        return {"status": status, "message": message[:500], "timings": timings}, [], b""
 
     try:
         code = compile(source, program_path, "exec", dont_inherit=True)
@@ -442,11 +449,13 @@ def _run(cfg: ChildConfig, t_start: float) -> tuple[dict[str, Any], list[bytes]]
     if failure is not None:
         return result(*failure)
 
+    t0 = _perf()
     try:
         _restore(orig["snapshot"])
     except BaseException as exc:
         return result("runtime_error", f"program damaged matplotlib beyond repair: {exc!r}")
     figs = _captured_figures(orig)
+    timings["capture_s"] = _perf() - t0
     if not figs:
         return result("no_figure", "program ran to the end but drew no figure")
     t0 = _perf()
@@ -463,17 +472,17 @@ def _run(cfg: ChildConfig, t_start: float) -> tuple[dict[str, Any], list[bytes]]
     timings["render_s"] = _perf() - t0
 
     t0 = _perf()
-    scene_dict = None
+    scene_json = b""
     message = ""
     try:
         from codepercept.scene.tracer import trace_figures
 
-        scene_dict = trace_figures(figs).to_dict()
-        _dumps(scene_dict, allow_nan=False)  # fail here, not in the frame encoder
+        scene_json = _dumps(
+            trace_figures(figs).to_dict(), separators=(",", ":"), allow_nan=False
+        ).encode()
     except BaseException as exc:
-        scene_dict = None
+        scene_json = b""
         message = f"rendered, but tracing failed: {exc!r}"[:500]
     timings["trace_s"] = _perf() - t0
     timings["total_s"] = _perf() - t_start
-    header = {"status": "ok", "message": message, "timings": timings, "scene": scene_dict}
-    return header, images
+    return {"status": "ok", "message": message, "timings": timings}, images, scene_json

@@ -423,14 +423,14 @@ class Executor:
         if not frame:
             return ExecResult(*_death_status(status, p.error), stdout=stdout, stderr=stderr)
         try:
-            header, images = decode_result(frame, max_images=self.max_figures)
+            header, scene_json, images = decode_result(frame, max_images=self.max_figures)
             if header.get("status") not in STATUSES:
                 raise ProtocolError(f"unknown status {header.get('status')!r}")
             for img in images:
                 w, h = png_size(img)
                 if w * h > self.max_pixels * 1.05 + 1e6:  # tight bbox may grow a little
                     raise ProtocolError(f"image of {w}x{h} pixels exceeds the limit")
-            scene = Scene.from_dict(header["scene"]) if header.get("scene") else None
+            scene = Scene.from_json(scene_json) if scene_json else None
         except (ProtocolError, ValueError, TypeError, KeyError) as exc:
             return ExecResult("crashed", f"malformed result from the sandbox: {exc}",
                               stdout=stdout, stderr=stderr)  # fmt: skip

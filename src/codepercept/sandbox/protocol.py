@@ -4,9 +4,10 @@
   JSON objects, optionally carrying file descriptors (``SCM_RIGHTS``).
 * A child's result is one frame on its private result pipe::
 
-      b"CPR1" | u32 json_len | json | (u32 png_len | png) * n_images
+      b"CPR1" | u32 json_len | json | u32 scene_len | scene_json | (u32 png_len | png) * n_images
 
-  The JSON says ``n_images``; anything malformed, oversized or trailing is rejected.
+  The JSON says ``n_images``; the scene (possibly empty) travels pre-encoded so the child
+  serialises it once; anything malformed, oversized or trailing is rejected.
 """
 
 from __future__ import annotations
@@ -66,17 +67,18 @@ def _close_quietly(fd: int) -> None:
         os.close(fd)
 
 
-def encode_result(header: dict[str, Any], images: list[bytes]) -> bytes:
+def encode_result(header: dict[str, Any], images: list[bytes], scene_json: bytes = b"") -> bytes:
     header = dict(header, n_images=len(images))
     body = _json_dumps(header, separators=(",", ":"), allow_nan=False).encode()
-    parts = [MAGIC, _pack("<I", len(body)), body]
+    parts = [MAGIC, _pack("<I", len(body)), body, _pack("<I", len(scene_json)), scene_json]
     for img in images:
         parts += [_pack("<I", len(img)), img]
     return b"".join(parts)
 
 
-def decode_result(frame: bytes, max_images: int) -> tuple[dict[str, Any], list[bytes]]:
-    """Parse a result frame; raises :class:`ProtocolError` on anything unexpected."""
+def decode_result(frame: bytes, max_images: int) -> tuple[dict[str, Any], bytes, list[bytes]]:
+    """Parse a result frame into (header, scene JSON bytes, images); raises
+    :class:`ProtocolError` on anything unexpected."""
     if not frame.startswith(MAGIC):
         raise ProtocolError("result frame has no magic header")
     pos = len(MAGIC)
@@ -96,6 +98,8 @@ def decode_result(frame: bytes, max_images: int) -> tuple[dict[str, Any], list[b
         raise ProtocolError(f"result header is not JSON: {exc}") from None
     if not isinstance(header, dict):
         raise ProtocolError("result header is not an object")
+    (slen,) = struct.unpack("<I", take(4))
+    scene_json = take(slen)
     n = header.get("n_images")
     if not isinstance(n, int) or n < 0 or n > max_images:
         raise ProtocolError(f"result claims {n!r} images")
@@ -105,7 +109,7 @@ def decode_result(frame: bytes, max_images: int) -> tuple[dict[str, Any], list[b
         images.append(take(ilen))
     if pos != len(frame):
         raise ProtocolError("result frame has trailing bytes")
-    return header, images
+    return header, scene_json, images
 
 
 def png_size(data: bytes) -> tuple[int, int]:

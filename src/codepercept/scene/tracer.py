@@ -646,34 +646,31 @@ def _limits(lim: Sequence[Any]) -> list[float] | None:
 
 
 def _major_ticks(axis: Axis) -> tuple[list[float], list[str], bool]:
-    """Major tick locations within the view, their labels as displayed, and grid on/off."""
+    """Major tick locations within the view, their labels as displayed, and grid on/off.
+
+    Read from the axis' locator and formatter (what ``Axis._update_ticks`` draws) rather than
+    from Tick objects, which matplotlib creates lazily and expensively.
+    """
     if not axis.get_visible():
         return [], [], False
+    kw = getattr(axis, "_major_tick_kw", {})
+    grid = bool(kw.get("gridOn", False))
     try:
-        drawn = axis._update_ticks()  # what Axis.draw draws: in-view ticks, labels formatted
-        major_ids = {id(t) for t in axis.majorTicks}
-        ticks = [t for t in drawn if id(t) in major_ids]
+        locs = np.asarray(axis.major.locator(), dtype=float)
+        lo, hi = sorted(float(v) for v in axis.get_view_interval())
+        tol = 1e-10 * max(abs(lo), abs(hi), 1e-300) + 1e-12 * (hi - lo)
+        keep = [i for i, v in enumerate(locs) if lo - tol <= v <= hi + tol and np.isfinite(v)]
+        all_labels = axis.major.formatter.format_ticks(locs)
     except Exception:
-        log.debug("Axis._update_ticks unavailable; using public tick API", exc_info=True)
-        locs = list(axis.get_majorticklocs())
+        log.debug("tick locator/formatter failed; using the public tick API", exc_info=True)
+        locs = np.asarray(axis.get_majorticklocs(), dtype=float)
         lo, hi = sorted(axis.get_view_interval())
-        majors = axis.get_major_ticks(len(locs))
-        ticks = [t for t, loc in zip(majors, locs, strict=False) if lo <= loc <= hi]
-    locs_out: list[float] = []
-    labels: list[str] = []
-    grid = False
-    for tick in ticks:
-        loc = _num(tick.get_loc())
-        if loc is None:
-            continue
-        locs_out.append(loc)
-        if tick.label1.get_visible():
-            labels.append(tick.label1.get_text())
-        elif tick.label2.get_visible():
-            labels.append(tick.label2.get_text())
-        else:
-            labels.append("")
-        grid = grid or bool(tick.gridline.get_visible())
+        keep = [i for i, v in enumerate(locs) if lo <= v <= hi]
+        all_labels = [t.get_text() for t in axis.get_majorticklabels()]
+        all_labels += [""] * (len(locs) - len(all_labels))
+    shown = bool(kw.get("label1On", True) or kw.get("label2On", False))
+    locs_out = [float(locs[i]) for i in keep]
+    labels = [str(all_labels[i]) if shown else "" for i in keep]
     return locs_out, labels, grid
 
 

@@ -5,6 +5,6 @@ import json
 import os
 import struct
 header = json.dumps({"status": "ok", "message": "PWNED", "n_images": 0}).encode()
-os.write(3, b"CPR1" + struct.pack("<I", len(header)) + header)
+os.write(3, b"CPR1" + struct.pack("<I", len(header)) + header + struct.pack("<I", 0))
 import matplotlib.pyplot as plt
 plt.plot([1, 2])
