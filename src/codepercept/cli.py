@@ -163,6 +163,75 @@ def synth_preview(
     console.print(f"wrote {out}  {statuses}")
 
 
+bench_app = typer.Typer(help="STEM2Code-Eval: build, run, report.")
+app.add_typer(bench_app, name="bench")
+
+
+@bench_app.command("build")
+def bench_build(
+    n: int = typer.Option(200, "--n", help="Items."),
+    seed: int = typer.Option(
+        0, help="Benchmark seed (its own seed space, never the training one)."
+    ),
+    out: Path = typer.Option(..., "--out", "-o", help="Benchmark directory."),
+    exclude_dataset: Path | None = typer.Option(
+        None, help="Training dataset to stay disjoint from."
+    ),
+    workers: int = typer.Option(2, help="Programs in flight."),
+) -> None:
+    """Build a held-out synthetic benchmark (images, bench.jsonl, manifest.json)."""
+    from codepercept.bench import build_benchmark
+
+    try:
+        manifest = build_benchmark(
+            n, out, seed=seed, exclude_dataset=exclude_dataset, workers=workers
+        )
+    except (ValueError, FileNotFoundError) as exc:
+        raise typer.BadParameter(str(exc)) from None
+    console.print(f"wrote {manifest['n']} items to {out}: {json.dumps(manifest['per_domain'])}")
+
+
+@bench_app.command("run")
+def bench_run(
+    bench: Path = typer.Option(..., "--bench", help="Benchmark dir or JSONL file."),
+    model: str = typer.Option(
+        ..., "--model", help="oracle | blank | knn:DIR | predictions:FILE | openai:MODEL@URL"
+    ),
+    out: Path = typer.Option(..., "--out", "-o", help="Run directory (resumable)."),
+    workers: int = typer.Option(2, help="Programs in flight."),
+    limit: int | None = typer.Option(None, help="Only the first N items."),
+) -> None:
+    """Run a model on the benchmark; resumable; writes results.jsonl and summary.json."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+    from rich.table import Table
+
+    from codepercept.bench import run_benchmark
+
+    with Progress("[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(),
+                  TimeRemainingColumn(), console=console) as bar:  # fmt: skip
+        task = bar.add_task(model, total=None)
+
+        def progress(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        try:
+            summary = run_benchmark(
+                bench, model, out, workers=workers, limit=limit, progress=progress
+            )
+        except (ValueError, FileNotFoundError) as exc:
+            raise typer.BadParameter(str(exc)) from None
+    table = Table(title=f"{summary['model']} on {bench}")
+    for col in ("scope", "n", "Image", "Code", "Exec", "final", "strict final"):
+        table.add_column(col)
+    blocks = [("overall", summary["overall"]), *summary["per_domain"].items()]
+    for name, b in blocks:
+        o = b["official"]
+        table.add_row(name, str(b["n"]), f"{o['image']:.2f}", f"{o['code']:.2f}",
+                      f"{o['exec']:.1f}", f"{o['final']:.2f}", f"{b['strict']['final']:.2f}")  # fmt: skip
+    console.print(table)
+    console.print(f"results: {out / 'results.jsonl'}  summary: {out / 'summary.json'}")
+
+
 def main() -> None:  # pragma: no cover
     app()
 

@@ -134,3 +134,27 @@ def test_resume_after_sigkill_gives_exactly_n_unique(tmp_path, executor):
     reference = tmp_path / "clean"
     synthesize(n, reference, seed=5, family_names=FAST, shard_size=2, executor=executor)
     assert ids == [r["id"] for r in _rows(reference)]
+
+
+def test_a_failing_generator_is_a_recorded_drop_not_a_dead_run(tmp_path, executor):
+    def explode(rng):
+        raise ZeroDivisionError("bad parameters")
+
+    base.register("_test_exploding", "charts", "test family")(explode)
+    try:
+        summary = synthesize(
+            2, tmp_path / "x", family_names=["_test_exploding", "bar_chart"], executor=executor
+        )
+    finally:
+        base._REGISTRY.pop("_test_exploding", None)
+    assert summary["dropped"]["generator_error"] >= 1
+    assert dataset_summary(tmp_path / "x")["kept"] == 2
+
+
+def test_candidates_interleave_domains():
+    from codepercept.synth import list_families
+    from codepercept.synth.pipeline import candidate_family
+
+    fams = list_families()
+    domains = {candidate_family(fams, k).domain for k in range(8)}
+    assert len(domains) == len({f.domain for f in fams})

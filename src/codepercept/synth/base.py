@@ -132,5 +132,7 @@ def get_family(name: str) -> Family:
 
 def fmt(x: float, nd: int = 2) -> str:
     """Format a number for emitted code: short, stable, no trailing zeros ("1.5", "2", "-0.25")."""
-    s = f"{round(float(x), nd):.{nd}f}".rstrip("0").rstrip(".")
+    s = f"{round(float(x), nd):.{nd}f}"
+    if "." in s:
+        s = s.rstrip("0").rstrip(".")
     return "0" if s in ("-0", "") else s

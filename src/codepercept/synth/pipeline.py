@@ -1,7 +1,8 @@
 """The ICC pipeline: program -> sandbox -> scene -> filters -> caption -> dataset shards.
 
-The candidate stream is deterministic: candidate ``k`` is family ``fams[k % len(fams)]`` (so
-families are balanced) with program seed ``derive_seed(seed, k)``. Candidates are executed in
+The candidate stream is deterministic: candidate ``k`` comes from domain ``k mod D`` and, within
+it, family ``(k div D) mod F_d`` (so domains and families are balanced), with program seed
+``derive_seed(seed, k)``. Candidates are executed in
 batches (``workers`` at a time) but judged and written strictly in index order, so the same
 command and seed give the same dataset, and a run killed at any point resumes from the writer's
 manifest and ends with exactly ``n`` unique samples.
@@ -99,8 +100,24 @@ def derive_seed(seed: int, index: int) -> int:
     return int.from_bytes(h, "big") >> 1
 
 
+def candidate_family(fams: list[Family], index: int) -> Family:
+    """Family of candidate ``index``: domains take turns, then families within a domain."""
+    domains = sorted({f.domain for f in fams}, key=[f.domain for f in fams].index)
+    dom = domains[index % len(domains)]
+    members = [f for f in fams if f.domain == dom]
+    return members[(index // len(domains)) % len(members)]
+
+
 def candidate(fams: list[Family], seed: int, index: int) -> Program:
-    return fams[index % len(fams)].generate(derive_seed(seed, index))
+    """Candidate ``index`` of the stream; a family whose emitter raises gives a Program with
+    empty code and the error in ``facts["generator_error"]`` (recorded as a drop)."""
+    fam = candidate_family(fams, index)
+    pseed = derive_seed(seed, index)
+    try:
+        return fam.generate(pseed)
+    except Exception as exc:
+        log.warning("family %s failed for seed %d: %r", fam.name, pseed, exc)
+        return Program(fam.name, fam.domain, pseed, "", facts={"generator_error": repr(exc)})
 
 
 def ink_fraction(rgb: np.ndarray) -> float:
@@ -148,6 +165,8 @@ def judge(
     prog: Program, res: ExecResult, cfg: FilterConfig, writer: DatasetWriter
 ) -> tuple[str, dict[str, Any] | None, int | None]:
     """Decide one executed candidate: ``(outcome, record, phash)``; outcome "kept" or a reason."""
+    if "generator_error" in prog.facts:
+        return "generator_error", None, None
     if res.status != "ok":
         return res.status, None, None
     if res.scene is None:

@@ -1,0 +1,165 @@
+"""Models behind one interface: ``model.respond(item) -> str`` (the raw response text).
+
+Specs:
+  ``oracle``                  the ground-truth code, fenced
+  ``blank``                   no code at all
+  ``knn:TRAIN_DIR``           nearest training image (cheap embedding) -> its code
+  ``predictions:FILE.jsonl``  pre-computed responses, lines ``{"id", "response"}``
+  ``openai:MODEL@BASE_URL``   any OpenAI-compatible endpoint (key from $OPENAI_API_KEY)
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+import numpy as np
+from PIL import Image
+
+from codepercept.bench.dataset import PROMPT, SYSTEM, BenchItem
+
+
+class Model(Protocol):
+    name: str
+
+    def respond(self, item: BenchItem) -> str: ...
+
+
+@dataclass
+class Oracle:
+    name: str = "oracle"
+
+    def respond(self, item: BenchItem) -> str:
+        return f"```python\n{item.code.rstrip()}\n```"
+
+
+@dataclass
+class Blank:
+    name: str = "blank"
+
+    def respond(self, item: BenchItem) -> str:
+        return ""
+
+
+def image_embedding(png: bytes | np.ndarray, size: int = 24) -> np.ndarray:
+    """A cheap, L2-normalised embedding: content-cropped grayscale thumbnail + colour histogram."""
+    img = (
+        Image.open(io.BytesIO(png)).convert("RGB")
+        if isinstance(png, bytes)
+        else Image.fromarray(png)
+    )
+    arr = np.asarray(img)
+    ink = np.abs(arr.astype(np.int16) - 255).max(axis=-1) > 24
+    if ink.any():
+        ys, xs = np.nonzero(ink)
+        arr = arr[ys.min() : ys.max() + 1, xs.min() : xs.max() + 1]
+    thumb = np.asarray(
+        Image.fromarray(arr).convert("L").resize((size, size), Image.BILINEAR), float
+    )
+    thumb = 255.0 - thumb
+    hist, _ = np.histogramdd(arr.reshape(-1, 3), bins=(4, 4, 4), range=[(0, 256)] * 3)
+    hist = hist.ravel()[1:-1]  # drop pure black and pure white bins
+    parts = [thumb.ravel() / (np.linalg.norm(thumb) + 1e-9), hist / (np.linalg.norm(hist) + 1e-9)]
+    vec = np.concatenate([parts[0], 0.5 * parts[1]])
+    return vec / (np.linalg.norm(vec) + 1e-9)
+
+
+@dataclass
+class Knn:
+    """Retrieval baseline: the code of the most similar training image."""
+
+    train_dir: Path
+    name: str = "knn"
+    _codes: list[str] = field(default_factory=list, repr=False)
+    _emb: np.ndarray | None = field(default=None, repr=False)
+
+    def __post_init__(self) -> None:
+        from codepercept.data import read_dataset
+
+        vecs = []
+        for rec in read_dataset(self.train_dir):
+            if rec.get("image") and rec.get("code"):
+                vecs.append(image_embedding(rec["image"]))
+                self._codes.append(rec["code"])
+        if not vecs:
+            raise ValueError(f"{self.train_dir} holds no samples with image and code")
+        self._emb = np.stack(vecs)
+        self.name = f"knn:{Path(self.train_dir).name}"
+
+    def respond(self, item: BenchItem) -> str:
+        assert self._emb is not None
+        q = image_embedding(item.image_bytes())
+        best = int(np.argmax(self._emb @ q))
+        return f"```python\n{self._codes[best].rstrip()}\n```"
+
+
+@dataclass
+class Predictions:
+    path: Path
+    name: str = "predictions"
+    _by_id: dict[str, str] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        for lineno, line in enumerate(Path(self.path).read_text().splitlines(), 1):
+            if not line.strip():
+                continue
+            try:
+                rec = json.loads(line)
+                self._by_id[str(rec["id"])] = str(rec["response"])
+            except (json.JSONDecodeError, KeyError, TypeError) as exc:
+                raise ValueError(
+                    f'{self.path}:{lineno}: expected {{"id", "response"}} ({exc})'
+                ) from None
+        self.name = f"predictions:{Path(self.path).stem}"
+
+    def respond(self, item: BenchItem) -> str:
+        if item.id not in self._by_id:
+            raise KeyError(f"no prediction for item {item.id!r} in {self.path}")
+        return self._by_id[item.id]
+
+
+class OpenAIModel:
+    """A multimodal model behind an OpenAI-compatible endpoint, asked the official prompt."""
+
+    def __init__(self, spec: str, cache_dir: str | Path | None = None, **sampling: Any) -> None:
+        from codepercept.models.openai import OpenAIChat
+
+        self.client = OpenAIChat.from_spec(spec, cache_dir=cache_dir, **sampling)
+        self.name = f"openai:{self.client.model}"
+
+    def respond(self, item: BenchItem) -> str:
+        b64 = base64.b64encode(item.image_bytes()).decode("ascii")
+        messages = [
+            {"role": "system", "content": SYSTEM},
+            {
+                "role": "user",
+                "content": [
+                    {"type": "image_url", "image_url": {"url": f"data:image/png;base64,{b64}"}},
+                    {"type": "text", "text": PROMPT},
+                ],
+            },
+        ]
+        return self.client.complete(messages)
+
+
+def make_model(spec: str, cache_dir: str | Path | None = None, **sampling: Any) -> Model:
+    """Build a model from its spec string (see the module docstring)."""
+    kind, _, arg = spec.partition(":")
+    if kind == "oracle" and not arg:
+        return Oracle()
+    if kind == "blank" and not arg:
+        return Blank()
+    if kind == "knn" and arg:
+        return Knn(Path(arg))
+    if kind == "predictions" and arg:
+        return Predictions(Path(arg))
+    if kind == "openai" and arg:
+        return OpenAIModel(arg, cache_dir=cache_dir, **sampling)
+    raise ValueError(
+        f"unknown model spec {spec!r}; use oracle, blank, knn:TRAIN_DIR, "
+        "predictions:FILE.jsonl or openai:MODEL@BASE_URL"
+    )

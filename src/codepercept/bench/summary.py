@@ -1,0 +1,67 @@
+"""Aggregating per-item results under two clearly labelled conventions.
+
+* ``official`` — as the public harness computes: Image and Code averaged over the items that
+  executed (rendered an image); Exec = executed / total x 100; final = (Image + Code + Exec) / 3;
+  ``avg`` = (Image + Code) / 2 as in the paper's table.
+* ``strict`` — every item counts; an item that did not execute scores 0 on Image and Code.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from typing import Any
+
+
+def _block(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    n = len(rows)
+    executed = [r for r in rows if r.get("status") == "ok"]
+    exec_rate = 100.0 * len(executed) / n if n else 0.0
+
+    def mean(vals: list[float]) -> float:
+        return sum(vals) / len(vals) if vals else 0.0
+
+    img_exec = [float(r["scores"]["image"]) for r in executed if "image" in r.get("scores", {})]
+    code_exec = [float(r["scores"]["code"]) for r in executed if "code" in r.get("scores", {})]
+    official_img, official_code = mean(img_exec), mean(code_exec)
+    strict_img = sum(img_exec) / n if n else 0.0
+    strict_code = sum(code_exec) / n if n else 0.0
+    statuses: dict[str, int] = defaultdict(int)
+    for r in rows:
+        statuses[r.get("status", "unknown")] += 1
+    r2 = lambda x: round(x, 2)  # noqa: E731
+    return {
+        "n": n,
+        "exec_rate": r2(exec_rate),
+        "official": {
+            "image": r2(official_img),
+            "code": r2(official_code),
+            "exec": r2(exec_rate),
+            "final": r2((official_img + official_code + exec_rate) / 3),
+            "avg": r2((official_img + official_code) / 2),
+        },
+        "strict": {
+            "image": r2(strict_img),
+            "code": r2(strict_code),
+            "exec": r2(exec_rate),
+            "final": r2((strict_img + strict_code + exec_rate) / 3),
+            "avg": r2((strict_img + strict_code) / 2),
+        },
+        "statuses": dict(sorted(statuses.items())),
+    }
+
+
+def summarize(results: Iterable[dict[str, Any]]) -> dict[str, Any]:
+    """Overall and per-domain summaries of result rows (one row per item)."""
+    rows = list(results)
+    by_domain: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for r in rows:
+        by_domain[r.get("domain", "unknown")].append(r)
+    return {
+        "overall": _block(rows),
+        "per_domain": {d: _block(rs) for d, rs in sorted(by_domain.items())},
+        "conventions": {
+            "official": "Image/Code averaged over executed items; final=(Image+Code+Exec)/3",
+            "strict": "non-executed items score 0; final=(Image+Code+Exec)/3",
+        },
+    }

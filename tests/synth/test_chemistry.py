@@ -1,0 +1,167 @@
+"""chemistry families: determinism, clean standalone code, and chemistry that matches the scene."""
+
+from __future__ import annotations
+
+import ast
+
+import numpy as np
+import pytest
+
+from codepercept.synth import list_families
+from codepercept.synth.families.chemistry import _Mol, _substituent
+
+FAMILIES = list_families(["chemistry"])
+NAMES = [f.name for f in FAMILIES]
+EXPECTED = {"skeletal_formula", "lab_apparatus", "energy_profile"}
+ALLOWED_ROOTS = {"numpy", "matplotlib", "mpl_toolkits"}
+SEEDS = range(6)
+
+
+@pytest.fixture(scope="module")
+def runs(executor):
+    """(family name, seed) -> (program, exec result), each program run once per module."""
+    keys = [(fam, seed) for fam in FAMILIES for seed in SEEDS]
+    progs = [fam.generate(seed) for fam, seed in keys]
+    results = executor.map([p.code for p in progs])
+    return {(f.name, s): (p, r) for (f, s), p, r in zip(keys, progs, results, strict=True)}
+
+
+def _family(name):
+    return next(f for f in FAMILIES if f.name == name)
+
+
+def _each(runs, name):
+    return [runs[(name, seed)] for seed in SEEDS]
+
+
+def _shoelace(pts):
+    pts = np.asarray(pts, dtype=float)
+    x, y = pts[:, 0], pts[:, 1]
+    return abs(np.dot(x, np.roll(y, -1)) - np.dot(y, np.roll(x, -1))) / 2
+
+
+def test_domain_has_the_families():
+    assert set(NAMES) >= EXPECTED, NAMES
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_same_seed_same_code_and_seeds_differ(name):
+    fam = _family(name)
+    assert fam.generate(3).code == fam.generate(3).code
+    assert fam.generate(3).facts == fam.generate(3).facts
+    assert len({fam.generate(s).code for s in SEEDS}) == len(SEEDS)
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_code_is_clean_standalone_matplotlib(name):
+    for seed in SEEDS:
+        code = _family(name).generate(seed).code
+        tree = ast.parse(code)
+        roots = set()
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                roots |= {a.name.split(".")[0] for a in node.names}
+            elif isinstance(node, ast.ImportFrom):
+                roots.add((node.module or "").split(".")[0])
+        assert roots <= ALLOWED_ROOTS, (name, seed, roots)
+        last = tree.body[-1]
+        assert isinstance(last, ast.Expr) and ast.unparse(last) == "plt.show()", (name, seed)
+        assert code.count("plt.show()") == 1
+        assert "#" in code  # step comments
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_runs_and_draws_every_label(runs, name):
+    for prog, res in _each(runs, name):
+        assert res.status == "ok", (name, prog.seed, res.message)
+        assert res.images and res.scene is not None
+        assert prog.facts["statements"], name
+        texts = set(res.scene.texts())
+        missing = [lab for lab in prog.facts["labels"] if lab not in texts]
+        assert not missing, (name, prog.seed, missing)
+
+
+def _benzene(group=None):
+    mol = _Mol()
+    ring = [mol.add("C", np.cos(k), np.sin(k)) for k in range(6)]
+    for k in range(6):
+        mol.bond(ring[k], ring[(k + 1) % 6], 2 if k % 2 == 0 else 1)
+    if group:
+        _substituent(mol, ring[0], 1.0, 0.0, group)
+    return mol
+
+
+@pytest.mark.parametrize(
+    ("group", "formula"),
+    [
+        (None, "C6H6"),
+        ("OH", "C6H6O"),
+        ("CH3", "C7H8"),
+        ("COOH", "C7H6O2"),
+        ("NH2", "C6H7N"),
+        ("Cl", "C6H5Cl"),
+        ("CHO", "C7H6O"),
+        ("OCH3", "C7H8O"),
+    ],
+)
+def test_molecular_formula_of_known_molecules(group, formula):
+    assert _benzene(group).formula() == formula
+
+
+def test_skeletal_formula_bond_lines_and_labels(runs):
+    scaffolds = set()
+    for prog, res in _each(runs, "skeletal_formula"):
+        f = prog.facts
+        scaffolds.add(f["scaffold"])
+        lines = res.scene.of_kind("line")
+        assert len(lines) == f["n_bond_lines"], prog.seed
+        assert all(e.n_points == 2 for e in lines)
+        assert sorted(res.scene.texts()) == sorted(f["labels"])  # heteroatom labels only
+        assert f["formula"].startswith(f"C{f['n_carbons']}") or f["n_carbons"] == 1
+    seeds = range(6, 30)
+    scaffolds |= {_family("skeletal_formula").generate(s).facts["scaffold"] for s in seeds}
+    assert scaffolds == {"benzene", "chain"}
+
+
+def test_lab_apparatus_levels_match_readings(runs):
+    for prog, res in _each(runs, "lab_apparatus"):
+        f = prog.facts
+        rects = res.scene.of_kind("rectangle")
+        if f["setup"] in ("beaker", "cylinder"):
+            liquid = [r for r in rects if r.props["x"] == 0 and r.props["y"] == 0]
+            assert len(liquid) == 1
+            assert liquid[0].props["height"] == pytest.approx(
+                4.0 * f["volume_ml"] / f["capacity_ml"]
+            )
+        elif f["setup"] == "titration":
+            column = [r for r in rects if r.props["y"] == pytest.approx(3.0) and r.facecolor]
+            level = 3.0 + column[0].props["height"]
+            assert level == pytest.approx(8.5 - 0.1 * f["reading_ml"])
+        else:
+            polys = res.scene.of_kind("polygon")
+            assert len(polys) == 2 * f["n_tubes"]  # liquid + glass for each tube
+            tops = sorted(max(p[1] for p in e.data) for e in polys if e.facecolor)
+            assert tops == pytest.approx(sorted(f["levels"]))
+
+
+def test_energy_profile_levels(runs):
+    for prog, res in _each(runs, "energy_profile"):
+        f = prog.facts
+        curves = sorted(
+            (e for e in res.scene.of_kind("line") if e.n_points > 100),
+            key=lambda e: e.linestyle != "solid",
+        )
+        main = np.array(curves[0].data)
+        assert main[:, 1].max() == pytest.approx(f["peak"])
+        assert main[0, 1] == pytest.approx(f["reactants"]) and main[-1, 1] == pytest.approx(
+            f["products"]
+        )
+        assert f["exothermic"] == (f["products"] < f["reactants"])
+        assert f["delta_h"] == f["products"] - f["reactants"]
+        assert len(curves) == (2 if f["catalysed"] else 1)
+        if f["catalysed"]:
+            cat = np.array(curves[1].data)
+            assert (
+                cat[:, 1].max() == pytest.approx(f["catalysed_peak"])
+                and f["catalysed_peak"] < f["peak"]
+            )
