@@ -76,6 +76,19 @@ def demo(
         raise typer.Exit(1)
 
 
+def _mount(module: str, name: str, help: str) -> None:
+    """Mount a sub-app from a module that may need optional dependencies (torch)."""
+    import importlib
+
+    try:
+        sub = importlib.import_module(module).app
+    except ImportError as exc:  # keep the rest of the CLI usable
+        sub = typer.Typer(help=f"{help} (unavailable: {exc})")
+    app.add_typer(sub, name=name, help=help)
+
+
+_mount("codepercept.caption.cli", "caption", "Code-grounded captions: describe, verify, correct.")
+
 synth_app = typer.Typer(help="ICC data engine: procedural STEM figure programs.")
 app.add_typer(synth_app, name="synth")
 

@@ -1,0 +1,107 @@
+"""Surgical caption correction: rewrite only the contradicted spans, keep every other character.
+
+Optionally a model refines the result: it is shown the draft and the verified facts, and its
+answer is accepted only if it verifies with no contradicted claim and keeps at least as many
+supported claims; otherwise the surgical correction stands.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any, Protocol
+
+from codepercept.caption.index import build_index
+from codepercept.caption.verify import Claim, verify
+from codepercept.scene.model import Scene
+
+__all__ = ["ChatClient", "apply_corrections", "correct"]
+
+log = logging.getLogger(__name__)
+
+
+class ChatClient(Protocol):
+    """Anything with ``complete(messages) -> str`` (e.g. ``codepercept.models.openai.OpenAIChat``)."""
+
+    def complete(self, messages: list[dict[str, Any]]) -> str: ...
+
+
+def apply_corrections(caption: str, claims: list[Claim]) -> str:
+    """``caption`` with each contradicted claim's span replaced by its ``replacement``.
+
+    Claims without a replacement (e.g. an invented element) are left as written. Spans are
+    non-overlapping (as :func:`verify` returns them) and applied right to left.
+    """
+    out = caption
+    for c in sorted(claims, key=lambda c: c.start, reverse=True):
+        if c.verdict == "contradicted" and c.replacement is not None:
+            out = out[: c.start] + c.replacement + out[c.end :]
+    return out
+
+
+_SYSTEM = (
+    "You correct figure captions. Keep the draft's wording; change only statements that the "
+    "verified facts contradict, and never add facts that are not listed. Reply with the "
+    "corrected caption only."
+)
+
+
+def _refine_prompt(
+    draft: str, scene: Scene, facts: dict[str, Any] | None, claims: list[Claim]
+) -> str:
+    index = build_index(scene, facts)
+    summary = scene.summary()
+    verified = {
+        "counts": summary["counts"],
+        "texts": summary["texts"][:60],
+        "statements": list((facts or {}).get("statements", [])),
+        "claims": [
+            {"text": c.text, "verdict": c.verdict, "evidence": c.evidence}
+            for c in claims
+            if c.verdict != "supported"
+        ],
+        "colours": index.colour_names_of(None)[:8],
+    }
+    return f"Draft caption:\n{draft}\n\nVerified facts (JSON):\n{json.dumps(verified, ensure_ascii=False)}"
+
+
+def correct(
+    caption: str,
+    scene: Scene,
+    facts: dict[str, Any] | None = None,
+    client: ChatClient | None = None,
+) -> str:
+    """``caption`` with contradicted counts, labels, values, colours and quotes fixed in place.
+
+    With ``client``, the surgically corrected draft and the verified facts are sent to the model;
+    its reply replaces the draft only if :func:`verify` finds no contradicted claim in it and it
+    keeps at least as many supported claims. A failing or unusable model reply is logged and
+    ignored, never raised.
+    """
+    # Values are judged by the words around them (labels included), so fix everything else
+    # first and re-judge the values against the repaired wording.
+    claims = verify(caption, scene, facts)
+    fixed = apply_corrections(caption, [c for c in claims if c.kind not in ("value", "range")])
+    fixed = apply_corrections(fixed, verify(fixed, scene, facts))
+    if client is None:
+        return fixed
+    after = verify(fixed, scene, facts)
+    messages = [
+        {"role": "system", "content": _SYSTEM},
+        {"role": "user", "content": _refine_prompt(fixed, scene, facts, after)},
+    ]
+    try:
+        reply = client.complete(messages).strip()
+    except Exception:  # a model outage must not lose the surgical correction
+        log.warning("caption refinement failed; keeping the surgical correction", exc_info=True)
+        return fixed
+    if not reply:
+        return fixed
+    checked = verify(reply, scene, facts)
+    supported = sum(c.verdict == "supported" for c in checked)
+    if any(c.verdict == "contradicted" for c in checked) or supported < sum(
+        c.verdict == "supported" for c in after
+    ):
+        log.info("model refinement rejected: it does not verify against the scene")
+        return fixed
+    return reply
