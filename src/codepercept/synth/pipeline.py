@@ -122,11 +122,16 @@ def candidate(fams: list[Family], seed: int, index: int) -> Program:
 
 def ink_fraction(rgb: np.ndarray) -> float:
     """Fraction of pixels that differ from the background (the most common border colour)."""
-    border = np.concatenate([rgb[0], rgb[-1], rgb[:, 0], rgb[:, -1]]).reshape(-1, rgb.shape[-1])
-    colors, counts = np.unique(border, axis=0, return_counts=True)
-    bg = colors[counts.argmax()].astype(np.int16)
-    diff = np.abs(rgb.astype(np.int16) - bg).max(axis=-1)
-    return float((diff > 24).mean())
+    rgb = rgb[..., :3]
+    border = np.concatenate([rgb[0], rgb[-1], rgb[:, 0], rgb[:, -1]]).astype(np.uint32)
+    packed = (border[:, 0] << 16) | (border[:, 1] << 8) | border[:, 2]
+    values, counts = np.unique(packed, return_counts=True)
+    top = int(values[counts.argmax()])
+    bg = np.array([(top >> 16) & 255, (top >> 8) & 255, top & 255], dtype=np.int16)
+    # |pixel - bg| > 24 in any channel, via a lookup table per channel (no int16 copy of the image)
+    far = np.abs(np.arange(256, dtype=np.int16)[None, :] - bg[:, None]) > 24
+    ink = far[0][rgb[..., 0]] | far[1][rgb[..., 1]] | far[2][rgb[..., 2]]
+    return float(ink.mean())
 
 
 def text_outside(scene: Scene, margin: float) -> bool:
