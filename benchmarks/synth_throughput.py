@@ -68,7 +68,9 @@ def main() -> None:
     single = in_process_rate(codes, args.dpi)
     cores = min(args.workers, os.cpu_count() or 1)
     kept_rate, cand_rate = args.n / wall, candidates / wall
-    print(f"{candidates} candidates -> {args.n} kept, {args.workers} workers, {os.cpu_count()} cores")
+    print(
+        f"{candidates} candidates -> {args.n} kept, {args.workers} workers, {os.cpu_count()} cores"
+    )
     print(f"{'method':58s} {'per s':>8s}")
     print(f"{'(1) pipeline, kept triplets (exec+trace+filter+caption+write)':58s} {kept_rate:8.2f}")
     print(f"{'(1) pipeline, candidates':58s} {cand_rate:8.2f}")

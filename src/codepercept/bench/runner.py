@@ -2,7 +2,7 @@
 
 One JSON line per item is appended to ``RUN/results.jsonl`` as soon as the item finishes
 (id, domain, status, response, code, timings, every score and sub-score, error message);
-renderings go to ``RUN/images/<id>.png``. A re-run skips finished items, so a killed run
+renderings go to ``RUN/images/<id>.png`` and their traces to ``RUN/images/<id>.scene.json``. A re-run skips finished items, so a killed run
 resumes without duplicates (a torn last line is dropped). Nothing an item does (a model error,
 hostile code) stops the run: it is recorded as that item's status.
 """
@@ -109,6 +109,10 @@ def evaluate_item(
     tmp = images_dir / f".tmp-{item.id}.png"
     tmp.write_bytes(png)
     os.replace(tmp, images_dir / f"{item.id}.png")
+    if res.scene is not None:  # kept so a run can be re-scored without re-executing
+        tmp = images_dir / f".tmp-{item.id}.scene.json"
+        tmp.write_text(res.scene.to_json())
+        os.replace(tmp, images_dir / f"{item.id}.scene.json")
     img = image_score(prepare_image(item.image_bytes()), png)
     row["scores"]["image"] = round(img.total, 3)
     row["scores"]["image_parts"] = {k: round(v, 3) for k, v in img.parts.items()}
