@@ -88,6 +88,8 @@ def _mount(module: str, name: str, help: str) -> None:
 
 
 _mount("codepercept.caption.cli", "caption", "Code-grounded captions: describe, verify, correct.")
+_mount("codepercept.tokenit.cli", "tokenit", "TokenIT: token-level text images with exact per-token masks.")
+_mount("codepercept.tokenocr.cli", "tokenocr", "TokenOCR: train, heat maps and evaluation (needs torch).")
 
 synth_app = typer.Typer(help="ICC data engine: procedural STEM figure programs.")
 app.add_typer(synth_app, name="synth")
@@ -213,13 +215,29 @@ def bench_run(
     out: Path = typer.Option(..., "--out", "-o", help="Run directory (resumable)."),
     workers: int = typer.Option(2, help="Programs in flight."),
     limit: int | None = typer.Option(None, help="Only the first N items."),
+    judge: str | None = typer.Option(
+        None,
+        "--judge",
+        help="LLM judge for the rubric Image and Code Scores: openai:MODEL@URL (optional; "
+        "stored as row['judge'] beside the deterministic scores, cached in OUT/cache).",
+    ),
+    code_judge: str | None = typer.Option(
+        None, "--code-judge", help="Another openai:MODEL@URL for the Code Score only."
+    ),
 ) -> None:
     """Run a model on the benchmark; resumable; writes results.jsonl and summary.json."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
     from rich.table import Table
 
     from codepercept.bench import run_benchmark
+    from codepercept.bench.judge import make_judge
 
+    if code_judge and not judge:
+        raise typer.BadParameter("--code-judge needs --judge", param_hint="--code-judge")
+    try:
+        judge_fn = make_judge(judge, out, code_spec=code_judge) if judge else None
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--judge") from None
     with Progress("[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(),
                   TimeRemainingColumn(), console=console) as bar:  # fmt: skip
         task = bar.add_task(model, total=None)
@@ -229,10 +247,14 @@ def bench_run(
 
         try:
             summary = run_benchmark(
-                bench, model, out, workers=workers, limit=limit, progress=progress
-            )
+                bench, model, out, workers=workers, limit=limit, progress=progress,
+                judge=judge_fn,
+            )  # fmt: skip
         except (ValueError, FileNotFoundError) as exc:
             raise typer.BadParameter(str(exc)) from None
+        finally:
+            if judge_fn is not None:
+                judge_fn.close()
     table = Table(title=f"{summary['model']} on {bench}")
     for col in ("scope", "n", "Image", "Code", "Exec", "final", "strict final"):
         table.add_column(col)
@@ -243,6 +265,113 @@ def bench_run(
                       f"{o['exec']:.1f}", f"{o['final']:.2f}", f"{b['strict']['final']:.2f}")  # fmt: skip
     console.print(table)
     console.print(f"results: {out / 'results.jsonl'}  summary: {out / 'summary.json'}")
+    if judge_fn is not None:
+        console.print(f"judge scores stored in results; compare: codepercept bench agreement {out}")
+
+
+@bench_app.command("agreement")
+def bench_agreement(
+    run: Path = typer.Argument(..., help="Run directory (judged with `bench run --judge`)."),
+) -> None:
+    """Spearman and Pearson between judge and deterministic scores (table on stderr, JSON on
+    stdout, also written to RUN/agreement.json)."""
+    from rich.table import Table
+
+    from codepercept.bench.agreement import run_agreement
+
+    try:
+        result = run_agreement(run)
+    except FileNotFoundError as exc:
+        raise typer.BadParameter(str(exc), param_hint="RUN") from None
+
+    def fmt(v: float | None) -> str:
+        return "—" if v is None else f"{v:.3f}"
+
+    table = Table(title=f"judge vs deterministic: {run}")
+    for col in ("score", "n", "Spearman", "Pearson", "mean judge", "mean det.", "mean |diff|"):
+        table.add_column(col)
+    for kind in ("image", "code"):
+        a = result[kind]
+        table.add_row(kind, str(a["n"]), fmt(a["spearman"]), fmt(a["pearson"]),
+                      fmt(a["mean_judge"]), fmt(a["mean_deterministic"]),
+                      fmt(a["mean_abs_diff"]))  # fmt: skip
+    console.print(table)
+    for kind in ("image", "code"):
+        if result[kind].get("note"):
+            console.print(f"{kind}: {result[kind]['note']}")
+    if not result["judged"]:
+        console.print("[yellow]no judged rows: run `bench run --judge openai:MODEL@URL`[/yellow]")
+    elif result["judge_errors"]:
+        console.print(f"[yellow]{result['judge_errors']} judged rows carry a judge error[/yellow]")
+    typer.echo(json.dumps(result, indent=1))
+
+
+@bench_app.command("report")
+def bench_report(
+    runs: list[Path] = typer.Argument(..., help="One or more run directories."),
+    out: Path = typer.Option(Path("report.html"), "--out", "-o", help="HTML file to write."),
+    bench: Path | None = typer.Option(
+        None, "--bench", help="Benchmark for the reference images (default: as recorded)."
+    ),
+    max_items: int = typer.Option(300, help="Items shown in the gallery (the CSV has all)."),
+    thumb_px: int = typer.Option(320, help="Largest side of gallery images, in pixels."),
+) -> None:
+    """One self-contained HTML report (leaderboard, per-domain chart, gallery) plus a CSV."""
+    from codepercept.bench.report import build_report
+
+    try:
+        info = build_report(runs, out, bench=bench, max_items=max_items, thumb_px=thumb_px)
+    except (ValueError, FileNotFoundError) as exc:
+        raise typer.BadParameter(str(exc)) from None
+    for e in info["leaderboard"]:
+        o = e["official"]
+        console.print(f"{e['rank']:>3}. {e['run']} ({e['model']}): official final "
+                      f"{o['final']:.2f}  strict final {e['strict']['final']:.2f}")  # fmt: skip
+    console.print(f"wrote {info['html']} ({info['bytes'] / 1e6:.2f} MB, "
+                  f"{info['gallery_items']} of {info['items']} items shown) and {info['csv']}")  # fmt: skip
+
+
+@bench_app.command("validate")
+def bench_validate(
+    bench: Path | None = typer.Option(
+        None, "--bench", help="Benchmark dir or JSONL file (default: generated programs)."
+    ),
+    n_programs: int = typer.Option(32, "--n-programs", help="Programs to corrupt."),
+    levels: int = typer.Option(5, help="Severity levels, including 0."),
+    seed: int = typer.Option(0, help="Seed for program generation and corruptions."),
+    workers: int = typer.Option(2, help="Programs in flight."),
+    corruptions: str | None = typer.Option(
+        None, help="Comma-separated corruption families (default: all)."
+    ),
+    out: Path | None = typer.Option(None, "--out", "-o", help="Write the full result JSON."),
+) -> None:
+    """Metric validity: Spearman rho of each score against corruption severity."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+
+    from codepercept.bench.validate import validate, validity_markdown
+
+    kinds = [k.strip() for k in corruptions.split(",") if k.strip()] if corruptions else None
+    with Progress("[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(),
+                  TimeRemainingColumn(), console=console) as bar:  # fmt: skip
+        task = bar.add_task("validate", total=None)
+
+        def progress(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        try:
+            result = validate(
+                bench, levels=levels, n_programs=n_programs, seed=seed, workers=workers,
+                corruptions=kinds, progress=progress,
+            )  # fmt: skip
+        except (ValueError, FileNotFoundError) as exc:
+            raise typer.BadParameter(str(exc)) from None
+    console.print(validity_markdown(result), markup=False, highlight=False)
+    timing = result["timing"]
+    console.print(f"{result['n_programs']} programs, {timing['runs']} runs in {timing['total_s']} s")
+    if out is not None:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(json.dumps(result, indent=1))
+        console.print(f"wrote {out}")
 
 
 def main() -> None:  # pragma: no cover

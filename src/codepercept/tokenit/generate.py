@@ -1,0 +1,271 @@
+"""Generate a TokenIT dataset: render, tokenize, write shards through ``codepercept.data``.
+
+Candidate ``index`` is built from ``(seed, index)`` alone (its own ``random.Random``), so the
+same seed gives the same dataset whatever the number of workers; results are written in index
+order, and a killed run resumes by skipping ``writer.state.done_indices``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import logging
+import multiprocessing
+import random
+import time
+from collections import Counter
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from PIL import Image
+
+from codepercept.tokenit.canvas import Rendered
+from codepercept.tokenit.sample import TokenSample, build_sample, decode_mask_png, encode_mask_png
+from codepercept.tokenit.tokenizer import Tokenizer, load_tokenizer
+
+log = logging.getLogger(__name__)
+
+#: Domains in the order they are listed to people.
+DOMAINS: tuple[str, ...] = ("documents", "scene", "stem", "code", "gui")
+MIN_TOKENS, MAX_TOKENS = 30, 150
+FORMAT_VERSION = 1
+
+
+def _renderer(domain: str) -> Callable[[random.Random, int, int], Rendered]:
+    if domain == "documents":
+        from codepercept.tokenit.render_document import render_document
+
+        return render_document
+    if domain == "scene":
+        from codepercept.tokenit.render_scene import render_scene
+
+        return render_scene
+    if domain == "stem":
+        from codepercept.tokenit.render_stem import render_stem
+
+        return render_stem
+    if domain == "code":
+        from codepercept.tokenit.render_code import render_code
+
+        return render_code
+    if domain == "gui":
+        from codepercept.tokenit.render_code import render_gui
+
+        return render_gui
+    raise ValueError(f"unknown domain {domain!r}; choose from {', '.join(DOMAINS)}")
+
+
+def check_domains(domains: list[str] | tuple[str, ...] | None) -> list[str]:
+    """The requested domains in canonical order (all when None/empty); raises on unknown ones."""
+    if not domains:
+        return list(DOMAINS)
+    bad = sorted(set(domains) - set(DOMAINS))
+    if bad:
+        raise ValueError(f"unknown domain(s) {bad}; choose from {', '.join(DOMAINS)}")
+    return [d for d in DOMAINS if d in domains]
+
+
+def candidate_seed(seed: int, index: int) -> int:
+    """The seed of candidate ``index``: a hash of (seed, index), independent across indices."""
+    h = hashlib.blake2b(f"tokenit:{seed}:{index}".encode(), digest_size=8).digest()
+    return int.from_bytes(h, "big")
+
+
+def _size(rng: random.Random, domain: str) -> tuple[int, int]:
+    if domain == "documents":
+        w = rng.randint(448, 1024)
+        h = int(np.clip(w * rng.uniform(0.6, 1.4), 448, 1024))
+    else:
+        w = rng.randint(480, 1024)
+        h = int(np.clip(w * rng.uniform(0.55, 1.0), 448, 1024))
+    return w, h
+
+
+def render_picture(seed: int, index: int, domains: list[str], augment: bool = True) -> Rendered:
+    """The rendered picture of candidate ``index`` (domain chosen round-robin over
+    ``domains``); ``augment=False`` gives scene text without its augmentations."""
+    domain = domains[index % len(domains)]
+    rng = random.Random(candidate_seed(seed, index))
+    w, h = _size(rng, domain)
+    fn = _renderer(domain)
+    rendered = fn(rng, w, h, augment=augment) if domain == "scene" else fn(rng, w, h)
+    rendered.meta["domain"] = domain
+    return rendered
+
+
+def render_candidate(
+    seed: int, index: int, domains: list[str], tokenizer: Tokenizer, augment: bool = True
+) -> TokenSample:
+    """Render and tokenize candidate ``index`` into a :class:`TokenSample`."""
+    rendered = render_picture(seed, index, domains, augment)
+    return build_sample(f"tokenit-{seed}-{index:08d}", rendered, tokenizer)
+
+
+def drop_reason(sample: TokenSample) -> str | None:
+    """Why a candidate is not kept, or None: too few / too many tokens, or no visible ink."""
+    toks = sample.record["tokens"]
+    if len(toks) < MIN_TOKENS:
+        return "too_few_tokens"
+    if len(toks) > MAX_TOKENS:
+        return "too_many_tokens"
+    if not any(t["bbox"] for t in toks):
+        return "no_ink"
+    return None
+
+
+def _png(arr: np.ndarray) -> bytes:
+    buf = io.BytesIO()
+    Image.fromarray(arr).save(buf, format="PNG", compress_level=3)
+    return buf.getvalue()
+
+
+# Worker-process tokenizer cache: loading Qwen's vocabulary takes about a second.
+_TOKENIZERS: dict[str, Tokenizer] = {}
+
+
+def _tokenizer(spec: str) -> Tokenizer:
+    if spec not in _TOKENIZERS:
+        _TOKENIZERS[spec] = load_tokenizer(spec)
+    return _TOKENIZERS[spec]
+
+
+def _build_row(
+    seed: int, index: int, domains: list[str], spec: str
+) -> tuple[int, dict[str, Any] | None, str | None, dict]:
+    """One candidate as a dataset row, or its drop reason; never raises."""
+    t0 = time.perf_counter()
+    try:
+        sample = render_candidate(seed, index, domains, _tokenizer(spec))
+    except Exception as exc:  # an item's failure is recorded, never fatal to the run
+        log.exception("candidate %d failed", index)
+        return index, None, f"error:{type(exc).__name__}", {}
+    reason = drop_reason(sample)
+    stats = {
+        "domain": sample.record["domain"],
+        "tokens": len(sample.record["tokens"]),
+        "seconds": time.perf_counter() - t0,
+    }
+    if reason:
+        return index, None, reason, stats
+    row = {
+        "id": sample.id,
+        "image": _png(sample.image),
+        "mask": encode_mask_png(sample.mask),
+        "record": sample.record,
+        "domain": sample.record["domain"],
+        "seed": candidate_seed(seed, index) & 0x7FFFFFFFFFFFFFFF,
+    }
+    return index, row, None, stats
+
+
+def schema():
+    from codepercept.data import Column, Schema
+
+    return Schema(
+        [
+            Column("id", "string"),
+            Column("image", "image"),
+            Column("mask", "binary"),
+            Column("record", "json"),
+            Column("domain", "string"),
+            Column("seed", "int"),
+        ]
+    )
+
+
+def generate(
+    n: int,
+    out: str | Path,
+    domains: list[str] | None = None,
+    tokenizer: str = "qwen",
+    workers: int = 1,
+    seed: int = 0,
+    *,
+    format: str = "parquet",
+    shard_size: int = 500,
+    progress: Callable[[int, int], None] | None = None,
+) -> dict[str, Any]:
+    """Write ``n`` TokenIT samples to ``out``; resumable (re-run the same call after a crash).
+
+    Returns a summary: ``{"kept", "dropped": {reason: n}, "by_domain", "tokens", "seconds",
+    "out"}``. ``progress(kept, n)`` is called after each kept sample.
+    """
+    from codepercept.data import DatasetWriter
+
+    if n < 0:
+        raise ValueError(f"n must be >= 0, got {n}")
+    doms = check_domains(domains)
+    spec = str(tokenizer)
+    tok = _tokenizer(spec)  # fail early on a bad tokenizer, before any worker starts
+    config = {
+        "producer": "tokenit",
+        "version": FORMAT_VERSION,
+        "seed": int(seed),
+        "domains": doms,
+        "tokenizer": tok.name,
+    }
+    t0 = time.perf_counter()
+    by_domain: Counter[str] = Counter()
+    n_tokens = 0
+    with DatasetWriter(
+        out, schema(), format=format, shard_size=shard_size, config=config
+    ) as writer:
+        state = writer.state
+
+        def pending() -> Iterator[int]:
+            i = 0
+            while True:
+                if i not in state.done_indices:
+                    yield i
+                i += 1
+
+        def accept(index, row, reason, stats) -> None:
+            nonlocal n_tokens
+            if row is None:
+                writer.add(index, None, reason=reason)
+                return
+            writer.add(index, row)
+            by_domain[row["domain"]] += 1
+            n_tokens += stats["tokens"]
+            if progress:
+                progress(state.kept, n)
+
+        if workers <= 1:
+            for index in pending():
+                if state.kept >= n:
+                    break
+                accept(*_build_row(seed, index, doms, spec))
+        else:
+            ctx = multiprocessing.get_context("spawn")
+            with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
+                window: list[Future] = []
+                it = pending()
+                while state.kept < n:
+                    # Keep about 3 candidates per worker in flight; consume in index order.
+                    while len(window) < 3 * workers:
+                        window.append(pool.submit(_build_row, seed, next(it), doms, spec))
+                    accept(*window.pop(0).result())
+                for f in window:
+                    f.cancel()
+        writer.finish({"kept": state.kept, "by_domain": dict(by_domain)})
+        summary = {
+            "kept": state.kept,
+            "dropped": dict(state.drops),
+            "by_domain": dict(by_domain),
+            "tokens": n_tokens,
+            "seconds": round(time.perf_counter() - t0, 3),
+            "out": str(out),
+        }
+    return summary
+
+
+def read_samples(out: str | Path) -> Iterator[TokenSample]:
+    """Every committed sample of a TokenIT dataset directory, in stored order."""
+    from codepercept.data import read_dataset
+
+    for row in read_dataset(out):
+        image = np.asarray(Image.open(io.BytesIO(row["image"])).convert("RGB"))
+        yield TokenSample(row["id"], image, decode_mask_png(row["mask"]), row["record"])
