@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import sys
-from importlib import resources
 from pathlib import Path
 
 import typer
@@ -55,25 +54,12 @@ def exec_cmd(
 @app.command("demo")
 def demo(
     out: Path = typer.Option(Path("out/demo"), "--out", "-o", help="Where the demo writes."),
+    workers: int = typer.Option(2, help="Programs in flight."),
 ) -> None:
-    """The main job on built-in defaults: execute and trace the bundled example program."""
-    from codepercept.sandbox import Executor
-    from codepercept.sandbox.io import write_exec_outputs
+    """The main job on built-in defaults: sandbox + trace, ICC data, benchmark, report, TokenIT."""
+    from codepercept.pipelines.demo import run_demo
 
-    source = resources.files("codepercept.examples").joinpath("triangle_incircle.py").read_bytes()
-    with Executor(workers=1) as ex:
-        res = ex.run(source)
-        isolation = ex.isolation
-    paths = write_exec_outputs(res, out / "exec")
-    console.print(
-        f"[bold]sandbox[/bold]: {res.status} in {res.wall_s:.2f} s; isolation {json.dumps(isolation)}"
-    )
-    if res.scene is not None:
-        console.print(f"[bold]scene[/bold]: {json.dumps(res.scene.summary()['counts'])}")
-    for p in paths:
-        console.print(f"  wrote {p}")
-    if not res.ok:
-        raise typer.Exit(1)
+    run_demo(out, workers=workers, say=lambda line: console.print(line))
 
 
 def _mount(module: str, name: str, help: str) -> None:

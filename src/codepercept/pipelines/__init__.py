@@ -1,0 +1,1 @@
+"""Whole jobs composed from the library's parts."""
