@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from codepercept.synth import list_families
-from codepercept.synth.families.chemistry import _Mol, _substituent
+from codepercept.synth.families.chemistry.skeletal import _Mol, _substituent
 
 FAMILIES = list_families(["chemistry"])
 NAMES = [f.name for f in FAMILIES]

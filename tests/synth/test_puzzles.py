@@ -12,7 +12,7 @@ import pytest
 
 from codepercept.scene import rgba_to_hex
 from codepercept.synth import list_families
-from codepercept.synth.families.puzzles import count_triangles
+from codepercept.synth.families.puzzles.triangles import count_triangles
 
 FAMILIES = list_families(["puzzles"])
 NAMES = [f.name for f in FAMILIES]

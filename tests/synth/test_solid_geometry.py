@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 
 from codepercept.synth.base import get_family
-from codepercept.synth.families import _solids as S
-from codepercept.synth.families import solid_geometry as sg
+from codepercept.synth.families.solid_geometry import _common as sg
+from codepercept.synth.families.solid_geometry import _solids as S
 
 FAMILIES = [
     "oblique_polyhedron",
