@@ -16,13 +16,14 @@ Prints programs/s for each and the ratios b/a and b/c. Usage:
 from __future__ import annotations
 
 import argparse
-import io
 import os
 import subprocess
 import sys
 import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
+
+from _inprocess import render_in_process
 
 
 def programs(n: int) -> list[str]:
@@ -72,32 +73,6 @@ def run_executor(codes: list[str], dpi: float, workers: int) -> tuple[float, int
     return elapsed, sum(r.status == "ok" for r in results), startup
 
 
-def run_in_process(codes: list[str], dpi: float) -> tuple[float, int]:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    show = plt.show
-    plt.show = lambda *a, **k: None
-    ok = 0
-    t0 = time.perf_counter()
-    try:
-        for code in codes:
-            try:
-                exec(compile(code, "<prog>", "exec"), {"__name__": "__main__"})
-                for num in plt.get_fignums():
-                    plt.figure(num).savefig(io.BytesIO(), format="png", dpi=dpi)
-                ok += 1
-            except Exception:
-                pass
-            finally:
-                plt.close("all")
-    finally:
-        plt.show = show
-    return time.perf_counter() - t0, ok
-
-
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--n", type=int, default=120)
@@ -110,7 +85,7 @@ def main() -> None:
         f"{len(codes)} programs, dpi {args.dpi:g}, {args.workers} workers, {os.cpu_count()} cores"
     )
 
-    tc, ok_c = run_in_process(codes, args.dpi)
+    tc, ok_c = render_in_process(codes, args.dpi)
     tb, ok_b, startup = run_executor(codes, args.dpi, args.workers)
     rows = [("(c) in-process exec, no isolation, 1 process", tc, ok_c)]
     rows.insert(0, (f"(b) Executor, {args.workers} workers (+ Scene trace)", tb, ok_b))

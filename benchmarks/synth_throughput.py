@@ -14,35 +14,12 @@ kept ratio. Usage:
 from __future__ import annotations
 
 import argparse
-import io
 import os
 import shutil
 import tempfile
 import time
 
-
-def in_process_rate(codes: list[str], dpi: float) -> float:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    show = plt.show
-    plt.show = lambda *a, **k: None
-    t0 = time.perf_counter()
-    try:
-        for code in codes:
-            try:
-                exec(compile(code, "<prog>", "exec"), {"__name__": "__main__"})
-                for num in plt.get_fignums():
-                    plt.figure(num).savefig(io.BytesIO(), format="png", dpi=dpi)
-            except Exception:
-                pass
-            finally:
-                plt.close("all")
-    finally:
-        plt.show = show
-    return len(codes) / (time.perf_counter() - t0)
+from _inprocess import render_in_process
 
 
 def main() -> None:
@@ -65,7 +42,8 @@ def main() -> None:
     candidates = summary["candidates_this_run"]
     fams = list_families()
     codes = [candidate(fams, args.seed, k).code for k in range(candidates)]
-    single = in_process_rate(codes, args.dpi)
+    seconds, _ok = render_in_process(codes, args.dpi)
+    single = len(codes) / seconds
     cores = min(args.workers, os.cpu_count() or 1)
     kept_rate, cand_rate = args.n / wall, candidates / wall
     print(

@@ -1,0 +1,36 @@
+"""The no-isolation baseline shared by the benchmark scripts: exec + savefig in this process."""
+
+from __future__ import annotations
+
+import io
+import time
+
+
+def render_in_process(codes: list[str], dpi: float) -> tuple[float, int]:
+    """Run each program in this process, one at a time, saving every figure as PNG.
+
+    Returns (seconds, programs that ran). No isolation, no tracing: the cheapest possible way.
+    """
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    show = plt.show
+    plt.show = lambda *a, **k: None
+    ok = 0
+    t0 = time.perf_counter()
+    try:
+        for code in codes:
+            try:
+                exec(compile(code, "<prog>", "exec"), {"__name__": "__main__"})
+                for num in plt.get_fignums():
+                    plt.figure(num).savefig(io.BytesIO(), format="png", dpi=dpi)
+                ok += 1
+            except Exception:
+                pass
+            finally:
+                plt.close("all")
+    finally:
+        plt.show = show
+    return time.perf_counter() - t0, ok
