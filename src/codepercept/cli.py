@@ -74,8 +74,16 @@ def _mount(module: str, name: str, help: str) -> None:
 
 
 _mount("codepercept.caption.cli", "caption", "Code-grounded captions: describe, verify, correct.")
-_mount("codepercept.tokenit.cli", "tokenit", "TokenIT: token-level text images with exact per-token masks.")
-_mount("codepercept.tokenocr.cli", "tokenocr", "TokenOCR: train, heat maps and evaluation (needs torch).")
+_mount(
+    "codepercept.tokenit.cli",
+    "tokenit",
+    "TokenIT: token-level text images with exact per-token masks.",
+)
+_mount(
+    "codepercept.tokenocr.cli",
+    "tokenocr",
+    "TokenOCR: train, heat maps and evaluation (needs torch).",
+)
 
 synth_app = typer.Typer(help="ICC data engine: procedural STEM figure programs.")
 app.add_typer(synth_app, name="synth")
@@ -351,9 +359,11 @@ def bench_validate(
             )  # fmt: skip
         except (ValueError, FileNotFoundError) as exc:
             raise typer.BadParameter(str(exc)) from None
-    console.print(validity_markdown(result), markup=False, highlight=False)
+    typer.echo(validity_markdown(result))
     timing = result["timing"]
-    console.print(f"{result['n_programs']} programs, {timing['runs']} runs in {timing['total_s']} s")
+    console.print(
+        f"{result['n_programs']} programs, {timing['runs']} runs in {timing['total_s']} s"
+    )
     if out is not None:
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(json.dumps(result, indent=1))
