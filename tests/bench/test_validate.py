@@ -126,19 +126,7 @@ def test_identical_programs_score_100(runs, executor):
 
 @pytest.mark.parametrize(
     "pair",
-    [
-        pytest.param(
-            name,
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="scene_score gives scatter vs plot(..., 'o') half completeness credit "
-                "(kinds differ) and compares the absent line's linestyle/linewidth",
-            ),
-        )
-        if name == "scatter_vs_plot_markers"
-        else name
-        for name in EQUIVALENT_PAIRS
-    ],
+    list(EQUIVALENT_PAIRS),
 )
 def test_equivalent_pairs_keep_the_code_score(executor, pair):
     a, b = executor.map(EQUIVALENT_PAIRS[pair])

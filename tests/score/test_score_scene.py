@@ -178,7 +178,9 @@ def test_style_part_equals_a_direct_computation():
     lab_black = rgb_to_lab(np.zeros(3))
     for e in s.elements:
         de = np.linalg.norm(rgb_to_lab(np.array(e.edgecolor[:3])) - lab_black)
-        n_attrs = 3 + (e.facecolor is not None) + (e.color is not None)
+        # markers-only elements (points, scatter) draw no line: no linestyle/linewidth to compare
+        base = 1 if e.kind in ("points", "scatter") else 3
+        n_attrs = base + (e.facecolor is not None) + (e.color is not None)
         expected += (max(0.0, 1 - de / 50) + n_attrs - 1) / n_attrs
     r = scene_score(s, black)
     assert r.parts["style"] == pytest.approx(100 * expected / len(s.elements))
@@ -395,3 +397,19 @@ def test_non_finite_values_are_treated_as_missing():
     r = scene_score(a, b)
     assert all(np.isfinite(v) and 0 <= v <= 100 for v in r.parts.values())
     assert r.total < 100
+
+
+def test_markers_from_scatter_or_plot_are_the_same_kind():
+    from codepercept.scene.model import Element, Scene
+
+    def markers(kind: str, cls: str, linestyle: str, lw: float) -> Scene:
+        el = Element(kind=kind, cls=cls, fig=[[0.2, 0.2], [0.8, 0.8]], bbox=[0.2, 0.2, 0.8, 0.8],
+                     count=5, n_points=5, marker="o", edgecolor=[0, 0, 1, 1], facecolor=[0, 0, 1, 1],
+                     linestyle=linestyle, linewidth=lw)  # fmt: skip
+        return Scene(elements=[el])
+
+    a = markers("scatter", "PathCollection", "solid", 1.0)
+    b = markers("points", "Line2D", "none", 1.5)
+    res = scene_score(a, b)
+    assert res.parts["completeness"] == 100.0
+    assert res.parts["style"] == 100.0

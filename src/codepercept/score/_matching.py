@@ -35,6 +35,15 @@ KIND_GROUPS: dict[str, tuple[str, ...]] = {
 }
 GROUP_OF: dict[str, str] = {k: g for g, kinds in KIND_GROUPS.items() for k in kinds}
 
+#: Kinds that are the same drawn thing: markers at points, whether from ``scatter`` or from
+#: ``plot(..., "o")`` (both count one item per point).
+SAME_KIND: dict[str, str] = {"scatter": "points"}
+
+
+def canonical_kind(kind: str) -> str:
+    return SAME_KIND.get(kind, kind)
+
+
 #: Matched pairs costing more than this (0..1) are treated as unmatched.
 MAX_COST = 0.5
 #: Distance (in union-normalised coordinates) at which position similarity reaches 0.
@@ -152,16 +161,22 @@ def scene_features(scene: Scene) -> SceneFeatures:
     rank[np.argsort(z, kind="stable")] = np.arange(n) / max(n - 1, 1)
     return SceneFeatures(
         elements=vis,
-        kind=[e.kind for e in vis],
+        kind=[canonical_kind(e.kind) for e in vis],
         group=[GROUP_OF.get(e.kind, e.kind) for e in vis],
         figure=figure,
         has_pos=has_pos,
         box=box,
         lab=lab,
         has_col=has_col,
-        linestyle=[_LINESTYLE_ALIASES.get(e.linestyle, e.linestyle) for e in vis],
+        # Markers-only elements draw no line: their linestyle and linewidth are not compared.
+        linestyle=[
+            None
+            if canonical_kind(e.kind) == "points"
+            else _LINESTYLE_ALIASES.get(e.linestyle, e.linestyle)
+            for e in vis
+        ],
         linewidth=np.fromiter(
-            (_width(e.linewidth) for e in vis),
+            (np.nan if canonical_kind(e.kind) == "points" else _width(e.linewidth) for e in vis),
             dtype=np.float64,
             count=n,
         ),

@@ -67,6 +67,7 @@ from codepercept.score._matching import (
     DELTA_E_MAX,
     GROUP_OF,
     KIND_GROUPS,
+    canonical_kind,
     MAX_ASSIGN,
     MAX_COST,
     POS_TOL,
@@ -112,9 +113,9 @@ def _completeness(a: Scene, b: Scene) -> float:
     ca: Counter[str] = Counter()
     cb: Counter[str] = Counter()
     for e in a.visible_elements():
-        ca[e.kind] += max(int(e.count), 0)
+        ca[canonical_kind(e.kind)] += max(int(e.count), 0)
     for e in b.visible_elements():
-        cb[e.kind] += max(int(e.count), 0)
+        cb[canonical_kind(e.kind)] += max(int(e.count), 0)
     ta, tb = sum(ca.values()), sum(cb.values())
     if ta + tb == 0:
         return 1.0
