@@ -1,0 +1,72 @@
+"""Checkpoints: one ``.pt`` file holding the model, the frozen table's recipe, the optimiser,
+the schedule, the data sampler's position and the RNG state — enough to resume exactly and to
+rebuild the model for inference.
+
+Writes are crash-safe (temporary name, then ``os.replace``).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import torch
+
+from codepercept.tokenocr.losses import LossConfig, SigLIPHead
+from codepercept.tokenocr.model import TokenOCR, TokenOCRConfig
+from codepercept.tokenocr.target import EmbeddingTable, table_from_spec
+
+__all__ = ["LoadedModel", "load_checkpoint", "save_checkpoint"]
+
+
+def save_checkpoint(path: str | Path, state: dict) -> Path:
+    """Write ``state`` to ``path`` atomically; returns the path."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    torch.save(state, tmp)
+    os.replace(tmp, path)
+    return path
+
+
+def table_state(table: EmbeddingTable) -> dict:
+    """How a checkpoint stores the table: the spec always; the rows only when restricted
+    (a full Gaussian table is regenerated from its seed; a full file table is re-read)."""
+    st: dict = {"spec": table.spec, "weight": None, "ids": None}
+    if table.ids is not None:
+        st["weight"], st["ids"] = table.weight.cpu(), table.ids.cpu()
+    return st
+
+
+@dataclass
+class LoadedModel:
+    """A model ready for inference (eval mode), its frozen table and the checkpoint's extras."""
+
+    model: TokenOCR
+    table: EmbeddingTable
+    siglip: SigLIPHead
+    meta: dict
+
+
+def load_checkpoint(path: str | Path, device: str | torch.device = "cpu") -> LoadedModel:
+    """Rebuild the model and table from a checkpoint written by training (eval mode).
+
+    ``meta`` holds ``step``, ``train_config``, ``loss_config``, ``data_info`` and ``seen_ids``.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(
+            f"checkpoint {path} not found; train one with `codepercept tokenocr train`"
+        )
+    ck = torch.load(path, map_location="cpu", weights_only=False)
+    cfg = TokenOCRConfig(**ck["model_config"])
+    model = TokenOCR(cfg)
+    model.load_state_dict(ck["model"])
+    lc = LossConfig(**ck["loss_config"])
+    siglip = SigLIPHead(lc.siglip_bias, lc.siglip_bias_learnable)
+    siglip.load_state_dict(ck["siglip"])
+    t = ck["table"]
+    table = table_from_spec(t["spec"], t["weight"], t["ids"])
+    meta = {k: ck.get(k) for k in ("step", "train_config", "loss_config", "data_info", "seen_ids")}
+    return LoadedModel(model.to(device).eval(), table.to(device), siglip.to(device), meta)

@@ -1,0 +1,163 @@
+"""``codepercept tokenocr …``: train, heatmap, eval. Thin wrappers over the library; the lead
+mounts :data:`app` on the main CLI (``app.add_typer(tokenocr_app, name="tokenocr")``)."""
+
+from __future__ import annotations
+
+import json
+import logging
+from pathlib import Path
+
+import typer
+from rich.console import Console
+
+app = typer.Typer(
+    help="TokenOCR: a token-level visual foundation model (train, heat maps, evaluation).",
+    no_args_is_help=True,
+    add_completion=False,
+)
+console = Console(stderr=True)
+
+
+def _parse_overrides(items: list[str] | None) -> dict:
+    out: dict = {}
+    for it in items or []:
+        if "=" not in it:
+            raise typer.BadParameter(f"--set {it!r}: use FIELD=VALUE, e.g. --set depth=6")
+        k, v = it.split("=", 1)
+        out[k] = json.loads(v) if v[:1] in "0123456789-[{tfn" else v
+    return out
+
+
+@app.command("train")
+def train_cmd(
+    data: Path = typer.Option(
+        ..., "--data", help="TokenIT directory (`codepercept tokenit --out DIR`)."
+    ),
+    config: str = typer.Option("tiny", "--config", help="tiny | small | base"),
+    out: Path = typer.Option(
+        ..., "--out", help="Checkpoint path (.pt); metrics CSV and curve PNG go beside it."
+    ),
+    steps: int = typer.Option(1000, "--steps"),
+    batch_size: int = typer.Option(32, "--batch-size"),
+    lr: float = typer.Option(5e-4, "--lr"),
+    warmup: int = typer.Option(50, "--warmup"),
+    device: str = typer.Option("cpu", "--device", help="cpu | cuda"),
+    limit: int | None = typer.Option(None, "--limit", help="Use at most this many samples."),
+    threads: int | None = typer.Option(
+        None, "--threads", help="torch CPU threads (1 is often fastest on a busy machine)."
+    ),
+    embed: str | None = typer.Option(
+        None,
+        "--embed",
+        help="Embedding table: .safetensors, state dict or HF checkpoint dir; default a seeded Gaussian table.",
+    ),
+    embed_key: str | None = typer.Option(
+        None, "--embed-key", help="Name of the input-embedding tensor."
+    ),
+    restrict_vocab: bool = typer.Option(
+        False, "--restrict-vocab", help="Keep only table rows of ids in the data."
+    ),
+    time_limit: float | None = typer.Option(
+        None, "--time-limit", help="Stop after this many seconds."
+    ),
+    no_seg: bool = typer.Option(False, "--no-seg", help="Ablation: drop the segmentation loss."),
+    no_sim: bool = typer.Option(False, "--no-sim", help="Ablation: drop the similarity loss."),
+    no_siglip: bool = typer.Option(False, "--no-siglip", help="Ablation: drop the SigLIP loss."),
+    l2: bool = typer.Option(False, "--l2", help="Add the L2 distance term."),
+    bg_boxes: int = typer.Option(
+        2, "--bg-boxes", help="Background boxes per crop (0 disables background learning)."
+    ),
+    set_: list[str] | None = typer.Option(
+        None, "--set", help="Model config override FIELD=VALUE (repeatable)."
+    ),
+    seed: int = typer.Option(0, "--seed"),
+    no_resume: bool = typer.Option(False, "--no-resume", help="Start over even if --out exists."),
+) -> None:
+    """Train TokenOCR on a TokenIT directory (resumes from --out when it exists)."""
+    from rich.progress import (
+        BarColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
+    from codepercept.tokenocr.losses import LossConfig
+    from codepercept.tokenocr.train import TrainConfig, train
+
+    logging.basicConfig(level=logging.WARNING)
+    cfg = TrainConfig(
+        out=str(out),
+        config=config,
+        model_overrides=_parse_overrides(set_),
+        steps=steps,
+        batch_size=batch_size,
+        lr=lr,
+        warmup_steps=warmup,
+        device=device,
+        limit=limit,
+        threads=threads,
+        embed_source=embed,
+        embed_key=embed_key,
+        restrict_vocab=restrict_vocab,
+        time_limit_s=time_limit,
+        seed=seed,
+        resume=not no_resume,
+        loss=LossConfig(
+            seg=not no_seg, sim=not no_sim, siglip=not no_siglip, l2=l2, bg_boxes=bg_boxes
+        ),
+    )
+    with Progress(
+        TextColumn("[bold]train"),
+        BarColumn(),
+        TextColumn("{task.completed}/{task.total}"),
+        TextColumn("{task.fields[losses]}"),
+        TimeElapsedColumn(),
+        TimeRemainingColumn(),
+        console=console,
+    ) as bar:
+        task = bar.add_task("train", total=steps, losses="")
+
+        def on_step(step: int, m: dict[str, float]) -> None:
+            terms = " ".join(
+                f"{k}={m[k]:.3f}" for k in ("total", "seg", "sim", "siglip", "l2") if k in m
+            )
+            bar.update(task, completed=step, losses=terms)
+
+        res = train(cfg, data, on_step=on_step)
+    console.print(f"[green]done[/green] {res.steps} steps in {res.seconds:.0f} s")
+    for p in (res.checkpoint, res.metrics_csv, res.curve_png):
+        if p is not None:
+            console.print(f"  wrote {p}")
+
+
+@app.command("heatmap")
+def heatmap_cmd(
+    ckpt: Path = typer.Option(..., "--ckpt"),
+    image: Path = typer.Option(..., "--image"),
+    query: str = typer.Option(..., "--query", help='Text to find, e.g. "energy".'),
+    out: Path = typer.Option(Path("map.png"), "--out"),
+    device: str = typer.Option("cpu", "--device"),
+) -> None:
+    """Per-token similarity maps of QUERY over IMAGE (one panel per token plus their mean)."""
+    from codepercept.tokenocr.infer import heatmap
+
+    console.print(f"wrote {heatmap(ckpt, image, query, out, device)}")
+
+
+@app.command("eval")
+def eval_cmd(
+    ckpt: Path = typer.Option(..., "--ckpt"),
+    data: Path = typer.Option(..., "--data", help="Held-out TokenIT directory."),
+    limit: int = typer.Option(200, "--limit"),
+    vocab: str = typer.Option("seen", "--vocab", help="seen | data | full"),
+    out: Path | None = typer.Option(None, "--out", help="JSON file for the results."),
+    device: str = typer.Option("cpu", "--device"),
+) -> None:
+    """Recognition, localisation, segmentation and retrieval, beside an untrained control."""
+    from codepercept.tokenocr.evaluate import EvalConfig, evaluate, format_table
+
+    res = evaluate(ckpt, data, EvalConfig(limit=limit, vocab=vocab, device=device), out)
+    console.print(format_table(res))
+    if out is not None:
+        console.print(f"wrote {out}")

@@ -1,0 +1,440 @@
+"""Samples for TokenOCR: one loader for TokenIT directories and in-memory synthetic samples,
+and the crop sampler that turns samples into training batches.
+
+Every consumer goes through :func:`iter_samples` (a directory written by
+``codepercept.tokenit.generate`` or a list of :class:`OcrSample`), so TokenIT and the synthetic
+samples used in tests are interchangeable.
+
+A :class:`Batch` holds fixed-size crops (``tile_size`` square, native resolution) and, per crop,
+up to ``max_tokens`` token masks already resized to the feature resolution and binarised
+(area fraction > 0), plus optional background boxes labelled with the space token.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import torch
+
+__all__ = [
+    "Batch",
+    "CropSampler",
+    "DataInfo",
+    "OcrSample",
+    "OcrToken",
+    "data_info",
+    "feature_masks",
+    "iter_samples",
+    "synthetic_samples",
+]
+
+
+@dataclass(frozen=True)
+class OcrToken:
+    """One token occurrence: its global id, its value in the mask image, its string."""
+
+    token_id: int
+    mask_value: int
+    text: str
+    bbox: tuple[int, int, int, int] | None = None  # x0, y0, x1, y1 (exclusive) of its ink
+
+
+@dataclass
+class OcrSample:
+    """An image (HxWx3 uint8), its instance mask (HxW, 0 = background) and its visible tokens
+    (whitespace tokens dropped; a token may still own no pixels)."""
+
+    id: str
+    image: np.ndarray
+    mask: np.ndarray
+    tokens: list[OcrToken]
+    tokenizer: str | None = None
+
+
+@dataclass(frozen=True)
+class DataInfo:
+    """What training needs to know about a data source's tokenizer."""
+
+    vocab_size: int
+    space_id: int
+    tokenizer: str | None
+
+
+# ---------------------------------------------------------------------------------- sources
+
+
+def _from_tokenit(s) -> OcrSample:
+    toks = [
+        OcrToken(
+            int(t["token_id"]),
+            int(t["mask_value"]),
+            t["token"],
+            tuple(t["bbox"]) if t.get("bbox") else None,
+        )
+        for t in s.record["tokens"]
+        if not t.get("whitespace") and t.get("mask_value")
+    ]
+    return OcrSample(str(s.id), s.image, s.mask, toks, s.record.get("tokenizer"))
+
+
+def iter_samples(
+    source: str | Path | Iterable[OcrSample], limit: int | None = None
+) -> Iterator[OcrSample]:
+    """Samples from a TokenIT directory (via ``codepercept.tokenit.read_samples``) or from an
+    iterable of :class:`OcrSample`. At most ``limit`` samples."""
+    if isinstance(source, str | Path):
+        path = Path(source)
+        if not path.exists():
+            raise FileNotFoundError(
+                f"data directory {path} does not exist; make one with "
+                "`codepercept tokenit --n N --out DIR`"
+            )
+        try:
+            from codepercept.tokenit import read_samples
+        except ImportError as exc:
+            raise ImportError(
+                "reading a TokenIT directory needs codepercept.tokenit.read_samples"
+            ) from exc
+        it: Iterator[OcrSample] = (_from_tokenit(s) for s in read_samples(path))
+    else:
+        it = iter(source)
+    for i, s in enumerate(it):
+        if limit is not None and i >= limit:
+            return
+        yield s
+
+
+def data_info(source: str | Path | Iterable[OcrSample]) -> DataInfo:
+    """Vocabulary size and space-token id of the source's tokenizer (read from its first
+    sample; the synthetic tokenizer is ``"synthetic"``)."""
+    first = next(iter_samples(source, limit=1), None)
+    if first is None:
+        raise ValueError(f"no samples in {source}")
+    name = first.tokenizer
+    if name == "synthetic":
+        return DataInfo(len(SYNTH_VOCAB), 0, name)
+    from codepercept.tokenit.tokenizer import load_tokenizer
+
+    tok = load_tokenizer(name or "qwen")
+    return DataInfo(int(tok.n_vocab), int(tok.encode(" ")[0]), name)
+
+
+# -------------------------------------------------------------------------------- synthetic
+
+#: A word-level toy vocabulary: id 0 is the space token; words carry their leading space.
+SYNTH_VOCAB = [" "] + [
+    " " + w
+    for w in (
+        [
+            "cat",
+            "dog",
+            "sun",
+            "map",
+            "red",
+            "box",
+            "sky",
+            "tree",
+            "rain",
+            "fish",
+            "moon",
+            "king",
+            "ant",
+            "owl",
+            "pen",
+            "cup",
+        ]
+    )
+]
+
+
+def synthetic_samples(n: int, seed: int = 0, size: tuple[int, int] = (64, 96)) -> list[OcrSample]:
+    """``n`` small images of 2–4 words from :data:`SYNTH_VOCAB` drawn with DejaVu Sans, each
+    word its own mask value. Deterministic in ``seed``. For tests and smoke runs."""
+    import matplotlib
+    from PIL import Image, ImageDraw, ImageFont
+
+    font_path = Path(matplotlib.get_data_path()) / "fonts" / "ttf" / "DejaVuSans.ttf"
+    rng = random.Random(seed)
+    h, w = size
+    out = []
+    for i in range(n):
+        img = Image.new("RGB", (w, h), tuple(rng.randint(200, 255) for _ in range(3)))
+        mask = np.zeros((h, w), np.uint16)
+        toks: list[OcrToken] = []
+        font = ImageFont.truetype(str(font_path), rng.randint(14, 18))
+        y = rng.randint(1, 6)
+        value = 0
+        while y + 18 < h:
+            x = rng.randint(1, 8)
+            while True:
+                tid = rng.randrange(1, len(SYNTH_VOCAB))
+                word = SYNTH_VOCAB[tid].strip()
+                x1 = font.getbbox(word)[2]
+                if x + x1 > w - 1:
+                    break
+                layer = Image.new("L", (w, h), 0)
+                ImageDraw.Draw(layer).text((x, y), word, font=font, fill=255)
+                ink = np.asarray(layer) > 100
+                value += 1
+                mask[ink & (mask == 0)] = value
+                ImageDraw.Draw(img).text((x, y), word, font=font, fill=(0, 0, 0))
+                toks.append(OcrToken(tid, value, SYNTH_VOCAB[tid]))
+                x += x1 + font.getbbox(" ")[2] + rng.randint(0, 4)
+            y += 22
+        out.append(OcrSample(f"synth-{seed}-{i}", np.asarray(img), mask, toks, "synthetic"))
+    return out
+
+
+# ------------------------------------------------------------------------------------ masks
+
+
+def feature_masks(
+    mask: np.ndarray | torch.Tensor, values: Iterable[int], size: tuple[int, int]
+) -> torch.Tensor:
+    """Binary masks ``(K, h, w)`` (float 0/1) of the given mask values at feature size ``(h,
+    w)``: a feature cell is on when any pixel of the value falls in it (pixel ``(y, x)`` of an
+    ``H x W`` mask falls in cell ``(y·h // H, x·w // W)``). O(H·W) whatever K is."""
+    m = mask.cpu().numpy() if isinstance(mask, torch.Tensor) else np.asarray(mask)
+    m = m.astype(np.int64, copy=False)
+    vals = [int(v) for v in values]
+    k = len(vals)
+    h, w = size
+    if k == 0:
+        return torch.zeros(0, h, w)
+    lut = np.full(max(int(m.max()), max(vals)) + 1, k, dtype=np.int64)
+    lut[vals] = np.arange(k)
+    big_h, big_w = m.shape
+    cell = ((np.arange(big_h) * h) // big_h)[:, None] * w + ((np.arange(big_w) * w) // big_w)[
+        None, :
+    ]
+    present = np.zeros((k + 1, h * w), dtype=np.float32)
+    present[lut[m].ravel(), cell.ravel()] = 1.0
+    return torch.from_numpy(present[:k].reshape(k, h, w))
+
+
+# ----------------------------------------------------------------------------------- batches
+
+
+@dataclass
+class Batch:
+    """A training batch. ``images`` uint8 ``(B, S, S, 3)``; ``masks`` float ``(B, K, h, w)``;
+    ``ids`` long ``(B, K)`` global token ids; ``valid`` bool ``(B, K)`` (padding is False)."""
+
+    images: torch.Tensor
+    masks: torch.Tensor
+    ids: torch.Tensor
+    valid: torch.Tensor
+
+    def to(self, device: str | torch.device) -> Batch:
+        return Batch(
+            *(
+                t.to(device, non_blocking=True)
+                for t in (self.images, self.masks, self.ids, self.valid)
+            )
+        )
+
+
+@dataclass
+class _Pooled:
+    sample: OcrSample
+    centres: np.ndarray  # (N, 2) y, x of token mask centroids
+    areas: dict[int, int] = field(default_factory=dict)
+    uses: int = 0
+    index: int = 0  # position in the (cyclic) sample stream
+
+
+class CropSampler:
+    """Endless stream of :class:`Batch` es of random ``tile_size`` crops.
+
+    Streams samples from ``source`` (re-reading it each epoch) through a shuffle pool of
+    ``pool`` samples; each sample yields ``crops_per_sample`` crops before it is replaced.
+    Crops are centred on a random token (jittered) so most hold text. A token counts in a
+    crop when at least ``min_visible`` of its pixels are inside; up to ``max_tokens`` are kept.
+    ``bg_boxes`` text-free boxes of 10–20 px per crop are labelled with ``space_id``.
+    With ``rank``/``world`` (DDP) each process keeps every ``world``-th sample.
+    """
+
+    def __init__(
+        self,
+        source: str | Path | list[OcrSample],
+        *,
+        tile_size: int,
+        feature_size: int,
+        batch_size: int,
+        space_id: int,
+        max_tokens: int = 70,
+        bg_boxes: int = 2,
+        min_visible: float = 0.6,
+        crops_per_sample: int = 16,
+        pool: int = 64,
+        limit: int | None = None,
+        seed: int = 0,
+        rank: int = 0,
+        world: int = 1,
+    ) -> None:
+        self.source, self.limit = source, limit
+        self.tile, self.feat, self.batch_size = tile_size, feature_size, batch_size
+        self.space_id, self.max_tokens, self.bg_boxes = space_id, max_tokens, bg_boxes
+        self.min_visible, self.crops_per_sample, self.pool_size = (
+            min_visible,
+            crops_per_sample,
+            pool,
+        )
+        self.rng = np.random.default_rng(seed + 1000 * rank)
+        self.rank, self.world = rank, world
+        self.seen_ids: set[int] = set()
+        self._stream = self._samples()
+        self._pool: list[_Pooled] = []
+        self.consumed = 0  # samples taken from the stream so far
+
+    def state_dict(self) -> dict:
+        """The sampler's position: RNG state, stream position, pool contents (by stream index)."""
+        return {
+            "rng": self.rng.bit_generator.state,
+            "consumed": self.consumed,
+            "pool": [(p.index, p.uses) for p in self._pool],
+            "seen_ids": sorted(self.seen_ids),
+        }
+
+    def load_state_dict(self, st: dict) -> None:
+        """Restore a position saved by :meth:`state_dict` by replaying the sample stream
+        (re-reads ``consumed`` samples; exact for a deterministic source)."""
+        want = {idx: uses for idx, uses in st["pool"]}
+        self._stream = self._samples()
+        found: dict[int, _Pooled] = {}
+        for idx in range(st["consumed"]):
+            s = next(self._stream)
+            if idx in want:
+                found[idx] = self._prepare(s, idx)
+                found[idx].uses = want[idx]
+        self._pool = [found[idx] for idx, _ in st["pool"]]
+        self.consumed = st["consumed"]
+        self.seen_ids = set(st["seen_ids"])
+        self.rng.bit_generator.state = st["rng"]
+
+    def _take(self) -> _Pooled:
+        p = self._prepare(next(self._stream), self.consumed)
+        self.consumed += 1
+        return p
+
+    def _samples(self) -> Iterator[OcrSample]:
+        while True:
+            n = 0
+            for i, s in enumerate(iter_samples(self.source, self.limit)):
+                if i % self.world == self.rank:
+                    n += 1
+                    yield s
+            if n == 0:
+                raise ValueError(f"no samples in {self.source}")
+
+    def _prepare(self, s: OcrSample, index: int) -> _Pooled:
+        flat = np.asarray(s.mask).ravel()
+        nv = int(flat.max()) + 1
+        areas = np.bincount(flat, minlength=nv)
+        toks = [t for t in s.tokens if t.mask_value < nv and areas[t.mask_value] > 0]
+        vals = [t.mask_value for t in toks]
+        self.seen_ids.update(t.token_id for t in s.tokens)
+        if all(t.bbox is not None for t in toks):
+            centres = np.array(
+                [[(t.bbox[1] + t.bbox[3]) / 2, (t.bbox[0] + t.bbox[2]) / 2] for t in toks]
+            ).reshape(-1, 2)
+        else:  # centroids from the mask
+            ys, xs = np.divmod(np.arange(flat.size), s.mask.shape[1])
+            cy = np.bincount(flat, weights=ys, minlength=nv) / np.maximum(areas, 1)
+            cx = np.bincount(flat, weights=xs, minlength=nv) / np.maximum(areas, 1)
+            centres = np.array([[cy[v], cx[v]] for v in vals]).reshape(-1, 2)
+        return _Pooled(s, centres, {int(v): int(areas[v]) for v in vals}, 0, index)
+
+    def _next_pooled(self) -> _Pooled:
+        while len(self._pool) < self.pool_size:
+            self._pool.append(self._take())
+        i = int(self.rng.integers(len(self._pool)))
+        p = self._pool[i]
+        p.uses += 1
+        if p.uses >= self.crops_per_sample:
+            self._pool[i] = self._take()
+        return p
+
+    def _crop(self, p: _Pooled) -> tuple[np.ndarray, np.ndarray]:
+        img, mask, s = p.sample.image, np.asarray(p.sample.mask), self.tile
+        h, w = mask.shape
+        if len(p.centres):
+            cy, cx = p.centres[int(self.rng.integers(len(p.centres)))]
+            cy += self.rng.normal(0, s / 4)
+            cx += self.rng.normal(0, s / 4)
+        else:
+            cy, cx = self.rng.uniform(0, h), self.rng.uniform(0, w)
+        y0 = int(np.clip(round(cy - s / 2), 0, max(h - s, 0)))
+        x0 = int(np.clip(round(cx - s / 2), 0, max(w - s, 0)))
+        ci, cm = img[y0 : y0 + s, x0 : x0 + s], mask[y0 : y0 + s, x0 : x0 + s]
+        ph, pw = s - ci.shape[0], s - ci.shape[1]
+        if ph or pw:  # image smaller than a tile: pad with edge pixels / background
+            ci = np.pad(ci, ((0, ph), (0, pw), (0, 0)), mode="edge")
+            cm = np.pad(cm, ((0, ph), (0, pw)))
+        return ci, cm
+
+    def _bg_boxes(self, cm: np.ndarray) -> np.ndarray:
+        """Up to ``bg_boxes`` text-free boxes (10–20 px) as a boolean mask."""
+        s = self.tile
+        ink = (cm > 0).astype(np.int32)
+        integral = np.pad(ink.cumsum(0).cumsum(1), ((1, 0), (1, 0)))
+        out = np.zeros_like(cm, dtype=bool)
+        found = 0
+        for _ in range(8 * self.bg_boxes):
+            if found >= self.bg_boxes:
+                break
+            bh, bw = self.rng.integers(10, 21, size=2)
+            y, x = int(self.rng.integers(0, s - bh + 1)), int(self.rng.integers(0, s - bw + 1))
+            total = (
+                integral[y + bh, x + bw]
+                - integral[y, x + bw]
+                - integral[y + bh, x]
+                + integral[y, x]
+            )
+            if total == 0:
+                out[y : y + bh, x : x + bw] = True
+                found += 1
+        return out
+
+    def next_batch(self) -> Batch:
+        """The next batch (B crops)."""
+        b, f = self.batch_size, self.feat
+        images = np.zeros((b, self.tile, self.tile, 3), np.uint8)
+        per_crop: list[tuple[torch.Tensor, list[int]]] = []
+        for i in range(b):
+            p = self._next_pooled()
+            ci, cm = self._crop(p)
+            images[i] = ci
+            vals, counts = np.unique(cm, return_counts=True)
+            inside = dict(zip(vals.tolist(), counts.tolist(), strict=True))
+            by_value = {t.mask_value: t.token_id for t in p.sample.tokens}
+            keep = [
+                v
+                for v in inside
+                if v in p.areas and v in by_value and inside[v] >= self.min_visible * p.areas[v]
+            ]
+            if len(keep) > self.max_tokens:
+                keep = [keep[j] for j in self.rng.choice(len(keep), self.max_tokens, replace=False)]
+            fm = feature_masks(cm, keep, (f, f))
+            tids = [by_value[v] for v in keep]
+            if self.bg_boxes:
+                box = self._bg_boxes(cm)
+                if box.any():
+                    fm = torch.cat([fm, feature_masks(box.astype(np.int64), [1], (f, f))])
+                    tids.append(self.space_id)
+            per_crop.append((fm, tids))
+        k = max(1, max(len(t) for _, t in per_crop))  # pad to this batch's most tokens
+        masks = torch.zeros(b, k, f, f)
+        ids = torch.zeros(b, k, dtype=torch.long)
+        valid = torch.zeros(b, k, dtype=torch.bool)
+        for i, (fm, tids) in enumerate(per_crop):
+            n = len(tids)
+            if n:
+                masks[i, :n] = fm
+                ids[i, :n] = torch.tensor(tids, dtype=torch.long)
+                valid[i, :n] = fm.flatten(1).sum(1) > 0
+        return Batch(torch.from_numpy(images), masks, ids, valid)

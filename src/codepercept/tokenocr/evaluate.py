@@ -1,0 +1,233 @@
+"""Evaluation on held-out samples, always beside an untrained control (same architecture, same
+frozen table, random weights).
+
+All measures work at feature resolution (one feature per ``patch/4`` pixels of the dynamically
+tiled image); a token's mask there is its area-resized mask with any coverage counted.
+
+* **recognition** — mask-pool the features of each true token occurrence, rank the evaluation
+  vocabulary by cosine to their embeddings: top-1 / top-5 accuracy over occurrences. The
+  vocabulary is ``"seen"`` (ids in the eval set ∪ ids seen in training, from the checkpoint),
+  ``"data"`` (eval-set ids only) or ``"full"`` (the whole table; slow for 151k rows).
+* **localisation** — per (image, distinct token id): the id's cosine map, min-max normalised;
+  IoU of (map ≥ ``threshold``) with the union mask of the id's occurrences → mIoU; pointing
+  accuracy = the map's argmax falls inside that union mask.
+* **text segmentation (zero-shot)** — the space token's normalised map below ``threshold`` is
+  "text"; IoU with the true text pixels (mask > 0), averaged over images.
+* **retrieval** — for each image, a query = its token id that occurs in the fewest gallery
+  images; every image is scored by its best pixel's cosine to the query; Recall@k = a
+  relevant image (one that holds the id) is among the top k.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+from codepercept.tokenocr.checkpoint import LoadedModel, load_checkpoint
+from codepercept.tokenocr.data import OcrSample, feature_masks, iter_samples
+from codepercept.tokenocr.infer import cosine_maps, minmax
+from codepercept.tokenocr.model import TokenOCR, dense_features
+from codepercept.tokenocr.target import EmbeddingTable
+
+__all__ = ["EvalConfig", "evaluate", "evaluate_model", "format_table"]
+
+log = logging.getLogger(__name__)
+
+METRICS = ("top1", "top5", "miou", "pointing", "text_iou", "recall@1", "recall@5")
+
+
+@dataclass
+class EvalConfig:
+    limit: int | None = 200
+    vocab: str = "seen"
+    threshold: float = 0.5
+    device: str = "cpu"
+    control_seed: int = 0
+
+
+def _feature_mask_image(s: OcrSample, df) -> np.ndarray:
+    """The sample's instance mask brought onto the scaled, padded grid the features cover."""
+    from PIL import Image
+
+    mask = np.asarray(s.mask)
+    plan = df.plan
+    if plan.scale != 1.0:
+        mask = np.asarray(
+            Image.fromarray(mask.astype(np.int32)).resize((plan.width, plan.height), Image.NEAREST)
+        )
+    h, w = df.features.shape[1:]
+    ph, pw = round(h * df.stride), round(w * df.stride)
+    return np.pad(mask, ((0, max(0, ph - mask.shape[0])), (0, max(0, pw - mask.shape[1]))))[
+        :ph, :pw
+    ]
+
+
+def _retrieval_queries(samples: list[OcrSample]) -> list[int]:
+    df: dict[int, int] = {}
+    for s in samples:
+        for t in {t.token_id for t in s.tokens}:
+            df[t] = df.get(t, 0) + 1
+    out = []
+    for s in samples:
+        ids = sorted({t.token_id for t in s.tokens})
+        out.append(min(ids, key=lambda t: (df[t], t)) if ids else -1)
+    return out
+
+
+@torch.no_grad()
+def evaluate_model(
+    model: TokenOCR,
+    table: EmbeddingTable,
+    samples: list[OcrSample],
+    vocab_ids: torch.Tensor,
+    space_id: int,
+    threshold: float = 0.5,
+    device: str = "cpu",
+) -> dict[str, float]:
+    """All metrics of one model over ``samples`` (see the module docstring). ``vocab_ids``:
+    global ids the recognition ranks over (must include every true id)."""
+    model.eval()
+    vocab_emb = F.normalize(table(vocab_ids.to(table.weight.device)).float(), dim=-1)
+    row_of = {int(t): i for i, t in enumerate(vocab_ids.tolist())}
+    queries = _retrieval_queries(samples)
+    q_ids = torch.tensor([max(q, 0) for q in queries], device=table.weight.device)
+    q_emb = table(q_ids)
+    scores = torch.zeros(len(queries), len(samples))
+    top1 = top5 = n_tok = 0
+    ious, points, text_ious = [], [], []
+    space = table(torch.tensor([space_id], device=table.weight.device))
+    for j, s in enumerate(samples):
+        df = dense_features(model, s.image, device)
+        feats = df.features
+        h, w = feats.shape[1:]
+        m = _feature_mask_image(s, df)
+        scores[:, j] = cosine_maps(feats, q_emb).flatten(1).max(1).values.cpu()
+        # text / background via the space token
+        text_true = feature_masks(m > 0, [1], (h, w))[0].bool()
+        text_pred = minmax(cosine_maps(feats, space))[0] < threshold
+        union = (text_true | text_pred.cpu()).sum().item()
+        if union:
+            text_ious.append((text_true & text_pred.cpu()).sum().item() / union)
+        toks = [t for t in s.tokens if t.token_id in row_of]
+        if not toks:
+            continue
+        masks = feature_masks(m, [t.mask_value for t in toks], (h, w)).to(feats.device)
+        keep = masks.flatten(1).sum(1) > 0
+        masks = masks[keep]
+        ids = [t.token_id for t, k in zip(toks, keep.tolist(), strict=True) if k]
+        if not ids:
+            continue
+        # recognition
+        pooled = torch.einsum("khw,dhw->kd", masks, feats) / masks.flatten(1).sum(1, keepdim=True)
+        sims = F.normalize(pooled, dim=-1) @ vocab_emb.T
+        true_rows = torch.tensor([row_of[i] for i in ids], device=sims.device)
+        rank = (sims > sims.gather(1, true_rows[:, None])).sum(1)
+        top1 += int((rank < 1).sum())
+        top5 += int((rank < 5).sum())
+        n_tok += len(ids)
+        # localisation per distinct id
+        uniq = sorted(set(ids))
+        ids_t = torch.tensor(ids, device=masks.device)
+        maps = minmax(cosine_maps(feats, table(torch.tensor(uniq, device=table.weight.device))))
+        for u, mp in zip(uniq, maps, strict=True):
+            gt = masks[ids_t == u].amax(0) > 0
+            pred = mp >= threshold
+            ious.append(((gt & pred).sum() / (gt | pred).sum().clamp(min=1)).item())
+            points.append(bool(gt.flatten()[mp.flatten().argmax()]))
+    rel = torch.tensor([[q in {t.token_id for t in s.tokens} for s in samples] for q in queries])
+    order = scores.argsort(dim=1, descending=True)
+    hits = rel.gather(1, order)
+    valid_q = torch.tensor([q >= 0 for q in queries])
+
+    def recall(k: int) -> float:
+        return float(hits[valid_q, :k].any(1).float().mean()) if valid_q.any() else float("nan")
+
+    def mean(x: list) -> float:
+        return float(np.mean(x)) if x else float("nan")
+
+    return {
+        "top1": top1 / max(n_tok, 1),
+        "top5": top5 / max(n_tok, 1),
+        "miou": mean(ious),
+        "pointing": mean(points),
+        "text_iou": mean(text_ious),
+        "recall@1": recall(1),
+        "recall@5": recall(5),
+        "n_tokens": n_tok,
+        "n_queries": int(valid_q.sum()),
+    }
+
+
+def evaluate(
+    ckpt: str | Path | LoadedModel,
+    data: str | Path | list[OcrSample],
+    cfg: EvalConfig | None = None,
+    out_json: str | Path | None = None,
+) -> dict:
+    """Evaluate a checkpoint and its untrained control on ``data``; optionally write JSON.
+
+    Returns ``{"trained": metrics, "untrained": metrics, "n_images", "vocab_size", "config"}``.
+    """
+    cfg = cfg or EvalConfig()
+    lm = ckpt if isinstance(ckpt, LoadedModel) else load_checkpoint(ckpt, cfg.device)
+    samples = list(iter_samples(data, cfg.limit))
+    if not samples:
+        raise ValueError(f"no samples in {data}")
+    info = lm.meta.get("data_info") or {}
+    space_id = int(info.get("space_id", 0))
+    eval_ids = {t.token_id for s in samples for t in s.tokens}
+    if cfg.vocab == "full":
+        vocab = lm.table.global_ids().cpu()
+    elif cfg.vocab in ("seen", "data"):
+        ids = eval_ids | (
+            {int(i) for i in lm.meta.get("seen_ids") or []} if cfg.vocab == "seen" else set()
+        )
+        if lm.table.ids is not None:
+            known = set(lm.table.ids.tolist())
+            dropped = ids - known
+            if dropped:
+                log.warning(
+                    "%d eval token ids are not in the restricted table; skipping them", len(dropped)
+                )
+            ids &= known
+        vocab = torch.tensor(sorted(ids))
+    else:
+        raise ValueError(f"vocab must be 'seen', 'data' or 'full', not {cfg.vocab!r}")
+    trained = evaluate_model(
+        lm.model, lm.table, samples, vocab, space_id, cfg.threshold, cfg.device
+    )
+    torch.manual_seed(cfg.control_seed)
+    control = TokenOCR(lm.model.cfg).to(cfg.device).eval()
+    untrained = evaluate_model(
+        control, lm.table, samples, vocab, space_id, cfg.threshold, cfg.device
+    )
+    result = {
+        "trained": trained,
+        "untrained": untrained,
+        "n_images": len(samples),
+        "vocab_size": len(vocab),
+        "chance_top1": 1.0 / max(len(vocab), 1),
+        "config": asdict(cfg),
+    }
+    if out_json is not None:
+        Path(out_json).parent.mkdir(parents=True, exist_ok=True)
+        Path(out_json).write_text(json.dumps(result, indent=2))
+    return result
+
+
+def format_table(result: dict) -> str:
+    """A short plain-text table: metric, trained, untrained."""
+    lines = [f"{'metric':<10} {'trained':>9} {'untrained':>10}"]
+    for k in METRICS:
+        lines.append(f"{k:<10} {result['trained'][k]:>9.3f} {result['untrained'][k]:>10.3f}")
+    lines.append(
+        f"images={result['n_images']} tokens={result['trained']['n_tokens']} "
+        f"vocab={result['vocab_size']} chance_top1={result['chance_top1']:.4f}"
+    )
+    return "\n".join(lines)

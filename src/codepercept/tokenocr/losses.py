@@ -1,0 +1,105 @@
+"""TokenOCR's losses, each switchable for ablations (released recipe: the three are summed).
+
+With pixel features ``F`` (B, D, h, w), token masks ``M`` (B, K, h, w) in {0, 1}, frozen target
+embeddings ``E`` (B, K, D) and ``^`` meaning L2-normalised:
+
+* segmentation: ``BCEWithLogits(s · <Ê_k, F̂_p>, M_kp)`` averaged over pixels, then tokens
+  (``s`` = ``seg_logit_scale``, 1 in the released code: raw cosine as logits);
+* similarity: ``1 − cos(P_k, E_k)`` with ``P_k`` the mean of ``F`` under ``M_k``;
+* SigLIP over all N pooled tokens of the batch: ``z_ij = cos(P_i, E_j) · exp(t) + b``,
+  ``y_ij = +1`` if ``id_i == id_j`` else −1, loss ``−Σ log σ(y_ij z_ij) / N``; ``t`` starts at
+  log 10, ``b`` at ``siglip_bias`` (learnable unless ``siglip_bias_learnable`` is False);
+* optional L2: ``‖P_k − E_k‖² / D``.
+
+Tokens with ``valid`` False (padding, masks that vanished at feature resolution) are skipped.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+__all__ = ["LossConfig", "SigLIPHead", "tokenocr_losses"]
+
+
+@dataclass
+class LossConfig:
+    """Which terms are on, and their constants."""
+
+    seg: bool = True
+    sim: bool = True
+    siglip: bool = True
+    l2: bool = False
+    seg_logit_scale: float = 1.0
+    siglip_bias: float = -2.71
+    siglip_bias_learnable: bool = True
+    bg_boxes: int = 2  # background learning: text-free boxes labelled with the space token
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+class SigLIPHead(nn.Module):
+    """The learnable temperature ``t`` (init log 10) and bias ``b`` of the SigLIP loss."""
+
+    def __init__(self, bias: float = -2.71, learnable_bias: bool = True) -> None:
+        super().__init__()
+        self.logit_scale = nn.Parameter(torch.tensor(math.log(10.0)))
+        b = torch.tensor(float(bias))
+        if learnable_bias:
+            self.logit_bias = nn.Parameter(b)
+        else:
+            self.register_buffer("logit_bias", b)
+
+    def forward(self, pooled: torch.Tensor, emb: torch.Tensor, ids: torch.Tensor) -> torch.Tensor:
+        """SigLIP loss of pooled features ``(N, D)`` vs embeddings ``(N, D)`` with ids ``(N,)``."""
+        logits = F.normalize(pooled, dim=-1) @ F.normalize(emb, dim=-1).T
+        logits = logits * self.logit_scale.exp() + self.logit_bias
+        labels = 2.0 * (ids[:, None] == ids[None, :]).float() - 1.0
+        return -F.logsigmoid(labels * logits).sum() / max(len(ids), 1)
+
+
+def tokenocr_losses(
+    features: torch.Tensor,
+    masks: torch.Tensor,
+    emb: torch.Tensor,
+    ids: torch.Tensor,
+    valid: torch.Tensor,
+    cfg: LossConfig,
+    siglip: SigLIPHead | None = None,
+) -> dict[str, torch.Tensor]:
+    """All enabled loss terms plus ``total`` (their unweighted sum), as scalar tensors.
+
+    ``features`` (B, D, h, w); ``masks`` (B, K, h, w); ``emb`` (B, K, D) frozen targets;
+    ``ids`` (B, K); ``valid`` (B, K) bool. Computed in float32 whatever the autocast dtype.
+    With no valid token every term is 0 (still connected to the graph).
+    """
+    features, masks, emb = features.float(), masks.float(), emb.float()
+    w = valid.float()
+    n = w.sum().clamp(min=1.0)
+    out: dict[str, torch.Tensor] = {}
+    area = masks.flatten(2).sum(-1).clamp(min=1.0)  # (B, K)
+    pooled = torch.einsum("bkhw,bdhw->bkd", masks, features) / area[..., None]
+    if cfg.seg:
+        cos = torch.einsum("bkd,bdhw->bkhw", F.normalize(emb, dim=-1), F.normalize(features, dim=1))
+        bce = F.binary_cross_entropy_with_logits(cos * cfg.seg_logit_scale, masks, reduction="none")
+        out["seg"] = (bce.mean((2, 3)) * w).sum() / n
+    if cfg.sim:
+        out["sim"] = ((1.0 - F.cosine_similarity(pooled, emb, dim=-1)) * w).sum() / n
+    if cfg.l2:
+        out["l2"] = (((pooled - emb) ** 2).mean(-1) * w).sum() / n
+    if cfg.siglip:
+        if siglip is None:
+            raise ValueError("cfg.siglip is on but no SigLIPHead was given")
+        sel = valid
+        out["siglip"] = siglip(pooled[sel], emb[sel], ids[sel]) + 0.0 * features.sum()
+    if not out:
+        raise ValueError(
+            "every loss term is switched off; enable at least one of seg/sim/siglip/l2"
+        )
+    out["total"] = torch.stack(list(out.values())).sum()
+    return out

@@ -1,0 +1,342 @@
+"""Training TokenOCR, top to bottom: data → frozen table → model → AdamW + warmup/cosine →
+loop (bf16 autocast on GPU, gradient clipping) → CSV/TensorBoard metrics, checkpoints with
+exact resume, a training-curve PNG.
+
+DDP: launched under ``torchrun`` (``WORLD_SIZE`` > 1 in the environment) each process trains on
+every ``world``-th sample and gradients are all-reduced; only rank 0 logs and writes. SigLIP runs
+over each process's local batch.
+
+The library does not print: progress goes to ``on_step(step, metrics)`` (the CLI draws a rich
+progress bar from it) and to the ``logging`` module.
+"""
+
+from __future__ import annotations
+
+import csv
+import logging
+import math
+import os
+import random
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from codepercept.tokenocr.checkpoint import save_checkpoint, table_state
+from codepercept.tokenocr.data import CropSampler, DataInfo, OcrSample, data_info
+from codepercept.tokenocr.losses import LossConfig, SigLIPHead, tokenocr_losses
+from codepercept.tokenocr.model import TokenOCR, get_config, normalize_images
+from codepercept.tokenocr.target import load_embedding_table, table_from_spec
+
+__all__ = ["TrainConfig", "TrainResult", "train"]
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class TrainConfig:
+    """Everything a run needs. ``model_overrides`` change fields of the named ``config``.
+
+    ``restrict_vocab``: keep only the embedding rows of token ids seen in the first
+    ``restrict_scan`` samples plus the space token (saves memory with big tables; evaluation
+    then ranks only those ids). ``time_limit_s`` stops early (the schedule still spans
+    ``steps``). ``resume``: continue from ``out`` when it exists.
+    """
+
+    out: str
+    config: str = "tiny"
+    model_overrides: dict = field(default_factory=dict)
+    loss: LossConfig = field(default_factory=LossConfig)
+    steps: int = 1000
+    batch_size: int = 32
+    lr: float = 5e-4
+    weight_decay: float = 0.05
+    warmup_steps: int = 50
+    min_lr_ratio: float = 0.05
+    grad_clip: float = 1.0
+    device: str = "cpu"
+    threads: int | None = None  # torch CPU threads (1 is often fastest on a busy machine)
+    bf16: bool | None = None  # None: on for CUDA, off on CPU
+    seed: int = 0
+    limit: int | None = None  # use at most this many samples
+    max_tokens: int = 70
+    crops_per_sample: int = 16  # crops per decoded sample (TokenIT images hold dozens of tiles)
+    pool: int = 64
+    embed_source: str | None = None
+    embed_key: str | None = None
+    embed_seed: int = 0
+    restrict_vocab: bool = False
+    restrict_scan: int = 2000
+    log_every: int = 10
+    ckpt_every: int = 200
+    time_limit_s: float | None = None
+    resume: bool = True
+
+
+@dataclass
+class TrainResult:
+    """Where the run wrote, how far it got."""
+
+    checkpoint: Path
+    metrics_csv: Path
+    curve_png: Path | None
+    steps: int
+    seconds: float
+    last: dict[str, float]
+
+
+def _lr_factor(step: int, cfg: TrainConfig) -> float:
+    """Linear warmup to 1, then cosine down to ``min_lr_ratio`` at ``steps``."""
+    if step < cfg.warmup_steps:
+        return (step + 1) / cfg.warmup_steps
+    t = min(1.0, (step - cfg.warmup_steps) / max(1, cfg.steps - cfg.warmup_steps))
+    return cfg.min_lr_ratio + (1 - cfg.min_lr_ratio) * 0.5 * (1 + math.cos(math.pi * t))
+
+
+def _dist_env() -> tuple[int, int, int]:
+    """(rank, world, local_rank) from torchrun's environment; (0, 1, 0) otherwise."""
+    world = int(os.environ.get("WORLD_SIZE", "1"))
+    if world <= 1:
+        return 0, 1, 0
+    return int(os.environ["RANK"]), world, int(os.environ.get("LOCAL_RANK", "0"))
+
+
+def _paths(out: Path) -> tuple[Path, Path, Path]:
+    stem = out.with_suffix("")
+    return out, Path(f"{stem}.metrics.csv"), Path(f"{stem}.curve.png")
+
+
+def train(
+    cfg: TrainConfig,
+    data: str | Path | list[OcrSample],
+    on_step: Callable[[int, dict[str, float]], None] | None = None,
+) -> TrainResult:
+    """Train (or resume) a TokenOCR model on ``data`` and write ``cfg.out``.
+
+    Writes next to the checkpoint ``<stem>.metrics.csv`` (one row per ``log_every`` steps:
+    step, lr, seconds, every loss term, SigLIP scale/bias) and ``<stem>.curve.png``.
+    Deterministic in ``cfg.seed`` on CPU; resuming reproduces an uninterrupted run exactly.
+    """
+    rank, world, local_rank = _dist_env()
+    device = torch.device(
+        cfg.device if cfg.device != "cuda" or world == 1 else f"cuda:{local_rank}"
+    )
+    if device.type == "cuda" and not torch.cuda.is_available():
+        raise RuntimeError("--device cuda requested but CUDA is not available; use --device cpu")
+    if world > 1:
+        torch.distributed.init_process_group("nccl" if device.type == "cuda" else "gloo")
+        if device.type == "cuda":
+            torch.cuda.set_device(device)
+    use_bf16 = (device.type == "cuda") if cfg.bf16 is None else cfg.bf16
+    out, csv_path, png_path = _paths(Path(cfg.out))
+
+    if cfg.threads:
+        torch.set_num_threads(cfg.threads)
+    random.seed(cfg.seed)
+    np.random.seed(cfg.seed)
+    torch.manual_seed(cfg.seed)
+
+    # ---- data and the frozen target
+    info: DataInfo = data_info(data)
+    mcfg = get_config(cfg.config, **cfg.model_overrides)
+    sampler = CropSampler(
+        data,
+        tile_size=mcfg.tile_size,
+        feature_size=mcfg.feature_size,
+        batch_size=cfg.batch_size,
+        space_id=info.space_id,
+        max_tokens=cfg.max_tokens,
+        bg_boxes=cfg.loss.bg_boxes,
+        crops_per_sample=cfg.crops_per_sample,
+        pool=cfg.pool,
+        limit=cfg.limit,
+        seed=cfg.seed,
+        rank=rank,
+        world=world,
+    )
+    resume_state = None
+    if cfg.resume and out.is_file():
+        resume_state = torch.load(out, map_location="cpu", weights_only=False)
+        log.info("resuming from %s at step %d", out, resume_state["step"])
+    if resume_state is not None:
+        t = resume_state["table"]
+        table = table_from_spec(t["spec"], t["weight"], t["ids"])
+    else:
+        restrict = None
+        if cfg.restrict_vocab:
+            from codepercept.tokenocr.data import iter_samples
+
+            restrict = {info.space_id}
+            for s in iter_samples(data, min(cfg.restrict_scan, cfg.limit or cfg.restrict_scan)):
+                restrict.update(tok.token_id for tok in s.tokens)
+        table = load_embedding_table(
+            cfg.embed_source,
+            vocab_size=info.vocab_size,
+            dim=mcfg.embed_dim,
+            seed=cfg.embed_seed,
+            embed_key=cfg.embed_key,
+            restrict_to=restrict,
+        )
+    if table.dim != mcfg.embed_dim:
+        raise ValueError(
+            f"the embedding table has width {table.dim} but the model's embed_dim is "
+            f"{mcfg.embed_dim}; pass --embed-dim {table.dim}"
+        )
+    table = table.to(device)
+
+    # ---- model, SigLIP head, optimiser
+    model = TokenOCR(mcfg).to(device)
+    siglip = SigLIPHead(cfg.loss.siglip_bias, cfg.loss.siglip_bias_learnable).to(device)
+    decay = [p for n, p in model.named_parameters() if p.ndim >= 2 and "pos_embed" not in n]
+    no_decay = [p for n, p in model.named_parameters() if p.ndim < 2 or "pos_embed" in n]
+    opt = torch.optim.AdamW(
+        [
+            {"params": decay, "weight_decay": cfg.weight_decay},
+            {"params": no_decay + list(siglip.parameters()), "weight_decay": 0.0},
+        ],
+        lr=cfg.lr,
+        betas=(0.9, 0.95),
+    )
+    sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: _lr_factor(s, cfg))
+    step, elapsed_before = 0, 0.0
+    if resume_state is not None:
+        model.load_state_dict(resume_state["model"])
+        siglip.load_state_dict(resume_state["siglip"])
+        opt.load_state_dict(resume_state["opt"])
+        sched.load_state_dict(resume_state["sched"])
+        sampler.load_state_dict(resume_state["sampler"])
+        torch.set_rng_state(resume_state["rng"]["torch"])
+        step, elapsed_before = resume_state["step"], resume_state.get("seconds", 0.0)
+    ddp_model = model
+    if world > 1:
+        ddp_model = torch.nn.parallel.DistributedDataParallel(
+            model, device_ids=[device.index] if device.type == "cuda" else None
+        )
+
+    def checkpoint_state() -> dict:
+        return {
+            "model": model.state_dict(),
+            "siglip": siglip.state_dict(),
+            "opt": opt.state_dict(),
+            "sched": sched.state_dict(),
+            "sampler": sampler.state_dict(),
+            "rng": {"torch": torch.get_rng_state()},
+            "step": step,
+            "seconds": elapsed_before + (time.perf_counter() - t0),
+            "model_config": mcfg.to_dict(),
+            "loss_config": cfg.loss.to_dict(),
+            "train_config": {k: v for k, v in asdict(cfg).items() if k != "loss"},
+            "table": table_state(table),
+            "data_info": asdict(info),
+            "seen_ids": sorted(sampler.seen_ids),
+        }
+
+    # ---- metrics sinks (rank 0)
+    writer = None
+    fields: list[str] | None = None
+    if rank == 0:
+        csv_path.parent.mkdir(parents=True, exist_ok=True)
+        if resume_state is None and csv_path.exists():
+            csv_path.unlink()
+        try:
+            from torch.utils.tensorboard import SummaryWriter
+
+            writer = SummaryWriter(str(Path(f"{out.with_suffix('')}.tb")))
+        except ImportError:
+            writer = None
+
+    # ---- the loop
+    model.train()
+    t0 = time.perf_counter()
+    last: dict[str, float] = {}
+    autocast = torch.autocast(device.type, dtype=torch.bfloat16, enabled=use_bf16)
+    while step < cfg.steps:
+        if cfg.time_limit_s is not None and time.perf_counter() - t0 > cfg.time_limit_s:
+            log.info("time limit reached at step %d", step)
+            break
+        batch = sampler.next_batch().to(device)
+        with autocast:
+            feats = ddp_model(normalize_images(batch.images))
+        losses = tokenocr_losses(
+            feats, batch.masks, table(batch.ids), batch.ids, batch.valid, cfg.loss, siglip
+        )
+        opt.zero_grad(set_to_none=True)
+        losses["total"].backward()
+        gnorm = torch.nn.utils.clip_grad_norm_(
+            list(model.parameters()) + list(siglip.parameters()), cfg.grad_clip
+        )
+        opt.step()
+        sched.step()
+        step += 1
+        last = {k: float(v.detach()) for k, v in losses.items()}
+        last.update(
+            lr=sched.get_last_lr()[0],
+            grad_norm=float(gnorm),
+            siglip_scale=float(siglip.logit_scale.detach().exp()),
+            siglip_bias=float(siglip.logit_bias.detach()),
+        )
+        if rank == 0:
+            if step % cfg.log_every == 0 or step == cfg.steps:
+                row = {
+                    "step": step,
+                    "seconds": round(elapsed_before + time.perf_counter() - t0, 3),
+                    **last,
+                }
+                if fields is None:
+                    fields = list(row)
+                    new = not csv_path.exists() or csv_path.stat().st_size == 0
+                    if not new:  # resumed: keep the header already there
+                        with open(csv_path) as fh:
+                            fields = next(csv.reader(fh))
+                with open(csv_path, "a", newline="") as fh:
+                    w = csv.DictWriter(fh, fieldnames=fields, extrasaction="ignore")
+                    if fh.tell() == 0:
+                        w.writeheader()
+                    w.writerow(row)
+                if writer is not None:
+                    for k, v in last.items():
+                        writer.add_scalar(f"train/{k}", v, step)
+                log.info("step %d %s", step, " ".join(f"{k}={v:.4f}" for k, v in last.items()))
+            if on_step is not None:
+                on_step(step, last)
+            if cfg.ckpt_every and step % cfg.ckpt_every == 0:
+                save_checkpoint(out, checkpoint_state())
+    seconds = elapsed_before + time.perf_counter() - t0
+    png = None
+    if rank == 0:
+        save_checkpoint(out, checkpoint_state())
+        if writer is not None:
+            writer.close()
+        png = plot_curve(csv_path, png_path) if csv_path.exists() else None
+    if world > 1:
+        torch.distributed.destroy_process_group()
+    return TrainResult(out, csv_path, png, step, seconds, last)
+
+
+def plot_curve(csv_path: str | Path, png_path: str | Path) -> Path:
+    """Plot every loss term of a metrics CSV against the step (log scale); returns the PNG."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    with open(csv_path) as fh:
+        rows = list(csv.DictReader(fh))
+    steps = [int(r["step"]) for r in rows]
+    terms = [k for k in ("total", "seg", "sim", "siglip", "l2") if rows and k in rows[0]]
+    fig, axes = plt.subplots(1, len(terms), figsize=(3.2 * len(terms), 3), squeeze=False)
+    for ax, k in zip(axes[0], terms, strict=True):
+        ax.plot(steps, [float(r[k]) for r in rows], lw=1.2)
+        ax.set_title(k)
+        ax.set_xlabel("step")
+        ax.set_yscale("log")
+        ax.grid(alpha=0.3)
+    fig.suptitle("TokenOCR training losses")
+    fig.tight_layout()
+    png_path = Path(png_path)
+    fig.savefig(png_path, dpi=110)
+    plt.close(fig)
+    return png_path

@@ -1,0 +1,114 @@
+"""Training (overfit, exact resume, checkpoint round trip), inference and evaluation."""
+
+from __future__ import annotations
+
+import csv
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+import torch
+
+from codepercept.tokenocr.checkpoint import load_checkpoint
+from codepercept.tokenocr.evaluate import EvalConfig, evaluate, format_table
+from codepercept.tokenocr.infer import leading_space, query_maps, render_heatmaps
+from codepercept.tokenocr.model import normalize_images
+from codepercept.tokenocr.train import train
+
+
+def _totals(csv_path):
+    with open(csv_path) as fh:
+        return [float(r["total"]) for r in csv.DictReader(fh)]
+
+
+def test_overfit_handful_of_samples_halves_the_loss(tmp_path, train_samples, make_config):
+    res = train(make_config(tmp_path / "o.pt", 30, lr=3e-3), train_samples[:4])
+    totals = _totals(res.metrics_csv)
+    assert len(totals) == 30
+    assert np.mean(totals[-3:]) <= 0.5 * np.mean(totals[:3]), totals
+    assert res.curve_png is not None and res.curve_png.stat().st_size > 1000
+
+
+def test_resume_is_exact(tmp_path, train_samples, make_config):
+    straight = train(make_config(tmp_path / "a.pt", 6, crops_per_sample=1), train_samples[:5])
+    train(make_config(tmp_path / "b.pt", 3, crops_per_sample=1), train_samples[:5])
+    # Same run asked for 6 steps, resumed from the 3-step checkpoint.
+    ck = torch.load(tmp_path / "b.pt", weights_only=False)
+    ck["train_config"]["steps"] = 6
+    resumed = train(make_config(tmp_path / "b.pt", 6, crops_per_sample=1), train_samples[:5])
+    assert resumed.steps == 6
+    a = load_checkpoint(straight.checkpoint).model.state_dict()
+    b = load_checkpoint(resumed.checkpoint).model.state_dict()
+    for k in a:
+        assert torch.equal(a[k], b[k]), k
+    assert _totals(straight.metrics_csv) == _totals(resumed.metrics_csv)
+
+
+def test_checkpoint_round_trip_reproduces_outputs(trained, heldout_samples):
+    a = load_checkpoint(trained.checkpoint)
+    b = load_checkpoint(trained.checkpoint)
+    x = normalize_images(torch.from_numpy(heldout_samples[0].image[None].copy()))
+    with torch.no_grad():
+        assert torch.equal(a.model(x), b.model(x))
+    assert torch.equal(a.table.weight, b.table.weight)
+    assert a.meta["step"] == 120 and a.meta["data_info"]["tokenizer"] == "synthetic"
+
+
+def test_eval_trained_beats_untrained_control(trained, train_samples, tmp_path):
+    # On the fixture's own samples: a 120-step micro model memorises, it does not yet read
+    # unseen renderings (the held-out evidence is benchmarks/tokenocr_cpu.py's job).
+    res = evaluate(trained.checkpoint, train_samples, EvalConfig(limit=None), tmp_path / "e.json")
+    t, u = res["trained"], res["untrained"]
+    assert t["n_tokens"] > 20
+    assert t["top5"] > u["top5"] and t["top1"] > u["top1"], format_table(res)
+    assert t["pointing"] > u["pointing"] and t["text_iou"] > u["text_iou"], format_table(res)
+    assert (tmp_path / "e.json").exists() and "top1" in format_table(res)
+
+
+def test_heatmap_maps_and_figure(trained, heldout_samples, tmp_path):
+    lm = load_checkpoint(trained.checkpoint)
+    img = heldout_samples[0].image
+    qm = query_maps(lm, img, "cat dog")
+    assert qm.tokens == [" cat", " dog"]
+    assert qm.maps.shape == (2, *img.shape[:2]) and qm.mean.shape == img.shape[:2]
+    assert qm.maps.min() >= 0 and qm.maps.max() <= 1 and qm.maps.max() > 0.5
+    png = render_heatmaps(img, qm, tmp_path / "map.png")
+    assert png.stat().st_size > 1000
+    with pytest.raises(ValueError, match="synthetic vocabulary"):
+        query_maps(lm, img, "zebra")
+
+
+def test_leading_space_rule():
+    assert leading_space("the") == " the"
+    assert leading_space(" the") == " the"
+    assert leading_space("3.5") == "3.5"
+    assert leading_space("(x)") == "(x)"
+    assert leading_space("") == ""
+
+
+def test_package_imports_without_torch():
+    code = (
+        "import sys, codepercept, codepercept.tokenit, codepercept.tokenocr, "
+        "codepercept.tokenocr.cli; assert 'torch' not in sys.modules, 'torch imported'"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_cli_heatmap_command(trained, train_samples, tmp_path):
+    from PIL import Image
+    from typer.testing import CliRunner
+
+    from codepercept.tokenocr.cli import app
+
+    img = tmp_path / "img.png"
+    Image.fromarray(train_samples[0].image).save(img)
+    out = tmp_path / "map.png"
+    args = ["heatmap", "--ckpt", str(trained.checkpoint), "--image", str(img), "--query", "cat"]
+    res = CliRunner().invoke(app, [*args, "--out", str(out)])
+    assert res.exit_code == 0, res.output
+    assert out.stat().st_size > 1000
+    bad = CliRunner().invoke(
+        app, ["heatmap", "--ckpt", str(tmp_path / "nope.pt"), "--image", str(img), "--query", "cat"]
+    )
+    assert bad.exit_code != 0
