@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ast
 import math
 
 import numpy as np
@@ -13,19 +12,12 @@ from codepercept.synth import list_families
 FAMILIES = list_families(["functions"])
 NAMES = [f.name for f in FAMILIES]
 SEEDS = range(6)
-ALLOWED_ROOTS = {"numpy", "matplotlib", "mpl_toolkits"}
 
 
 @pytest.fixture(scope="module")
-def runs(executor):
-    """(family name, seed) -> (program, exec result), run once for the whole module."""
-    keys = [(fam, seed) for fam in FAMILIES for seed in SEEDS]
-    progs = [fam.generate(seed) for fam, seed in keys]
-    results = executor.map([p.code for p in progs])
-    return {
-        (fam.name, seed): (prog, res)
-        for (fam, seed), prog, res in zip(keys, progs, results, strict=True)
-    }
+def runs(family_runs):
+    """(family name, seed) -> (program, exec result), shared with test_family_contract.py."""
+    return family_runs.domain("functions", SEEDS)
 
 
 def _family(name):
@@ -34,46 +26,6 @@ def _family(name):
 
 def test_domain_has_seven_families():
     assert len(FAMILIES) >= 7, NAMES
-
-
-@pytest.mark.parametrize("name", NAMES)
-def test_same_seed_same_code_and_seeds_differ(name):
-    fam = _family(name)
-    assert fam.generate(4).code == fam.generate(4).code
-    assert fam.generate(4).facts == fam.generate(4).facts
-    assert len({fam.generate(s).code for s in range(5)}) == 5
-
-
-@pytest.mark.parametrize("name", NAMES)
-def test_code_is_clean_standalone_matplotlib(name):
-    fam = _family(name)
-    for seed in range(3):
-        code = fam.generate(seed).code
-        tree = ast.parse(code)
-        for node in ast.walk(tree):
-            if isinstance(node, ast.Import):
-                roots = {a.name.split(".")[0] for a in node.names}
-            elif isinstance(node, ast.ImportFrom):
-                roots = {(node.module or "").split(".")[0]}
-            else:
-                continue
-            assert roots <= ALLOWED_ROOTS, (name, seed, roots)
-        assert code.rstrip().endswith("plt.show()")
-        assert "random" not in code
-        assert 15 <= len(code.splitlines()) <= 110
-        assert sum(1 for ln in code.splitlines() if ln.lstrip().startswith("#")) >= 4
-
-
-@pytest.mark.parametrize("name", NAMES)
-def test_runs_and_labels_are_drawn(name, runs):
-    for seed in SEEDS:
-        prog, res = runs[name, seed]
-        assert res.status == "ok", (name, seed, res.message)
-        assert res.images and res.scene is not None
-        texts = res.scene.texts()
-        for label in prog.facts["labels"]:
-            assert label in texts, (name, seed, label, texts)
-        assert prog.facts["statements"]
 
 
 def _xy(e, polar):

@@ -3,7 +3,6 @@ against brute-force recomputation (shortest paths, max-flow = min-cut, lattice p
 
 from __future__ import annotations
 
-import ast
 import itertools
 import math
 
@@ -14,7 +13,6 @@ from codepercept.synth import list_families
 FAMILIES = list_families(["graphs"])
 NAMES = [f.name for f in FAMILIES]
 SEEDS = range(6)
-ALLOWED_ROOTS = {"numpy", "matplotlib", "mpl_toolkits"}
 EXPECTED = {
     "network_graph",
     "rooted_tree",
@@ -27,15 +25,9 @@ EXPECTED = {
 
 
 @pytest.fixture(scope="module")
-def runs(executor):
-    """(family name, seed) -> (program, exec result), run once for the whole module."""
-    keys = [(fam, seed) for fam in FAMILIES for seed in SEEDS]
-    progs = [fam.generate(seed) for fam, seed in keys]
-    results = executor.map([p.code for p in progs])
-    return {
-        (fam.name, seed): (prog, res)
-        for (fam, seed), prog, res in zip(keys, progs, results, strict=True)
-    }
+def runs(family_runs):
+    """(family name, seed) -> (program, exec result), shared with test_family_contract.py."""
+    return family_runs.domain("graphs", SEEDS)
 
 
 def _family(name):
@@ -44,54 +36,6 @@ def _family(name):
 
 def test_domain_has_the_graph_families():
     assert set(NAMES) >= EXPECTED, NAMES
-
-
-@pytest.mark.parametrize("name", NAMES)
-def test_same_seed_same_code_and_seeds_differ(name):
-    fam = _family(name)
-    assert fam.generate(3).code == fam.generate(3).code
-    assert fam.generate(3).facts == fam.generate(3).facts
-    assert len({fam.generate(s).code for s in range(6)}) == 6
-
-
-@pytest.mark.parametrize("name", NAMES)
-def test_code_is_clean_standalone_matplotlib(name):
-    fam = _family(name)
-    for seed in range(4):
-        code = fam.generate(seed).code
-        tree = ast.parse(code)
-        for node in ast.walk(tree):
-            if isinstance(node, ast.Import):
-                roots = {a.name.split(".")[0] for a in node.names}
-            elif isinstance(node, ast.ImportFrom):
-                roots = {(node.module or "").split(".")[0]}
-            else:
-                continue
-            assert roots <= ALLOWED_ROOTS, (name, seed, roots)
-        last = tree.body[-1]
-        assert isinstance(last, ast.Expr) and ast.unparse(last) == "plt.show()"
-        assert "random" not in code
-        assert sum(1 for ln in code.splitlines() if ln.lstrip().startswith("#")) >= 3
-
-
-@pytest.mark.parametrize("name", NAMES)
-def test_runs_and_labels_are_drawn_on_canvas(name, runs):
-    for seed in SEEDS:
-        prog, res = runs[name, seed]
-        assert res.status == "ok", (name, seed, res.message)
-        assert res.images and res.scene is not None
-        texts = res.scene.texts()
-        for label in prog.facts["labels"]:
-            assert label in texts, (name, seed, label, texts)
-        assert prog.facts["statements"]
-        for e in res.scene.visible_elements():
-            if e.text and e.bbox and e.kind in ("annotation", "text"):
-                x0, y0, x1, y1 = e.bbox
-                assert x0 >= -0.01 and y0 >= -0.01 and x1 <= 1.01 and y1 <= 1.01, (
-                    name,
-                    seed,
-                    e.text,
-                )
 
 
 def test_node_circles_and_edge_lines_match_facts(runs):

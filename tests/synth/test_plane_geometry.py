@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ast
 import math
 
 import pytest
@@ -12,64 +11,16 @@ from codepercept.synth import list_families
 FAMILIES = list_families(["plane_geometry"])
 NAMES = [f.name for f in FAMILIES]
 SEEDS = range(6)
-ALLOWED_ROOTS = {"numpy", "matplotlib", "mpl_toolkits"}
 
 
 @pytest.fixture(scope="module")
-def runs(executor):
-    """(family name, seed) -> (program, exec result), run once for the whole module."""
-    keys = [(fam, seed) for fam in FAMILIES for seed in SEEDS]
-    progs = [fam.generate(seed) for fam, seed in keys]
-    results = executor.map([p.code for p in progs])
-    return {
-        (fam.name, seed): (prog, res)
-        for (fam, seed), prog, res in zip(keys, progs, results, strict=True)
-    }
+def runs(family_runs):
+    """(family name, seed) -> (program, exec result), shared with test_family_contract.py."""
+    return family_runs.domain("plane_geometry", SEEDS)
 
 
 def test_domain_has_seven_families():
     assert len(FAMILIES) >= 7, NAMES
-
-
-@pytest.mark.parametrize("name", NAMES)
-def test_same_seed_same_code_and_seeds_differ(name):
-    fam = next(f for f in FAMILIES if f.name == name)
-    assert fam.generate(3).code == fam.generate(3).code
-    assert fam.generate(3).facts == fam.generate(3).facts
-    assert len({fam.generate(s).code for s in range(5)}) == 5
-
-
-@pytest.mark.parametrize("name", NAMES)
-def test_code_is_clean_standalone_matplotlib(name):
-    fam = next(f for f in FAMILIES if f.name == name)
-    for seed in range(3):
-        code = fam.generate(seed).code
-        tree = ast.parse(code)
-        for node in ast.walk(tree):
-            if isinstance(node, ast.Import):
-                roots = {a.name.split(".")[0] for a in node.names}
-            elif isinstance(node, ast.ImportFrom):
-                roots = {(node.module or "").split(".")[0]}
-            else:
-                continue
-            assert roots <= ALLOWED_ROOTS, (name, seed, roots)
-        assert code.rstrip().endswith("plt.show()")
-        assert "random" not in code
-        n_lines = len(code.splitlines())
-        assert 15 <= n_lines <= 110, (name, seed, n_lines)
-        assert sum(1 for ln in code.splitlines() if ln.startswith("#")) >= 4
-
-
-@pytest.mark.parametrize("name", NAMES)
-def test_runs_and_labels_are_drawn(name, runs):
-    for seed in SEEDS:
-        prog, res = runs[name, seed]
-        assert res.status == "ok", (name, seed, res.message)
-        assert res.images and res.scene is not None
-        texts = res.scene.texts()
-        for label in prog.facts["labels"]:
-            assert label in texts, (name, seed, label, texts)
-        assert prog.facts["statements"]
 
 
 def _label_elements(scene, text):
@@ -111,19 +62,12 @@ def test_point_labels_sit_at_their_points(name, runs):
 
 
 @pytest.mark.parametrize("name", NAMES)
-def test_dashed_lines_and_labels_on_canvas(name, runs):
+def test_dashed_line_count(name, runs):
+    # (labels staying on the canvas is checked in test_family_contract.py)
     for seed in SEEDS:
         prog, res = runs[name, seed]
         dashed = [e for e in res.scene.of_kind("line") if e.linestyle == "dashed"]
         assert len(dashed) == prog.facts["n_dashed"], (name, seed)
-        for e in res.scene.visible_elements():
-            if e.text and e.bbox and e.kind in ("annotation", "text"):
-                x0, y0, x1, y1 = e.bbox
-                assert x0 >= -0.01 and y0 >= -0.01 and x1 <= 1.01 and y1 <= 1.01, (
-                    name,
-                    seed,
-                    e.text,
-                )
 
 
 def test_circles_match_facts(runs):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ast
 import itertools
 import math
 from fractions import Fraction
@@ -24,17 +23,13 @@ EXPECTED = {
     "grid_colouring",
     "dissection",
 }
-ALLOWED_ROOTS = {"numpy", "matplotlib", "mpl_toolkits"}
 SEEDS = range(6)
 
 
 @pytest.fixture(scope="module")
-def runs(executor):
-    """(family name, seed) -> (program, exec result), each program run once per module."""
-    keys = [(fam, seed) for fam in FAMILIES for seed in SEEDS]
-    progs = [fam.generate(seed) for fam, seed in keys]
-    results = executor.map([p.code for p in progs])
-    return {(f.name, s): (p, r) for (f, s), p, r in zip(keys, progs, results, strict=True)}
+def runs(family_runs):
+    """(family name, seed) -> (program, exec result), shared with test_family_contract.py."""
+    return family_runs.domain("puzzles", SEEDS)
 
 
 def _family(name):
@@ -53,43 +48,6 @@ def _shoelace(pts):
 
 def test_domain_has_the_families():
     assert set(NAMES) >= EXPECTED, NAMES
-
-
-@pytest.mark.parametrize("name", sorted(EXPECTED))
-def test_same_seed_same_code_and_seeds_differ(name):
-    fam = _family(name)
-    assert fam.generate(3).code == fam.generate(3).code
-    assert fam.generate(3).facts == fam.generate(3).facts
-    assert len({fam.generate(s).code for s in SEEDS}) == len(SEEDS)
-
-
-@pytest.mark.parametrize("name", sorted(EXPECTED))
-def test_code_is_clean_standalone_matplotlib(name):
-    for seed in SEEDS:
-        code = _family(name).generate(seed).code
-        tree = ast.parse(code)
-        roots = set()
-        for node in ast.walk(tree):
-            if isinstance(node, ast.Import):
-                roots |= {a.name.split(".")[0] for a in node.names}
-            elif isinstance(node, ast.ImportFrom):
-                roots.add((node.module or "").split(".")[0])
-        assert roots <= ALLOWED_ROOTS, (name, seed, roots)
-        last = tree.body[-1]
-        assert isinstance(last, ast.Expr) and ast.unparse(last) == "plt.show()", (name, seed)
-        assert code.count("plt.show()") == 1
-        assert "#" in code  # step comments
-
-
-@pytest.mark.parametrize("name", sorted(EXPECTED))
-def test_runs_and_draws_every_label(runs, name):
-    for prog, res in _each(runs, name):
-        assert res.status == "ok", (name, prog.seed, res.message)
-        assert res.images and res.scene is not None
-        assert prog.facts["statements"], name
-        texts = set(res.scene.texts())
-        missing = [lab for lab in prog.facts["labels"] if lab not in texts]
-        assert not missing, (name, prog.seed, missing)
 
 
 def test_domino_pips_are_circles(runs):

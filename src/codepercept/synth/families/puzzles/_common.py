@@ -2,22 +2,9 @@
 
 from __future__ import annotations
 
+from codepercept.synth.families._emit import join_code as _join
 
-def _join(lines: list[str]) -> str:
-    """Join code lines, dropping imports (numpy, patch classes) that this variant never uses."""
-    code = "\n".join(lines).rstrip() + "\n"
-    head, sep, body = code.partition("\n\n")
-    kept = []
-    for line in head.splitlines():
-        if line == "import numpy as np" and "np." not in body:
-            continue
-        if line.startswith("from matplotlib.patches import "):
-            names = [n for n in line.split(" import ")[1].split(", ") if f"{n}(" in body]
-            if not names:
-                continue
-            line = f"from matplotlib.patches import {', '.join(names)}"
-        kept.append(line)
-    return "\n".join(kept) + sep + body
+__all__ = ["_join", "_q"]
 
 
 def _q(s: str) -> str:
