@@ -89,18 +89,26 @@ def main() -> None:
     tb, ok_b, startup = run_executor(codes, args.dpi, args.workers)
     rows = [("(c) in-process exec, no isolation, 1 process", tc, ok_c)]
     rows.insert(0, (f"(b) Executor, {args.workers} workers (+ Scene trace)", tb, ok_b))
+    tb1, ok_b1, _ = run_executor(codes, args.dpi, 1)
+    rows.insert(1, ("(b1) Executor, 1 worker (per-core overhead)", tb1, ok_b1))
     if not args.skip_subprocess:
         ta, ok_a = run_subprocesses(codes, args.dpi, args.workers)
         rows.insert(0, (f"(a) fresh python subprocess, {args.workers} at a time", ta, ok_a))
+        if args.workers > 1:
+            ta1, ok_a1 = run_subprocesses(codes, args.dpi, 1)
+            rows.insert(1, ("(a1) fresh python subprocess, 1 at a time", ta1, ok_a1))
     print(f"{'method':52s} {'seconds':>8s} {'ok':>5s} {'programs/s':>11s}")
     rate = {}
     for name, t, ok in rows:
-        rate[name[:3]] = len(codes) / t
+        rate[name.split()[0]] = len(codes) / t
         print(f"{name:52s} {t:8.2f} {ok:5d} {len(codes) / t:11.1f}")
     print(f"executor start-up (zygote warm-up, once): {startup:.2f} s")
     if "(a)" in rate:
-        print(f"b/a = {rate['(b)'] / rate['(a)']:.1f}   (target >= 10)")
+        print(f"b/a = {rate['(b)'] / rate['(a)']:.1f}   (target >= 10; a at the same concurrency)")
+    if "(a1)" in rate:
+        print(f"b/a1 = {rate['(b)'] / rate['(a1)']:.1f}  (a1: one subprocess at a time)")
     print(f"b/c = {rate['(b)'] / rate['(c)']:.2f}   (target >= 0.75)")
+    print(f"b1/c = {rate['(b1)'] / rate['(c)']:.2f}  (one worker vs one in-process core)")
 
 
 if __name__ == "__main__":
