@@ -3,7 +3,7 @@
 The candidate stream is deterministic: candidate ``k`` comes from domain ``k mod D`` and, within
 it, family ``(k div D) mod F_d`` (so domains and families are balanced), with program seed
 ``derive_seed(seed, k)``. Candidates are executed in
-batches (``workers`` at a time) but judged and written strictly in index order, so the same
+a sliding window (``workers`` programs running) but judged and written strictly in index order, so the same
 command and seed give the same dataset, and a run killed at any point resumes from the writer's
 manifest and ends with exactly ``n`` unique samples.
 """
@@ -12,11 +12,13 @@ from __future__ import annotations
 
 import hashlib
 import io
+import itertools
 import json
 import logging
 import time
-from collections import Counter, defaultdict
+from collections import Counter, defaultdict, deque
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -246,22 +248,20 @@ def synthesize(
         with DatasetWriter(out, ICC_SCHEMA, format=format, shard_size=shard_size,
                            config=config) as writer:  # fmt: skip
             done = writer.state.done_indices
-            index = 0
-            batch = max(4, workers * 8)
             if progress:
                 progress(writer.state.kept, n)
-            while writer.state.kept < n:
-                todo: list[int] = []
-                while len(todo) < batch:
-                    if index not in done:
-                        todo.append(index)
-                    index += 1
-                progs = [candidate(fams, seed, k) for k in todo]
-                results = ex.map([p.code for p in progs])
-                for k, prog, res in zip(todo, progs, results, strict=True):
-                    if writer.state.kept >= n:
-                        break
-                    outcome, record, h = judge(prog, res, cfg, writer)
+            # A sliding window of candidates in flight, consumed strictly in index order:
+            # the executor stays busy while the parent judges and writes (deterministic output).
+            window: deque[tuple[int, Program, Future[ExecResult]]] = deque()
+            indices = (k for k in itertools.count() if k not in done)
+            with ThreadPoolExecutor(max_workers=max(2, workers * 2)) as pool:
+                while writer.state.kept < n:
+                    while len(window) < max(4, workers * 4):
+                        k = next(indices)
+                        prog = candidate(fams, seed, k)
+                        window.append((k, prog, pool.submit(ex.run, prog.code)))
+                    k, prog, fut = window.popleft()
+                    outcome, record, h = judge(prog, fut.result(), cfg, writer)
                     if outcome == "kept":
                         writer.add(k, record, phash=h)
                     else:
@@ -269,6 +269,8 @@ def synthesize(
                     summary.note(prog, outcome)
                     if progress:
                         progress(writer.state.kept, n)
+                for _, _, fut in window:  # not needed: let them finish, do not wait on output
+                    fut.cancel()
             writer.finish({"kept": writer.state.kept, "drops": dict(writer.state.drops)})
     finally:
         if own_executor:
