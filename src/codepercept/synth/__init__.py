@@ -11,4 +11,13 @@ from codepercept.synth.base import (
     register,
 )
 
-__all__ = ["DOMAINS", "Emitted", "Family", "Program", "fmt", "get_family", "list_families", "register"]
+__all__ = [
+    "DOMAINS",
+    "Emitted",
+    "Family",
+    "Program",
+    "fmt",
+    "get_family",
+    "list_families",
+    "register",
+]
