@@ -112,3 +112,27 @@ def test_cli_heatmap_command(trained, train_samples, tmp_path):
         app, ["heatmap", "--ckpt", str(tmp_path / "nope.pt"), "--image", str(img), "--query", "cat"]
     )
     assert bad.exit_code != 0
+
+
+def test_two_runs_cannot_write_the_same_checkpoint(tmp_path, train_samples, make_config):
+    import subprocess
+    import sys
+
+    from codepercept.tokenocr.train import train
+
+    cfg = make_config(tmp_path / "m.pt", steps=2)
+    lock = tmp_path / "m.pt.lock"
+    holder = subprocess.Popen(
+        [sys.executable, "-c",
+         "import sys, time; from codepercept.data.lock import acquire_lock; "
+         f"acquire_lock({str(lock)!r}, 'busy'); print('held', flush=True); time.sleep(60)"],
+        stdout=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        with pytest.raises(RuntimeError, match="another training run"):
+            train(cfg, train_samples)
+    finally:
+        holder.kill()
+        holder.wait()
+    train(cfg, train_samples)  # the lock dies with its holder

@@ -32,8 +32,6 @@ killed and re-run writes exactly the shards an uninterrupted run writes, byte fo
 from __future__ import annotations
 
 import contextlib
-import errno
-import fcntl
 import json
 import logging
 import os
@@ -52,6 +50,7 @@ from codepercept.data.formats import (
     wds_key,
     write_shard,
 )
+from codepercept.data.lock import LockedError, acquire_lock, release_lock
 from codepercept.data.manifest import (
     MANIFEST_NAME,
     MANIFEST_VERSION,
@@ -72,7 +71,7 @@ LOCK_NAME = ".lock"
 TMP_PREFIX = ".tmp-"
 
 
-class DatasetLockedError(RuntimeError):
+class DatasetLockedError(LockedError):
     """Another live writer holds the directory's lock."""
 
 
@@ -189,28 +188,18 @@ class DatasetWriter:
     # ---- opening -------------------------------------------------------------------------
 
     def _acquire_lock(self) -> int:
-        path = self.out_dir / LOCK_NAME
-        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
         try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError as exc:
-            holder = os.pread(fd, 64, 0).decode(errors="replace").strip() or "unknown"
-            os.close(fd)
-            if exc.errno in (errno.EWOULDBLOCK, errno.EAGAIN, errno.EACCES):
-                raise DatasetLockedError(
-                    f"{self.out_dir} is being written by another writer (pid {holder}); wait for "
-                    "it to finish or stop it, or use another --out directory"
-                ) from exc
-            raise
-        os.ftruncate(fd, 0)
-        os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
-        return fd
+            return acquire_lock(
+                self.out_dir / LOCK_NAME,
+                f"{self.out_dir} is being written by another writer (pid {{pid}}); wait for it to "
+                "finish or stop it, or use another --out directory",
+            )
+        except LockedError as exc:
+            raise DatasetLockedError(str(exc)) from exc
 
     def _release_lock(self) -> None:
-        if self._lock_fd >= 0:
-            fcntl.flock(self._lock_fd, fcntl.LOCK_UN)
-            os.close(self._lock_fd)
-            self._lock_fd = -1
+        release_lock(self._lock_fd)
+        self._lock_fd = -1
 
     def _header(self) -> dict[str, Any]:
         return {

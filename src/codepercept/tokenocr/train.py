@@ -119,7 +119,31 @@ def train(
     Writes next to the checkpoint ``<stem>.metrics.csv`` (one row per ``log_every`` steps:
     step, lr, seconds, every loss term, SigLIP scale/bias) and ``<stem>.curve.png``.
     Deterministic in ``cfg.seed`` on CPU; resuming reproduces an uninterrupted run exactly.
+    Holds ``<out>.lock`` while it runs: a second run on the same ``out`` is refused instead of
+    interleaving its metrics and checkpoints with this one.
     """
+    from codepercept.data.lock import acquire_lock, release_lock
+
+    rank = _dist_env()[0]
+    fd = -1
+    if rank == 0:
+        Path(cfg.out).parent.mkdir(parents=True, exist_ok=True)
+        fd = acquire_lock(
+            f"{cfg.out}.lock",
+            f"another training run (pid {{pid}}) is writing {cfg.out}; wait for it, stop it, "
+            "or choose another --out",
+        )
+    try:
+        return _train(cfg, data, on_step)
+    finally:
+        release_lock(fd)
+
+
+def _train(
+    cfg: TrainConfig,
+    data: str | Path | list[OcrSample],
+    on_step: Callable[[int, dict[str, float]], None] | None,
+) -> TrainResult:
     rank, world, local_rank = _dist_env()
     device = torch.device(
         cfg.device if cfg.device != "cuda" or world == 1 else f"cuda:{local_rank}"
