@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import math
-import os
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -19,6 +18,7 @@ from typing import Any
 import numpy as np
 from scipy import stats
 
+from codepercept._fs import atomic_write
 from codepercept.bench.runner import read_results
 
 KINDS = ("image", "code")
@@ -95,7 +95,5 @@ def run_agreement(run_dir: str | Path, write: bool = True) -> dict[str, Any]:
     result = agreement(read_results(run_dir))
     result["run"] = str(run_dir)
     if write:
-        tmp = run_dir / ".tmp-agreement.json"
-        tmp.write_text(json.dumps(result, indent=1))
-        os.replace(tmp, run_dir / "agreement.json")
+        atomic_write(run_dir / "agreement.json", json.dumps(result, indent=1))
     return result

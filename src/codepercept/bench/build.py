@@ -11,7 +11,6 @@ from __future__ import annotations
 import hashlib
 import io
 import json
-import os
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -19,6 +18,7 @@ from typing import Any
 import numpy as np
 from PIL import Image
 
+from codepercept._fs import atomic_write
 from codepercept.bench.dataset import item_line
 from codepercept.data import HashIndex, load_manifest, phash64
 from codepercept.sandbox import Executor
@@ -111,13 +111,13 @@ def build_benchmark(
                     continue
                 seen.add(h)
                 item_id = f"{prog.domain}-{len(lines):05d}"
-                _atomic(out / "images" / f"{item_id}.png", res.images[0])
-                _atomic(out / "scenes" / f"{item_id}.json", res.scene.to_json().encode())
+                atomic_write(out / "images" / f"{item_id}.png", res.images[0])
+                atomic_write(out / "scenes" / f"{item_id}.json", res.scene.to_json().encode())
                 lines.append(item_line(item_id, f"images/{item_id}.png", prog.code,
                                        domain=prog.domain, family=prog.family, seed=prog.seed))  # fmt: skip
                 counts[prog.domain] += 1
                 fam_counts[prog.family] += 1
-    _atomic(out / "bench.jsonl", "".join(json.dumps(x) + "\n" for x in lines).encode())
+    atomic_write(out / "bench.jsonl", "".join(json.dumps(x) + "\n" for x in lines).encode())
     manifest = {
         "version": BENCH_VERSION,
         "args": args,
@@ -127,11 +127,5 @@ def build_benchmark(
         "rejected": dict(sorted(rejected.items())),
         "training_hashes": len(excluded),
     }
-    _atomic(manifest_path, json.dumps(manifest, indent=1).encode())
+    atomic_write(manifest_path, json.dumps(manifest, indent=1).encode())
     return manifest
-
-
-def _atomic(path: Path, data: bytes) -> None:
-    tmp = path.with_name(f".tmp-{path.name}")
-    tmp.write_bytes(data)
-    os.replace(tmp, path)

@@ -22,7 +22,6 @@ import io
 import json
 import logging
 import math
-import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,6 +29,7 @@ from typing import Any
 
 from PIL import Image
 
+from codepercept._fs import atomic_write
 from codepercept.bench.dataset import load_bench
 from codepercept.bench.runner import read_results
 from codepercept.bench.summary import summarize
@@ -194,21 +194,19 @@ def write_csv(runs: Sequence[RunData], path: str | Path) -> Path:
     parts = sorted({f"{group}.{k}" for run in runs for r in run.rows
                     for group in ("image_parts", "code_parts")
                     for k in (r.get("scores") or {}).get(group, {})})  # fmt: skip
-    tmp = path.with_name(f".tmp-{path.name}")
-    with open(tmp, "w", newline="", encoding="utf-8") as fh:
-        writer = csv.writer(fh)
-        writer.writerow([*CSV_FIXED, *parts, "message"])
-        for run in runs:
-            for r in run.rows:
-                sc, jd = r.get("scores") or {}, r.get("judge") or {}
-                fixed = [run.label, run.model, r.get("id"), r.get("domain"), r.get("family", ""),
-                         r.get("status"), sc.get("image", ""), sc.get("code", ""),
-                         "" if jd.get("image") is None else jd["image"],
-                         "" if jd.get("code") is None else jd["code"], jd.get("error") or ""]  # fmt: skip
-                subs = [sc.get(p.split(".")[0], {}).get(p.split(".", 1)[1], "") for p in parts]
-                writer.writerow([*fixed, *subs, r.get("message") or ""])
-    os.replace(tmp, path)
-    return path
+    buf = io.StringIO(newline="")
+    writer = csv.writer(buf)
+    writer.writerow([*CSV_FIXED, *parts, "message"])
+    for run in runs:
+        for r in run.rows:
+            sc, jd = r.get("scores") or {}, r.get("judge") or {}
+            fixed = [run.label, run.model, r.get("id"), r.get("domain"), r.get("family", ""),
+                     r.get("status"), sc.get("image", ""), sc.get("code", ""),
+                     "" if jd.get("image") is None else jd["image"],
+                     "" if jd.get("code") is None else jd["code"], jd.get("error") or ""]  # fmt: skip
+            subs = [sc.get(p.split(".")[0], {}).get(p.split(".", 1)[1], "") for p in parts]
+            writer.writerow([*fixed, *subs, r.get("message") or ""])
+    return atomic_write(path, buf.getvalue())
 
 
 _CSS = """
@@ -434,9 +432,7 @@ def build_report(
     page = render_html(runs, references, order, max_items=max_items, thumb_px=thumb_px)
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(f".tmp-{out.name}")
-    tmp.write_text(page, encoding="utf-8")
-    os.replace(tmp, out)
+    atomic_write(out, page)
     csv_path = write_csv(runs, out.with_suffix(".csv"))
     n_items = len({r["id"] for run in runs for r in run.rows})
     return {"html": str(out), "csv": str(csv_path), "runs": len(runs), "items": n_items,

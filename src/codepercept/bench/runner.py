@@ -19,6 +19,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
+from codepercept._fs import atomic_write
 from codepercept.bench.dataset import BenchItem, load_bench
 from codepercept.bench.extract import extract_code
 from codepercept.bench.models import Model, make_model
@@ -73,9 +74,7 @@ class _ReferenceCache:
         if not res.ok or res.scene is None:
             log.warning("ground truth of %s does not execute (%s)", item.id, res.status)
             return None
-        tmp = cached.with_suffix(".tmp")
-        tmp.write_text(res.scene.to_json())
-        os.replace(tmp, cached)
+        atomic_write(cached, res.scene.to_json())
         return res.scene
 
 
@@ -106,13 +105,9 @@ def evaluate_item(
         return row
     t1 = time.perf_counter()
     png = res.images[0]
-    tmp = images_dir / f".tmp-{item.id}.png"
-    tmp.write_bytes(png)
-    os.replace(tmp, images_dir / f"{item.id}.png")
+    atomic_write(images_dir / f"{item.id}.png", png)
     if res.scene is not None:  # kept so a run can be re-scored without re-executing
-        tmp = images_dir / f".tmp-{item.id}.scene.json"
-        tmp.write_text(res.scene.to_json())
-        os.replace(tmp, images_dir / f"{item.id}.scene.json")
+        atomic_write(images_dir / f"{item.id}.scene.json", res.scene.to_json())
     img = image_score(prepare_image(item.image_bytes()), png)
     row["scores"]["image"] = round(img.total, 3)
     row["scores"]["image_parts"] = {k: round(v, 3) for k, v in img.parts.items()}
@@ -181,7 +176,5 @@ def run_benchmark(
     summary = summarize(r for r in read_results(out) if r["id"] in ids)
     summary["model"] = model.name
     summary["bench"] = str(bench)
-    tmp = out / ".tmp-summary.json"
-    tmp.write_text(json.dumps(summary, indent=1))
-    os.replace(tmp, out / "summary.json")
+    atomic_write(out / "summary.json", json.dumps(summary, indent=1))
     return summary

@@ -19,6 +19,8 @@ from typing import Any
 
 import httpx
 
+from codepercept._fs import atomic_write
+
 log = logging.getLogger(__name__)
 
 _RETRY_STATUS = {408, 409, 425, 429, 500, 502, 503, 504}
@@ -117,9 +119,7 @@ class OpenAIChat:
         text, raw = self._post(payload)
         if path is not None:
             path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_name(f".tmp-{os.getpid()}-{threading.get_ident()}-{path.name}")
-            tmp.write_text(json.dumps({"text": text, "usage": raw.get("usage")}))
-            os.replace(tmp, path)
+            atomic_write(path, json.dumps({"text": text, "usage": raw.get("usage")}))
         return text
 
     def _post(self, payload: dict[str, Any]) -> tuple[str, dict[str, Any]]:

@@ -3,16 +3,10 @@
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
+from codepercept._fs import atomic_write
 from codepercept.sandbox.result import ExecResult
-
-
-def _atomic_write(path: Path, data: bytes) -> None:
-    tmp = path.with_name(f".tmp-{path.name}")
-    tmp.write_bytes(data)
-    os.replace(tmp, path)
 
 
 def write_exec_outputs(res: ExecResult, out: str | Path) -> list[Path]:
@@ -27,15 +21,15 @@ def write_exec_outputs(res: ExecResult, out: str | Path) -> list[Path]:
     written = []
     for i, png in enumerate(res.images):
         p = out / ("figure.png" if i == 0 else f"figure-{i + 1}.png")
-        _atomic_write(p, png)
+        atomic_write(p, png)
         written.append(p)
     if res.scene is not None:
         p = out / "scene.json"
-        _atomic_write(p, res.scene.to_json(indent=1).encode())
+        atomic_write(p, res.scene.to_json(indent=1).encode())
         written.append(p)
     record = res.to_dict()
     record.pop("scene", None)
     p = out / "result.json"
-    _atomic_write(p, json.dumps(record, indent=1).encode())
+    atomic_write(p, json.dumps(record, indent=1).encode())
     written.append(p)
     return written

@@ -26,6 +26,7 @@ from typing import Any
 import numpy as np
 from PIL import Image
 
+from codepercept._fs import atomic_write
 from codepercept.data import Column, DatasetWriter, Schema, phash64
 from codepercept.sandbox import ExecResult, Executor
 from codepercept.scene.model import Scene
@@ -278,7 +279,5 @@ def synthesize(
     summary.seconds = time.perf_counter() - t0
     result = summary.to_dict()
     result["kept_total"] = n
-    tmp = out / ".tmp-summary.json"
-    tmp.write_text(json.dumps(result, indent=1))
-    tmp.replace(out / "summary.json")
+    atomic_write(out / "summary.json", json.dumps(result, indent=1))
     return result
