@@ -335,3 +335,13 @@ def test_background_ignores_a_minority_corner_colour():
     p = prepare_image(a)
     assert p.bg == (255, 255, 255)
     assert p.box == (0, 0, 20, 20)
+
+
+def test_public_ink_mask_and_content_box_use_the_border_background():
+    from codepercept.score import content_box, ink_mask
+
+    dark = np.full((40, 50, 3), 20, np.uint8)
+    dark[5:15, 10:30] = 255
+    assert int(ink_mask(dark).sum()) == 10 * 20
+    assert content_box(dark) == (10, 5, 30, 15)
+    assert content_box(np.full((8, 8, 3), 255, np.uint8)) is None

@@ -21,6 +21,7 @@ import numpy as np
 from PIL import Image
 
 from codepercept.bench.dataset import PROMPT, SYSTEM, BenchItem
+from codepercept.score import content_box
 
 
 class Model(Protocol):
@@ -53,10 +54,10 @@ def image_embedding(png: bytes | np.ndarray, size: int = 24) -> np.ndarray:
         else Image.fromarray(png)
     )
     arr = np.asarray(img)
-    ink = np.abs(arr.astype(np.int16) - 255).max(axis=-1) > 24
-    if ink.any():
-        ys, xs = np.nonzero(ink)
-        arr = arr[ys.min() : ys.max() + 1, xs.min() : xs.max() + 1]
+    box = content_box(arr)
+    if box is not None:
+        x0, y0, x1, y1 = box
+        arr = arr[y0:y1, x0:x1]
     thumb = np.asarray(
         Image.fromarray(arr).convert("L").resize((size, size), Image.BILINEAR), float
     )

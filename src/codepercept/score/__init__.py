@@ -11,7 +11,14 @@ docstrings and in ``docs/scores.md``.
 """
 
 from codepercept.score._common import ScoreResult
-from codepercept.score.image import IMAGE_WEIGHTS, PreparedImage, image_score, prepare_image
+from codepercept.score.image import (
+    IMAGE_WEIGHTS,
+    PreparedImage,
+    content_box,
+    image_score,
+    ink_mask,
+    prepare_image,
+)
 from codepercept.score.scene import SCENE_WEIGHTS, scene_score, text_fidelity
 
 __all__ = [
@@ -19,7 +26,9 @@ __all__ = [
     "SCENE_WEIGHTS",
     "PreparedImage",
     "ScoreResult",
+    "content_box",
     "image_score",
+    "ink_mask",
     "prepare_image",
     "scene_score",
     "text_fidelity",

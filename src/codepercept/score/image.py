@@ -215,6 +215,19 @@ def _content_box(a: np.ndarray, bg: tuple[int, int, int]) -> tuple[int, int, int
     return x0, y0, x1 + 1, y1 + 1
 
 
+def ink_mask(rgb: np.ndarray, tol: int = INK_TOL) -> np.ndarray:
+    """Pixels whose colour differs from the background (the most frequent border colour) by
+    more than ``tol`` in some channel. ``rgb`` is HxWx3 (or x4; alpha ignored) uint8."""
+    rgb = rgb[..., :3]
+    return _ink(rgb, _ink_luts(_background(rgb)), tol)
+
+
+def content_box(rgb: np.ndarray) -> tuple[int, int, int, int] | None:
+    """``(x0, y0, x1, y1)`` (exclusive ends) of the ink, or None for a blank image."""
+    rgb = rgb[..., :3]
+    return _content_box(rgb, _background(rgb))
+
+
 class PreparedImage:
     """A decoded image with its background and content box, reusable across many comparisons.
 

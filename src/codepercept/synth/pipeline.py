@@ -30,6 +30,7 @@ from codepercept._fs import atomic_write
 from codepercept.data import Column, DatasetWriter, Schema, phash64
 from codepercept.sandbox import ExecResult, Executor
 from codepercept.scene.model import Scene
+from codepercept.score import ink_mask
 from codepercept.synth.base import Family, Program, list_families
 
 log = logging.getLogger(__name__)
@@ -125,16 +126,7 @@ def candidate(fams: list[Family], seed: int, index: int) -> Program:
 
 def ink_fraction(rgb: np.ndarray) -> float:
     """Fraction of pixels that differ from the background (the most common border colour)."""
-    rgb = rgb[..., :3]
-    border = np.concatenate([rgb[0], rgb[-1], rgb[:, 0], rgb[:, -1]]).astype(np.uint32)
-    packed = (border[:, 0] << 16) | (border[:, 1] << 8) | border[:, 2]
-    values, counts = np.unique(packed, return_counts=True)
-    top = int(values[counts.argmax()])
-    bg = np.array([(top >> 16) & 255, (top >> 8) & 255, top & 255], dtype=np.int16)
-    # |pixel - bg| > 24 in any channel, via a lookup table per channel (no int16 copy of the image)
-    far = np.abs(np.arange(256, dtype=np.int16)[None, :] - bg[:, None]) > 24
-    ink = far[0][rgb[..., 0]] | far[1][rgb[..., 1]] | far[2][rgb[..., 2]]
-    return float(ink.mean())
+    return float(ink_mask(rgb).mean())
 
 
 def text_outside(scene: Scene, margin: float) -> bool:
