@@ -9,21 +9,17 @@ balanced over domains, and over families within each domain.
 from __future__ import annotations
 
 import hashlib
-import io
 import json
 from collections import Counter
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-from PIL import Image
-
 from codepercept._fs import atomic_write
 from codepercept.bench.dataset import item_line
-from codepercept.data import HashIndex, load_manifest, phash64
+from codepercept.data import HashIndex, load_manifest
 from codepercept.sandbox import Executor
-from codepercept.synth.base import DOMAINS, list_families
-from codepercept.synth.pipeline import FilterConfig, ink_fraction, text_outside
+from codepercept.synth.base import list_families
+from codepercept.synth.pipeline import FilterConfig, candidate, screen
 
 BENCH_VERSION = 1
 
@@ -66,11 +62,8 @@ def build_benchmark(
             f"{out} already holds a benchmark built with other arguments; use another --out"
         )
     fams = list_families(domains)
-    by_domain = {d: [f for f in fams if f.domain == d] for d in DOMAINS}
-    by_domain = {d: fs for d, fs in by_domain.items() if fs}
-    if not by_domain:
+    if not fams:
         raise ValueError("no families to build from")
-    order = list(by_domain)
     excluded = _training_hashes(exclude_dataset) if exclude_dataset else HashIndex()
     seen = HashIndex()
     cfg = FilterConfig()
@@ -83,36 +76,23 @@ def build_benchmark(
     k = 0
     with Executor(workers=workers, dpi=dpi) as ex:
         while len(lines) < n:
-            batch = []
-            for _ in range(max(8, workers * 8)):
-                dom = order[k % len(order)]
-                fam = by_domain[dom][(k // len(order)) % len(by_domain[dom])]
-                batch.append(fam.generate(bench_seed(seed, k)))
-                k += 1
+            # the same domain-interleaved stream as the ICC pipeline, in the bench seed space
+            batch = [
+                candidate(fams, seed, k + i, seed_of=bench_seed) for i in range(max(8, workers * 8))
+            ]
+            k += len(batch)
             for prog, res in zip(batch, ex.map([p.code for p in batch]), strict=True):
                 if len(lines) >= n:
                     break
-                if not res.ok or res.scene is None:
-                    rejected[res.status] += 1
+                outcome, h = screen(prog, res, cfg, seen, excluded, exclude_distance)
+                if outcome != "ok":
+                    rejected["near_training" if outcome == "near_excluded" else outcome] += 1
                     continue
-                rgb = np.asarray(Image.open(io.BytesIO(res.images[0])).convert("RGB"))
-                ink = ink_fraction(rgb)
-                if not cfg.min_ink <= ink <= cfg.max_ink or text_outside(
-                    res.scene, cfg.text_margin
-                ):
-                    rejected["filtered"] += 1
-                    continue
-                h = phash64(rgb)
-                if excluded.near(h, exclude_distance):
-                    rejected["near_training"] += 1
-                    continue
-                if seen.near(h, cfg.dedup_distance):
-                    rejected["duplicate"] += 1
-                    continue
+                assert h is not None and res.scene is not None
                 seen.add(h)
                 item_id = f"{prog.domain}-{len(lines):05d}"
                 atomic_write(out / "images" / f"{item_id}.png", res.images[0])
-                atomic_write(out / "scenes" / f"{item_id}.json", res.scene.to_json().encode())
+                atomic_write(out / "scenes" / f"{item_id}.json", res.scene.to_json())
                 lines.append(item_line(item_id, f"images/{item_id}.png", prog.code,
                                        domain=prog.domain, family=prog.family, seed=prog.seed))  # fmt: skip
                 counts[prog.domain] += 1

@@ -27,7 +27,7 @@ import numpy as np
 from PIL import Image
 
 from codepercept._fs import atomic_write
-from codepercept.data import Column, DatasetWriter, Schema, phash64
+from codepercept.data import Column, DatasetWriter, HashIndex, Schema, phash64
 from codepercept.sandbox import ExecResult, Executor
 from codepercept.scene.model import Scene
 from codepercept.score import ink_mask
@@ -112,11 +112,17 @@ def candidate_family(fams: list[Family], index: int) -> Family:
     return members[(index // len(domains)) % len(members)]
 
 
-def candidate(fams: list[Family], seed: int, index: int) -> Program:
-    """Candidate ``index`` of the stream; a family whose emitter raises gives a Program with
-    empty code and the error in ``facts["generator_error"]`` (recorded as a drop)."""
+def candidate(
+    fams: list[Family],
+    seed: int,
+    index: int,
+    seed_of: Callable[[int, int], int] = derive_seed,
+) -> Program:
+    """Candidate ``index`` of the stream (program seed ``seed_of(seed, index)``); a family whose
+    emitter raises gives a Program with empty code and the error in
+    ``facts["generator_error"]`` (recorded as a drop)."""
     fam = candidate_family(fams, index)
-    pseed = derive_seed(seed, index)
+    pseed = seed_of(seed, index)
     try:
         return fam.generate(pseed)
     except Exception as exc:
@@ -161,31 +167,53 @@ def summary_caption(prog: Program, scene: Scene) -> str:
     return " ".join(parts)
 
 
+def screen(
+    prog: Program,
+    res: ExecResult,
+    cfg: FilterConfig,
+    seen: HashIndex,
+    exclude: HashIndex | None = None,
+    exclude_distance: int = 0,
+) -> tuple[str, int | None]:
+    """The quality screen every sample passes: ``("ok", phash)`` or ``(reason, None)``.
+
+    Reasons: the generator's error, the execution status, ``no_scene``, ``blank``, ``ink_blob``,
+    ``text_outside``, ``near_excluded`` (within ``exclude_distance`` of a hash in ``exclude``,
+    e.g. a training set), ``duplicate`` (within ``cfg.dedup_distance`` of one in ``seen``).
+    """
+    if "generator_error" in prog.facts:
+        return "generator_error", None
+    if res.status != "ok":
+        return res.status, None
+    if res.scene is None:
+        return "no_scene", None
+    rgb = np.asarray(Image.open(io.BytesIO(res.images[0])).convert("RGB"))
+    ink = ink_fraction(rgb)
+    if ink < cfg.min_ink:
+        return "blank", None
+    if ink > cfg.max_ink:
+        return "ink_blob", None
+    if text_outside(res.scene, cfg.text_margin):
+        return "text_outside", None
+    h = phash64(rgb)
+    if exclude is not None and exclude.near(h, exclude_distance):
+        return "near_excluded", None
+    if seen.near(h, cfg.dedup_distance):
+        return "duplicate", None
+    return "ok", h
+
+
 def judge(
     prog: Program, res: ExecResult, cfg: FilterConfig, writer: DatasetWriter
 ) -> tuple[str, dict[str, Any] | None, int | None]:
     """Decide one executed candidate: ``(outcome, record, phash)``; outcome "kept" or a reason."""
-    if "generator_error" in prog.facts:
-        return "generator_error", None, None
-    if res.status != "ok":
-        return res.status, None, None
-    if res.scene is None:
-        return "no_scene", None, None
-    png = res.images[0]
-    rgb = np.asarray(Image.open(io.BytesIO(png)).convert("RGB"))
-    ink = ink_fraction(rgb)
-    if ink < cfg.min_ink:
-        return "blank", None, None
-    if ink > cfg.max_ink:
-        return "ink_blob", None, None
-    if text_outside(res.scene, cfg.text_margin):
-        return "text_outside", None, None
-    h = phash64(rgb)
-    if writer.state.hash_index.near(h, cfg.dedup_distance):
-        return "duplicate", None, None
+    outcome, h = screen(prog, res, cfg, writer.state.hash_index)
+    if outcome != "ok":
+        return outcome, None, None
+    assert res.scene is not None
     record = {
         "id": prog.id,
-        "image": png,
+        "image": res.images[0],
         "code": prog.code,
         "caption": caption_for(prog, res.scene),
         "scene": res.scene.to_dict(),
