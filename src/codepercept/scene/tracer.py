@@ -995,23 +995,18 @@ def _handle_quiver(t: _FigureTracer, q: mquiver.Quiver, ax: Axes | None, el: Ele
 
 def _handle_collection(t: _FigureTracer, c: mcoll.Collection, ax: Axes | None, el: Element) -> None:
     props = el.props
-    if isinstance(c, art3d.Path3DCollection) and ax is not None:
-        el.kind = "path3d"
+    if isinstance(c, (art3d.Path3DCollection, art3d.Patch3DCollection)) and ax is not None:
+        # 3D scatter (paths) or 3D patch collections: geometry is the 3D offsets, projected
+        is_path = isinstance(c, art3d.Path3DCollection)
+        el.kind = "path3d" if is_path else "path_collection"
         xs, ys, zs = (np.ravel(np.asarray(v, dtype=float)) for v in c._offsets3d)
         xs, ys, zs = np.broadcast_arrays(xs, ys, zs)
         el.count = len(xs)
         idx = _decimate_index(len(xs))
         t._set_geometry3d(el, np.column_stack([xs[idx], ys[idx], zs[idx]]), ax, el.count)
         _style_collection(el, c)
-        _sizes(c, props)
-    elif isinstance(c, art3d.Patch3DCollection) and ax is not None:
-        el.kind = "path_collection"
-        xs, ys, zs = (np.ravel(np.asarray(v, dtype=float)) for v in c._offsets3d)
-        xs, ys, zs = np.broadcast_arrays(xs, ys, zs)
-        el.count = len(xs)
-        idx = _decimate_index(len(xs))
-        t._set_geometry3d(el, np.column_stack([xs[idx], ys[idx], zs[idx]]), ax, el.count)
-        _style_collection(el, c)
+        if is_path:
+            _sizes(c, props)
     elif isinstance(c, mcoll.PathCollection):
         el.kind = "scatter"
         offsets = np.asarray(c.get_offsets(), dtype=float).reshape(-1, 2)
