@@ -70,6 +70,7 @@ class _State:
     violation: str | None = None
     too_many_figures: bool = False
     too_large: str | None = None
+    dpi: float = 100.0  # the executor's rendering dpi (file-like savefig targets get it too)
 
 
 _state = _State()
@@ -223,7 +224,7 @@ def _install_matplotlib_hooks(max_figures: int, max_pixels: int) -> dict[str, An
         _state.saved[id(self)] = keep
         if fname is not None and hasattr(fname, "write"):
             kwargs.pop("dpi", None)
-            orig["savefig"](self, fname, *args, dpi=_state_dpi[0], **kwargs)
+            orig["savefig"](self, fname, *args, dpi=_state.dpi, **kwargs)
 
     def draw(self: Any, *args: Any, **kwargs: Any) -> Any:
         w, h = self.figure.bbox.size
@@ -259,9 +260,6 @@ def _install_matplotlib_hooks(max_figures: int, max_pixels: int) -> dict[str, An
     matplotlib.use = use
     orig["snapshot"] = _snapshot(_matplotlib_classes())
     return orig
-
-
-_state_dpi = [100.0]
 
 
 def _captured_figures(orig: dict[str, Any]) -> list[Any]:
@@ -385,7 +383,7 @@ def _run(cfg: ChildConfig, t_start: float) -> tuple[dict[str, Any], list[bytes],
     program_path = os.path.join(cfg.workdir, "program.py")
     with open(program_path, "rb") as fh:
         source = fh.read()
-    _state_dpi[0] = cfg.dpi
+    _state.dpi = cfg.dpi
     orig = _install_matplotlib_hooks(cfg.max_figures, cfg.max_pixels)
     _harden(cfg)
     timings["setup_s"] = _perf() - t_start

@@ -131,7 +131,6 @@ def main(argv: list[str]) -> int:
     iso.seccomp = harden.seccomp_supported()
     if not iso.seccomp:
         iso.notes.append("seccomp unavailable on this platform")
-    iso.capabilities_dropped = sys.platform.startswith("linux")
 
     preload = os.environ.get("CODEPERCEPT_PRELOAD")
     modules = [m for m in preload.split(",") if m] if preload else list(DEFAULT_PRELOAD)
@@ -146,6 +145,7 @@ def main(argv: list[str]) -> int:
     from codepercept.sandbox import child
 
     read_paths = _read_paths()
+    _probe(iso, read_paths)
     gc.collect()
     gc.freeze()
 
@@ -205,6 +205,40 @@ def main(argv: list[str]) -> int:
             running[pid] = msg.get("id")
             send_message(ctl, {"type": "forked", "id": msg.get("id"), "pid": pid})
             _reap(ctl, running)
+
+
+def _probe(iso: harden.Isolation, read_paths: list[str]) -> None:
+    """Apply each mechanism once in a throw-away child and keep (and report) only those that
+    work on this kernel, so the isolation report is measured, not assumed, and children never
+    fail on a mechanism the kernel refuses."""
+    pid = os.fork()
+    if pid == 0:
+        failed = 0
+        try:
+            harden.set_no_new_privs()
+            if iso.landlock_abi:
+                try:
+                    harden.landlock_restrict(read_paths, [], iso.landlock_abi)
+                except OSError:
+                    failed |= 1
+            if not harden.drop_capabilities():
+                failed |= 2
+            if iso.seccomp:
+                try:
+                    harden.install_seccomp(os.getpid())
+                except OSError:
+                    failed |= 4
+        finally:
+            os._exit(failed)
+    _, status = os.waitpid(pid, 0)
+    failed = os.WEXITSTATUS(status) if os.WIFEXITED(status) else 7
+    if failed & 1:
+        iso.landlock_abi = 0
+        iso.notes.append("Landlock refused a ruleset: writes are checked by the audit hook only")
+    iso.capabilities_dropped = not failed & 2
+    if failed & 4:
+        iso.seccomp = False
+        iso.notes.append("the kernel refused the seccomp filter: relying on the other mechanisms")
 
 
 def _reap(ctl: socket.socket, running: dict[int, Any]) -> None:
