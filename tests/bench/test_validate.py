@@ -13,10 +13,18 @@ from codepercept.bench.corrupt import (
     rename_variables,
     scale_figsize,
 )
-from codepercept.bench.validate import EQUIVALENT_PAIRS, SCORE_KEYS, ValidationProgram, validate
+from codepercept.bench.validate import (
+    EQUIVALENT_PAIRS,
+    SCORE_KEYS,
+    ValidationProgram,
+    synth_programs,
+    validate,
+    validity_markdown,
+)
 from codepercept.scene.model import Scene
 from codepercept.score import image_score, scene_score
 from codepercept.synth import get_family
+from codepercept.synth.base import DOMAINS, list_families
 
 #: A bar chart (bars, value labels, ticks) and a geometry figure (patches, lines, texts).
 PROGRAMS = {
@@ -168,3 +176,22 @@ def test_validate_small_run(executor):
     assert res["corruptions"]["labels"]["rho"]["scene.text"] < -0.5
     assert {r["rewrite"] for r in res["rewrite_records"]} == {"rename_variables", "scale_figsize"}
     assert {p["pair"] for p in res["pairs"]} == set(EQUIVALENT_PAIRS)
+    md = validity_markdown(res)
+    assert "| drop_elements | scene.completeness |" in md and "| L0 | L1 | L2 |" in md
+    assert all(f"| pair: {name} |" in md for name in EQUIVALENT_PAIRS)
+
+
+def test_synth_programs_take_domains_then_families_in_turn():
+    fams = list_families()
+    domains = [d for d in DOMAINS if any(f.domain == d for f in fams)]
+    progs = synth_programs(2 * len(domains), seed=5)
+    assert [p.domain for p in progs] == domains * 2
+    for k, p in enumerate(progs):
+        members = [f.name for f in fams if f.domain == p.domain]
+        assert p.family == members[(k // len(domains)) % len(members)]
+        assert p.id == f"{p.family}-{k:03d}" and p.code.strip()
+    again = synth_programs(2 * len(domains), seed=5)
+    assert [p.code for p in again] == [p.code for p in progs]
+    assert [p.code for p in synth_programs(len(domains), seed=6)] != [
+        p.code for p in progs[: len(domains)]
+    ]

@@ -427,20 +427,15 @@ def _cp_corrupt(_cp_kind, _cp_sev, _cp_seed):
                     s.set_offsets(xy[k:])
             changed += 1
 
-    elif _cp_kind == "scale":
+    elif _cp_kind in ("scale", "translate"):
+        # scale: every size grows by (1 + 0.6 s). translate: pad the figure on the left and
+        # top; every axes keeps its size in inches, so the content only moves on a larger canvas.
         n_cand = len(figs)
-        if _cp_sev > 0:
-            for fig in figs:
-                w, h = fig.get_size_inches()
+        for fig in figs if _cp_sev > 0 else ():
+            w, h = fig.get_size_inches()
+            if _cp_kind == "scale":
                 fig.set_size_inches(w * (1 + 0.6 * _cp_sev), h * (1 + 0.6 * _cp_sev), forward=False)
-                changed += 1
-    elif _cp_kind == "translate":
-        # Pad the figure on the left and top; every axes keeps its size in inches, so the
-        # content is only moved on a larger canvas.
-        n_cand = len(figs)
-        if _cp_sev > 0:
-            for fig in figs:
-                w, h = fig.get_size_inches()
+            else:
                 pw, ph = 0.6 * _cp_sev * w, 0.3 * _cp_sev * h
                 fig.set_size_inches(w + pw, h + ph, forward=False)
                 for ax in fig.axes:
@@ -450,7 +445,7 @@ def _cp_corrupt(_cp_kind, _cp_sev, _cp_seed):
                 for t in fig.texts:
                     x, y = t.get_position()
                     t.set_position(((pw + x * w) / (w + pw), y * h / (h + ph)))
-                changed += 1
+            changed += 1
     else:
         raise ValueError(f"unknown corruption {_cp_kind!r}")
 

@@ -73,19 +73,16 @@ def synth_programs(
     n: int, seed: int = 0, domains: list[str] | None = None
 ) -> list[ValidationProgram]:
     """``n`` generated programs, round-robin over domains, then over families in each domain."""
-    from codepercept.synth.base import DOMAINS, list_families
+    from codepercept.synth.pipeline import candidate_family, list_families
 
     fams = list_families(domains)
-    by_domain = {d: [f for f in fams if f.domain == d] for d in DOMAINS}
-    order = [d for d in DOMAINS if by_domain[d]]
-    if not order:
+    if not fams:
         raise ValueError("no generator families to draw validation programs from")
     out = []
     for k in range(n):
-        dom = order[k % len(order)]
-        fam = by_domain[dom][(k // len(order)) % len(by_domain[dom])]
+        fam = candidate_family(fams, k)
         prog = fam.generate(_seed("validate", seed, k))
-        out.append(ValidationProgram(f"{fam.name}-{k:03d}", prog.code, dom, fam.name))
+        out.append(ValidationProgram(f"{fam.name}-{k:03d}", prog.code, fam.domain, fam.name))
     return out
 
 

@@ -109,26 +109,28 @@ MAX_TEXT_ASSIGN = 200
 # -- parts -------------------------------------------------------------------------------------
 
 
+def _kind_counts(scene: Scene) -> Counter[str]:
+    """Drawn items per canonical kind (a collection counts its ``count`` items)."""
+    out: Counter[str] = Counter()
+    for e in scene.visible_elements():
+        out[canonical_kind(e.kind)] += max(int(e.count), 0)
+    return out
+
+
+def _group_counts(counts: dict[str, int]) -> Counter[str]:
+    out: Counter[str] = Counter()
+    for k, v in counts.items():
+        out[GROUP_OF.get(k, k)] += v
+    return out
+
+
 def _completeness(a: Scene, b: Scene) -> float:
-    ca: Counter[str] = Counter()
-    cb: Counter[str] = Counter()
-    for e in a.visible_elements():
-        ca[canonical_kind(e.kind)] += max(int(e.count), 0)
-    for e in b.visible_elements():
-        cb[canonical_kind(e.kind)] += max(int(e.count), 0)
+    ca, cb = _kind_counts(a), _kind_counts(b)
     ta, tb = sum(ca.values()), sum(cb.values())
     if ta + tb == 0:
         return 1.0
     exact = {k: min(ca[k], cb[k]) for k in ca.keys() & cb.keys()}
-    ga: Counter[str] = Counter()
-    gb: Counter[str] = Counter()
-    ge: Counter[str] = Counter()
-    for k, v in ca.items():
-        ga[GROUP_OF.get(k, k)] += v
-    for k, v in cb.items():
-        gb[GROUP_OF.get(k, k)] += v
-    for k, v in exact.items():
-        ge[GROUP_OF.get(k, k)] += v
+    ga, gb, ge = _group_counts(ca), _group_counts(cb), _group_counts(exact)
     matched = sum(exact.values()) + 0.5 * sum(
         min(ga[g], gb[g]) - ge[g] for g in ga.keys() & gb.keys()
     )
