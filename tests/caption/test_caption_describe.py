@@ -10,13 +10,14 @@ from caption_corpus import Corpus
 from codepercept.caption import describe, figure_type, verify
 from codepercept.caption.geometry import relations
 from codepercept.caption.index import build_index
+from codepercept.caption.vocab import number_to_words
 from codepercept.scene.model import AxesInfo, Element, FigureInfo, Scene
 
 _NUM = re.compile(r"(?<![\w.])[-−]?\d+(?:\.\d+)?")
 
 
 def _scenes(corpus: Corpus) -> list:
-    return [i for i in corpus.correct]
+    return list(corpus.correct)
 
 
 @pytest.mark.parametrize("style", ["dense", "brief"])
@@ -44,7 +45,8 @@ def test_every_number_and_label_is_derivable(corpus: Corpus, style: str) -> None
 def test_dense_mentions_counts_labels_axes(corpus: Corpus) -> None:
     item = next(i for i in corpus.correct if i.family == "bar_chart")
     text = describe(item.scene, item.facts)
-    assert f"{item.facts['n_bars']} " in text or "five" in text
+    n = item.facts["n_bars"]
+    assert re.search(rf"\b(?:{n}|{number_to_words(n)}) rectangles\b", text), text
     assert item.scene.axes[0].title in text
     assert "axis" in text or "axes" in text
     for category in item.facts["categories"]:
@@ -111,8 +113,6 @@ def test_relations_from_geometry() -> None:
     assert ("the circle centred at (1, 1)", "tangent to", "segment AB") in rels
     assert ("segment AB", "parallel to", "line 2") in rels
     assert ("segment AB", "intersects", "line 4") in rels
-    assert ("A, M and B", "collinear", "") in rels or ("A, M and B", "collinear", "") in {
-        (r.subject, r.relation, r.object) for r in relations(scene, limit=50)
-    }
+    assert ("A, M and B", "collinear", "") in rels
     text = describe(scene, seed=0)
     assert "tangent to segment AB" in text and "P is inside" in text

@@ -17,8 +17,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
-from codepercept.caption.index import SceneIndex
+from codepercept.caption.index import SceneIndex, evidence_sentences
 
 __all__ = ["MIN_SCORE", "Alignment", "align_label", "align_value", "evidence_sentences"]
 
@@ -121,55 +122,32 @@ class Alignment:
     source: str
 
 
-def evidence_sentences(index: SceneIndex) -> list[str]:
-    """Generator statements, structured facts as words, drawn texts with a number, and circle /
-    ellipse measurements as words ("circle radius 2 centre 0 0")."""
-    out = [str(s) for s in index.facts.get("statements", [])]
-    for k, v in index.facts.items():
-        name = k.replace("_", " ")
-        if isinstance(v, (int, float)) and not isinstance(v, bool):
-            out.append(f"{name} {v}")
-        elif isinstance(v, dict):
-            out += [f"{name} {kk} {vv}" for kk, vv in v.items() if isinstance(vv, (int, float))]
-    lists = {k: v for k, v in index.facts.items() if isinstance(v, list) and v}
-    for kn, nums in lists.items():
-        if all(isinstance(x, (int, float)) and not isinstance(x, bool) for x in nums):
-            for _ks, strs in lists.items():
-                if len(strs) == len(nums) and all(isinstance(x, str) for x in strs):
-                    out += [
-                        f"{s} {kn.replace('_', ' ')} {x}" for s, x in zip(strs, nums, strict=False)
-                    ]
-    out += [t for t in index.texts if re.search(r"\d", t)]
-    for e in index.scene.visible_elements():  # the scene's own measurements, as words
-        p = e.props
-        if "radius" in p:
-            c = p.get("center") or [0, 0]
-            out.append(f"{e.kind} radius {p['radius']:g} centre {c[0]:g} {c[1]:g}")
-        elif e.kind in ("ellipse", "arc") and "width" in p and "height" in p:
-            out.append(f"{e.kind} width {p['width']:g} height {p['height']:g}")
-    return out
+Token = tuple[str, str, int, int]
 
 
-def _tokens(sentence: str) -> list[tuple[str, str, int, int]]:
+@lru_cache(maxsize=4096)
+def _tokens(sentence: str) -> tuple[Token, ...]:
     """(kind, text, start, end) with kind "n" (number) or "w" (word)."""
-    return [
+    return tuple(
         ("n" if re.match(r"[-−]?\d", m.group()) else "w", m.group(), m.start(), m.end())
         for m in _TOKEN.finditer(sentence)
-    ]
+    )
 
 
-def _window(
-    toks: list[tuple[str, str, int, int]], i: int
-) -> tuple[dict[str, int], dict[str, bool], str]:
+def _note(dist: dict[str, int], caps: dict[str, bool], text: str, d: int) -> None:
+    w = _SYNONYMS.get(text.lower(), text.lower())
+    dist.setdefault(w, d)
+    caps[w] = caps.get(w, False) or text[:1].isupper()
+
+
+def _window(toks: tuple[Token, ...], i: int) -> tuple[dict[str, int], dict[str, bool], str]:
     """Content words around token ``i`` → distance; which were capitalised; the unit after it."""
     dist: dict[str, int] = {}
     caps: dict[str, bool] = {}
     d = 0
     for kind, text, _, _ in reversed(toks[:i]):
         if kind == "w" and text.lower() not in _STOP:
-            w = _SYNONYMS.get(text.lower(), text.lower())
-            dist.setdefault(w, d)
-            caps[w] = caps.get(w, False) or text[:1].isupper()
+            _note(dist, caps, text, d)
             d += 1
             if d >= 6:
                 break
@@ -179,13 +157,23 @@ def _window(
     d = 2
     for kind, text, _, _ in toks[i + 1 : i + 6]:
         if kind == "w" and text.lower() not in _STOP and text.lower() not in _UNITS:
-            w = _SYNONYMS.get(text.lower(), text.lower())
-            dist.setdefault(w, d)
-            caps[w] = caps.get(w, False) or text[:1].isupper()
+            _note(dist, caps, text, d)
             d += 1
             if d >= 5:
                 break
     return dist, caps, unit
+
+
+@lru_cache(maxsize=4096)
+def _number_windows(sentence: str) -> tuple[tuple[str, dict[str, int], str], ...]:
+    """Each number of an evidence sentence with its word distances and unit (read-only)."""
+    toks = _tokens(sentence)
+    out = []
+    for j, t in enumerate(toks):
+        if t[0] == "n":
+            edist, _, eunit = _window(toks, j)
+            out.append((t[1], edist, eunit))
+    return tuple(out)
 
 
 def sentence_at(text: str, pos: int) -> tuple[str, int]:
@@ -207,12 +195,8 @@ def align_value(caption: str, start: int, index: SceneIndex) -> Alignment | None
         w for w in cdist if len(w) <= 3 and w.upper() == w and index.has_text(w)
     }
     best: list[tuple[float, float, float, str, float, bool]] = []
-    for ev in evidence_sentences(index):
-        etoks = _tokens(ev)
-        for j, t in enumerate(etoks):
-            if t[0] != "n":
-                continue
-            edist, _, eunit = _window(etoks, j)
+    for ev in index.evidence:
+        for number, edist, eunit in _number_windows(ev):
             if cunit and eunit and cunit != eunit:
                 continue
             words = plain = 0.0
@@ -228,7 +212,7 @@ def align_value(caption: str, start: int, index: SceneIndex) -> Alignment | None
             near = [w for w, d in edist.items() if d <= 1]
             plain_near = [w for w in near if not (len(w) <= 3 and index.has_text(w))]
             specific = bool(plain_near) and all(w in cdist for w in near)
-            best.append((words + unit, words, float(t[1].replace("−", "-")), ev, unit, specific))
+            best.append((words + unit, words, float(number.replace("−", "-")), ev, unit, specific))
     if not best:
         return None
     top = max(b[0] for b in best)
@@ -254,7 +238,7 @@ def stated_verbatim(caption: str, start: int, end: int, index: SceneIndex) -> st
     if i + 1 < len(toks):
         grams.append(sent[toks[i][2] : toks[i + 1][3]])
     grams = [" ".join(g.lower().split()) for g in grams if toks[i][1] != g]
-    for ev in evidence_sentences(index):
+    for ev in index.evidence:
         low = " ".join(ev.lower().split())
         if any(re.search(rf"(?<![\w.]){re.escape(g)}(?![\w.])", low) for g in grams):
             return ev

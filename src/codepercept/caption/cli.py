@@ -21,6 +21,7 @@ from rich.console import Console
 from rich.table import Table
 from typer.core import TyperGroup
 
+from codepercept.caption import STYLES
 from codepercept.caption import correct as correct_caption
 from codepercept.caption import describe as describe_scene
 from codepercept.caption import verify as verify_caption
@@ -87,7 +88,7 @@ def describe_cmd(
     seed: int = typer.Option(0, help="Phrasing seed."),
 ) -> None:
     """Print a caption generated from the scene (one per scene)."""
-    if style not in ("dense", "brief"):
+    if style not in STYLES:
         raise typer.BadParameter("choose dense or brief", param_hint="--style")
     files = _scene_files(scene_or_dir)
     for f in files:

@@ -11,8 +11,8 @@ import json
 import logging
 from typing import Any, Protocol
 
-from codepercept.caption.index import build_index
-from codepercept.caption.verify import Claim, verify
+from codepercept.caption.index import SceneIndex, build_index
+from codepercept.caption.verify import Claim, claims_in
 from codepercept.scene.model import Scene
 
 __all__ = ["ChatClient", "apply_corrections", "correct"]
@@ -46,15 +46,12 @@ _SYSTEM = (
 )
 
 
-def _refine_prompt(
-    draft: str, scene: Scene, facts: dict[str, Any] | None, claims: list[Claim]
-) -> str:
-    index = build_index(scene, facts)
-    summary = scene.summary()
+def _refine_prompt(draft: str, index: SceneIndex, claims: list[Claim]) -> str:
+    summary = index.scene.summary()
     verified = {
         "counts": summary["counts"],
         "texts": summary["texts"][:60],
-        "statements": list((facts or {}).get("statements", [])),
+        "statements": list(index.facts.get("statements", [])),
         "claims": [
             {"text": c.text, "verdict": c.verdict, "evidence": c.evidence}
             for c in claims
@@ -80,15 +77,16 @@ def correct(
     """
     # Values are judged by the words around them (labels included), so fix everything else
     # first and re-judge the values against the repaired wording.
-    claims = verify(caption, scene, facts)
+    index = build_index(scene, facts)  # every caption below is judged against this one scene
+    claims = claims_in(caption, index)
     fixed = apply_corrections(caption, [c for c in claims if c.kind not in ("value", "range")])
-    fixed = apply_corrections(fixed, verify(fixed, scene, facts))
+    fixed = apply_corrections(fixed, claims_in(fixed, index))
     if client is None:
         return fixed
-    after = verify(fixed, scene, facts)
+    after = claims_in(fixed, index)
     messages = [
         {"role": "system", "content": _SYSTEM},
-        {"role": "user", "content": _refine_prompt(fixed, scene, facts, after)},
+        {"role": "user", "content": _refine_prompt(fixed, index, after)},
     ]
     try:
         reply = client.complete(messages).strip()
@@ -97,7 +95,7 @@ def correct(
         return fixed
     if not reply:
         return fixed
-    checked = verify(reply, scene, facts)
+    checked = claims_in(reply, index)
     supported = sum(c.verdict == "supported" for c in checked)
     if any(c.verdict == "contradicted" for c in checked) or supported < sum(
         c.verdict == "supported" for c in after

@@ -13,7 +13,7 @@ from collections import Counter
 from typing import Any
 
 from codepercept.caption.geometry import relations, segments
-from codepercept.caption.index import SceneIndex, build_index, label_points, main_colour
+from codepercept.caption.index import SceneIndex, build_index, main_colour
 from codepercept.caption.vocab import format_number, number_to_words
 from codepercept.scene.model import Element, Scene
 
@@ -138,7 +138,7 @@ def _axes_sentences(index: SceneIndex, rng: random.Random) -> list[str]:
 
 def _geometry_sentences(index: SceneIndex, rng: random.Random) -> list[str]:
     out = []
-    pts = label_points(index.scene)
+    pts = index.points
     if pts:
         items = [
             f"{n} at ({format_number(p[0])}, {format_number(p[1])})" for n, (_, p) in pts.items()

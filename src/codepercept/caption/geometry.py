@@ -12,6 +12,7 @@ import math
 from dataclasses import dataclass
 
 from codepercept.caption.index import element_vertices, label_points
+from codepercept.caption.vocab import format_number
 from codepercept.scene.model import Scene
 
 __all__ = ["Relation", "Segment", "geometry_numbers", "relations", "segments"]
@@ -121,17 +122,21 @@ def relations(scene: Scene, limit: int = 12) -> list[Relation]:
         if pa[1] > pb[1] + tol:
             out.append(Relation(a, "above", b))
     shapes = [
-        (f"the circle centred at ({_fmt(e.props['center'][0])}, {_fmt(e.props['center'][1])})", e)
+        (
+            f"the circle centred at ({format_number(e.props['center'][0])}, "
+            f"{format_number(e.props['center'][1])})",
+            e,
+        )
         for e in scene.of_kind("circle")
         if "center" in e.props and "radius" in e.props
     ]
+    polygons = [(e, element_vertices(e)) for e in scene.of_kind("polygon")]
     for name, (ax, p) in pts.items():
         for sname, e in shapes:
             d = math.dist(p, e.props["center"][:2])
             if e.axes == ax and d < 0.98 * float(e.props["radius"]):
                 out.append(Relation(name, "inside", sname))
-        for i, e in enumerate(scene.of_kind("polygon")):
-            verts = element_vertices(e)
+        for i, (e, verts) in enumerate(polygons):
             on_vertex = any(math.dist(p, v) < 1e-6 * _span(scene, ax) + 1e-9 for v in verts)
             if e.axes == ax and len(verts) >= 3 and not on_vertex and _point_in_polygon(p, verts):
                 out.append(Relation(name, "inside", f"polygon {i + 1}"))
@@ -158,11 +163,6 @@ def relations(scene: Scene, limit: int = 12) -> list[Relation]:
             if ax == bx == cx and area < 1e-3 * _span(scene, ax) ** 2:
                 out.append(Relation(f"{a}, {b} and {c}", "collinear", ""))
     return out[:limit]
-
-
-def _fmt(x: float) -> str:
-    s = f"{round(float(x), 2):.2f}".rstrip("0").rstrip(".")
-    return "0" if s in ("-0", "") else s
 
 
 def geometry_numbers(scene: Scene) -> list[float]:

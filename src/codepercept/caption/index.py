@@ -10,15 +10,18 @@ import math
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from codepercept.caption.vocab import colour_matches, colour_name, noun_key, singular
 from codepercept.scene.model import Element, Scene
+from codepercept.score import normalise_text
 
 __all__ = [
     "SceneIndex",
     "build_index",
     "element_vertices",
+    "evidence_sentences",
     "label_points",
     "main_colour",
     "numbers_in",
@@ -76,6 +79,35 @@ def label_points(scene: Scene) -> dict[str, tuple[int | None, list[float]]]:
     return out
 
 
+def evidence_sentences(index: SceneIndex) -> list[str]:
+    """Generator statements, structured facts as words, drawn texts with a number, and circle /
+    ellipse measurements as words ("circle radius 2 centre 0 0")."""
+    out = [str(s) for s in index.facts.get("statements", [])]
+    for k, v in index.facts.items():
+        name = k.replace("_", " ")
+        if isinstance(v, (int, float)) and not isinstance(v, bool):
+            out.append(f"{name} {v}")
+        elif isinstance(v, dict):
+            out += [f"{name} {kk} {vv}" for kk, vv in v.items() if isinstance(vv, (int, float))]
+    lists = {k: v for k, v in index.facts.items() if isinstance(v, list) and v}
+    for kn, nums in lists.items():
+        if all(isinstance(x, (int, float)) and not isinstance(x, bool) for x in nums):
+            for _ks, strs in lists.items():
+                if len(strs) == len(nums) and all(isinstance(x, str) for x in strs):
+                    out += [
+                        f"{s} {kn.replace('_', ' ')} {x}" for s, x in zip(strs, nums, strict=False)
+                    ]
+    out += [t for t in index.texts if re.search(r"\d", t)]
+    for e in index.scene.visible_elements():  # the scene's own measurements, as words
+        p = e.props
+        if "radius" in p:
+            c = p.get("center") or [0, 0]
+            out.append(f"{e.kind} radius {p['radius']:g} centre {c[0]:g} {c[1]:g}")
+        elif e.kind in ("ellipse", "arc") and "width" in p and "height" in p:
+            out.append(f"{e.kind} width {p['width']:g} height {p['height']:g}")
+    return out
+
+
 @dataclass
 class SceneIndex:
     """Queryable view of a scene (and facts) for captions."""
@@ -86,6 +118,21 @@ class SceneIndex:
     tokens: set[str] = field(default_factory=set)
     numbers: list[float] = field(default_factory=list)
     fact_counts: dict[str, list[tuple[frozenset[str], int]]] = field(default_factory=dict)
+
+    # -- derived once per index (a verify call judges many claims against the same index) -----
+    @cached_property
+    def points(self) -> dict[str, tuple[int | None, list[float]]]:
+        """:func:`label_points` of the scene."""
+        return label_points(self.scene)
+
+    @cached_property
+    def evidence(self) -> list[str]:
+        """:func:`evidence_sentences` of this index."""
+        return evidence_sentences(self)
+
+    @cached_property
+    def _normalised_texts(self) -> frozenset[str]:
+        return frozenset(_norm(x) for x in self.texts)
 
     # -- counts --------------------------------------------------------------------------------
     def elements_for(self, key: str) -> list[Element]:
@@ -150,47 +197,32 @@ class SceneIndex:
             colours = [m for m in mods if any(colour_matches(m, c) for c in _COLOUR_PROBES)]
             if colours:
                 # strict reading (the element's main colour is named so) before the tolerant one
+                word = colours[0]
                 strict = [
                     e
                     for e in els
-                    if main_colour(e) == colours[0].lower()
-                    and (e.kind != "annotation" or key != "label")
+                    if main_colour(e) == word.lower() and (e.kind != "annotation" or key != "label")
                 ]
                 tolerant = [
-                    e
-                    for e in els
-                    if any(colour_matches(colours[0], c) for c in _element_colours(e))
+                    e for e in els if any(colour_matches(word, c) for c in _element_colours(e))
                 ]
                 main = [
-                    e
-                    for e in els
-                    if any(colour_matches(colours[0], c) for c in _element_colours(e)[:1])
+                    e for e in els if any(colour_matches(word, c) for c in _element_colours(e)[:1])
                 ]
-                if (
-                    tolerant
-                ):  # a colour that fits nothing is the colour claim's error, not the count's
-                    for group in (strict, main):
-                        if group:
-                            out.append(
-                                sum(e.n_points if e.kind == "points" else e.count for e in group)
-                            )
+                # a colour that fits nothing is the colour claim's error, not the count's
+                if tolerant:
+                    out += [_n_items(group) for group in (strict, main) if group]
                     els = tolerant
             if key == "point":
-                out.append(sum(e.n_points if e.kind == "points" else e.count for e in els))
+                out.append(_n_items(els))
             elif key in ("line", "edge"):
                 out.append(sum(e.count for e in els))
                 out.append(sum(max(e.n_points - 1, 1) for e in els))
             else:
                 out.append(sum(e.count for e in els))
             if key == "point" and not styles and not colours:
-                out.append(len(label_points(self.scene)))
-                out.append(
-                    sum(
-                        e.n_points if e.kind == "points" else e.count
-                        for e in els
-                        if e.kind != "circle"
-                    )
-                )
+                out.append(len(self.points))
+                out.append(_n_items(e for e in els if e.kind != "circle"))
         elif key == "axes":
             out.append(len(self.scene.axes))
         return out
@@ -217,7 +249,7 @@ class SceneIndex:
     def has_text(self, s: str) -> bool:
         """Whether ``s`` is drawn as a string or a whitespace-separated token of one."""
         t = _norm(s)
-        return t in self.tokens or any(t == _norm(x) for x in self.texts)
+        return t in self.tokens or t in self._normalised_texts
 
     def has_number(self, x: float, decimals: int) -> bool:
         """Whether some derivable number rounds to ``x`` at ``decimals`` places."""
@@ -272,6 +304,11 @@ def main_colour(e: Element) -> str:
     return ""
 
 
+def _n_items(els: Iterable[Element]) -> int:
+    """Items drawn by ``els``: a marker line counts its markers, a collection its members."""
+    return sum(e.n_points if e.kind == "points" else e.count for e in els)
+
+
 def _small_circle(e: Element) -> bool:
     if e.kind != "circle" or not e.bbox:
         return False
@@ -279,7 +316,7 @@ def _small_circle(e: Element) -> bool:
 
 
 def _norm(s: str) -> str:
-    return " ".join(s.replace("−", "-").replace("’", "'").split()).strip().lower()
+    return normalise_text(s.replace("−", "-").replace("’", "'")).lower()
 
 
 def _fact_counts(facts: dict[str, Any]) -> dict[str, list[tuple[frozenset[str], int]]]:

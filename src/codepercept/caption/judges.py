@@ -19,7 +19,7 @@ from codepercept.caption.align import (
     sentence_at,
     stated_verbatim,
 )
-from codepercept.caption.index import SceneIndex, label_points
+from codepercept.caption.index import SceneIndex
 from codepercept.caption.vocab import (
     NUMBER_WORD_RE,
     format_number,
@@ -120,7 +120,7 @@ def label_spans(body: str, offset: int) -> list[tuple[str, int, int]]:
 
 
 def judge_label(c: Claim, caption: str, index: SceneIndex, mentioned: set[str]) -> Claim:
-    if index.has_text(c.value) or any(index.has_text(c.value + p) for p in ("°",)):
+    if index.has_text(c.value) or index.has_text(c.value + "°"):
         c.verdict, c.evidence = "supported", f"the scene draws the label {c.value!r}"
         return c
     for st in index.facts.get("statements", []):
@@ -135,10 +135,7 @@ def judge_label(c: Claim, caption: str, index: SceneIndex, mentioned: set[str]) 
         c.replacement = close[0] if close else None
         return c
     letters = list(
-        dict.fromkeys(
-            [n for n in label_points(index.scene)]
-            + [t for t in index.texts if re.fullmatch(r"[A-Z][′']?", t)]
-        )
+        dict.fromkeys([*index.points, *(t for t in index.texts if re.fullmatch(r"[A-Z][′']?", t))])
     )
     unused = [n for n in letters if n not in mentioned]
     c.verdict = "contradicted"

@@ -12,6 +12,7 @@ guess).
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any
 
 from codepercept.caption.index import SceneIndex, build_index
@@ -40,7 +41,7 @@ from codepercept.caption.vocab import (
 )
 from codepercept.scene.model import Scene
 
-__all__ = ["VERDICTS", "Claim", "verify"]
+__all__ = ["VERDICTS", "Claim", "claims_in", "verify"]
 
 
 _STOP = {
@@ -143,7 +144,12 @@ _ELEMENT_KEYS = {
 
 
 def _noun_regex(index: SceneIndex) -> str:
-    words = set(NOUNS) | set(index.fact_counts) | {"domino", "vertex"}
+    return _noun_alternation(frozenset(index.fact_counts))
+
+
+@lru_cache(maxsize=256)
+def _noun_alternation(fact_nouns: frozenset[str]) -> str:
+    words = set(NOUNS) | fact_nouns | {"domino", "vertex"}
     forms = sorted({f for w in words for f in plural_forms(w)}, key=len, reverse=True)
     return "|".join(re.escape(f) for f in forms)
 
@@ -158,7 +164,11 @@ def verify(caption: str, scene: Scene, facts: dict[str, Any] | None = None) -> l
     Claims come back sorted by position and never overlap. Deterministic; never raises on odd
     text (an unparseable phrase simply yields no claim).
     """
-    index = build_index(scene, facts)
+    return claims_in(caption, build_index(scene, facts))
+
+
+def claims_in(caption: str, index: SceneIndex) -> list[Claim]:
+    """:func:`verify` against a prebuilt index (one index serves many captions of one scene)."""
     claims: list[Claim] = []
     taken: list[tuple[int, int]] = []
 

@@ -10,7 +10,7 @@ Both are pure functions returning :class:`ScoreResult`; formulas and edge cases 
 docstrings and in ``docs/scores.md``.
 """
 
-from codepercept.score._common import ScoreResult
+from codepercept.score._common import ScoreResult, normalise_text
 from codepercept.score.image import (
     IMAGE_WEIGHTS,
     PreparedImage,
@@ -29,6 +29,7 @@ __all__ = [
     "content_box",
     "image_score",
     "ink_mask",
+    "normalise_text",
     "prepare_image",
     "scene_score",
     "text_fidelity",
