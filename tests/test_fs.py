@@ -33,3 +33,18 @@ def test_concurrent_writers_never_leave_a_mixed_file(tmp_path):
         list(pool.map(lambda b: atomic_write(p, b), payloads * 3))
     assert p.read_bytes() in payloads
     assert [q.name for q in tmp_path.iterdir()] == ["shared.bin"]
+
+
+def test_a_writer_function_streams_into_the_file(tmp_path):
+    p = tmp_path / "big.bin"
+    atomic_write(p, lambda fh: [fh.write(b"ab") for _ in range(1000)])
+    assert p.read_bytes() == b"ab" * 1000
+
+    def broken(fh):
+        fh.write(b"partial")
+        raise RuntimeError("disk full")
+
+    with pytest.raises(RuntimeError):
+        atomic_write(p, broken)
+    assert p.read_bytes() == b"ab" * 1000
+    assert [q.name for q in tmp_path.iterdir()] == ["big.bin"]

@@ -29,6 +29,10 @@ def test_generate_writes_readable_samples(small_dataset):
     assert sum(summary["by_domain"].values()) == 4
     samples = list(read_samples(out))
     assert len(samples) == 4
+    assert summary["tokens"] == sum(len(s.record["tokens"]) for s in samples)
+    assert summary["by_domain"] == {
+        d: sum(s.record["domain"] == d for s in samples) for d in summary["by_domain"]
+    }
     for s in samples:
         assert s.image.dtype == np.uint8 and s.image.shape[2] == 3
         assert s.mask.dtype == np.uint16 and s.mask.shape == s.image.shape[:2]
@@ -84,5 +88,7 @@ def test_show_overlays_a_token(small_dataset, tmp_path):
     assert show(out / smp.id, tok["token"].strip(), tmp_path / "b.png")["matches"] >= 1
     with pytest.raises(KeyError, match="not in sample"):
         show(out, "zzzqqq", tmp_path / "c.png")
+    with pytest.raises(KeyError, match="no sample 'nope'"):
+        show(f"{out}:nope", tok["token"], tmp_path / "d.png")
     sheet = contact_sheet(read_samples(out), tmp_path / "sheet.png", cell=100, cols=2)
     assert Image.open(sheet).size == (400, 200)

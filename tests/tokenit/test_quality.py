@@ -108,8 +108,18 @@ def test_text_and_ids_round_trip(clean_samples, qwen):
 def test_record_format_is_exact(clean_samples):
     _, _, smp = clean_samples[0]
     rec = smp.record
-    assert {"text", "tokenizer", "width", "height", "domain", "tokens"} <= set(rec)
-    assert rec["tokenizer"] == "qwen"
+    assert set(rec) == {
+        "version",
+        "text",
+        "tokenizer",
+        "width",
+        "height",
+        "domain",
+        "tokens",
+        "meta",
+    }
+    assert rec["version"] == 1 and rec["tokenizer"] == "qwen"
+    assert rec["meta"]["domain"] == rec["domain"]
     for t in rec["tokens"]:
         assert set(t) == {"token", "token_id", "mask_value", "text_index", "bbox", "whitespace"}
 
@@ -140,6 +150,23 @@ def test_tokens_of_a_line_run_left_to_right(qwen):
         chars = set(np.unique(r.labels[m]).tolist())
         lo, hi = t["text_index"], t["text_index"] + len(t["token"])
         assert all(lo <= c < hi for c in chars)
+
+
+def test_label_ink_keeps_the_strongest_glyph_and_clips():
+    from codepercept.tokenit.canvas import label_ink
+
+    labels = np.full((4, 5), -1, dtype=np.int32)
+    best = np.zeros((4, 5), dtype=np.float32)
+    cov = np.array([[0.2, 0.5], [0.9, 0.4]], dtype=np.float32)
+    rows, cols, a = label_ink(labels, best, cov, 1, 1, 0, 0.3)
+    assert (rows, cols) == (slice(1, 3), slice(1, 3)) and np.array_equal(a, cov)
+    assert labels[1:3, 1:3].tolist() == [[-1, 0], [0, 0]]  # 0.2 is below the threshold
+    # A second glyph wins only where it covers more; its top row and left column are clipped.
+    rows, cols, a = label_ink(labels, best, np.full((3, 3), 0.45, np.float32), -1, -1, 1, 0.3)
+    assert (rows, cols, a.shape) == (slice(0, 2), slice(0, 2), (2, 2))
+    assert labels[:3, :3].tolist() == [[1, 1, -1], [1, 1, 0], [-1, 0, 0]]
+    assert label_ink(labels, best, cov, 10, 0, 2, 0.3) is None  # off the canvas
+    assert label_ink(labels, best, cov, -2, 0, 2, 0.3) is None
 
 
 def test_split_character_pixels_go_to_the_owning_token(qwen):

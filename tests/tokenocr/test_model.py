@@ -30,7 +30,13 @@ def test_forward_shapes_and_dtypes(micro):
 @pytest.mark.parametrize("name", ["tiny", "small", "base"])
 def test_named_configs_are_consistent(name):
     cfg = get_config(name)
+    assert cfg.name == name
     assert cfg.tile_size % cfg.patch_size == 0 and cfg.dim % cfg.heads == 0
+    assert cfg.feature_size == 4 * cfg.tile_size // cfg.patch_size
+    # Overrides give a copy; the named config itself is left alone (None means "keep").
+    changed = get_config(name, depth=1, heads=None)
+    assert changed.depth == 1 and changed.heads == cfg.heads
+    assert get_config(name).depth == cfg.depth != 1
 
 
 def test_bad_config_is_rejected_with_a_fix():

@@ -12,7 +12,7 @@ import torch
 
 from codepercept.tokenocr.checkpoint import load_checkpoint
 from codepercept.tokenocr.evaluate import EvalConfig, evaluate, format_table
-from codepercept.tokenocr.infer import leading_space, query_maps, render_heatmaps
+from codepercept.tokenocr.infer import leading_space, query_maps, query_token_ids, render_heatmaps
 from codepercept.tokenocr.model import normalize_images
 from codepercept.tokenocr.train import train
 
@@ -33,9 +33,8 @@ def test_overfit_handful_of_samples_halves_the_loss(tmp_path, train_samples, mak
 def test_resume_is_exact(tmp_path, train_samples, make_config):
     straight = train(make_config(tmp_path / "a.pt", 6, crops_per_sample=1), train_samples[:5])
     train(make_config(tmp_path / "b.pt", 3, crops_per_sample=1), train_samples[:5])
+    assert load_checkpoint(tmp_path / "b.pt").meta["step"] == 3
     # Same run asked for 6 steps, resumed from the 3-step checkpoint.
-    ck = torch.load(tmp_path / "b.pt", weights_only=False)
-    ck["train_config"]["steps"] = 6
     resumed = train(make_config(tmp_path / "b.pt", 6, crops_per_sample=1), train_samples[:5])
     assert resumed.steps == 6
     a = load_checkpoint(straight.checkpoint).model.state_dict()
@@ -53,6 +52,8 @@ def test_checkpoint_round_trip_reproduces_outputs(trained, heldout_samples):
         assert torch.equal(a.model(x), b.model(x))
     assert torch.equal(a.table.weight, b.table.weight)
     assert a.meta["step"] == 120 and a.meta["data_info"]["tokenizer"] == "synthetic"
+    # Checkpoints are written atomically: no temporary file is left beside them.
+    assert [p.name for p in trained.checkpoint.parent.iterdir() if "tmp" in p.name] == []
 
 
 def test_eval_trained_beats_untrained_control(trained, train_samples, tmp_path):
@@ -84,7 +85,10 @@ def test_leading_space_rule():
     assert leading_space(" the") == " the"
     assert leading_space("3.5") == "3.5"
     assert leading_space("(x)") == "(x)"
+    assert leading_space("±x") == "±x"  # symbols get no space
+    assert leading_space("\tthe") == "\tthe"
     assert leading_space("") == ""
+    assert [p for p, _ in query_token_ids("cat", "synthetic")] == [" cat"]
 
 
 def test_package_imports_without_torch():
@@ -115,11 +119,6 @@ def test_cli_heatmap_command(trained, train_samples, tmp_path):
 
 
 def test_two_runs_cannot_write_the_same_checkpoint(tmp_path, train_samples, make_config):
-    import subprocess
-    import sys
-
-    from codepercept.tokenocr.train import train
-
     cfg = make_config(tmp_path / "m.pt", steps=2)
     lock = tmp_path / "m.pt.lock"
     holder = subprocess.Popen(

@@ -125,6 +125,49 @@ def line_metrics(font: ImageFont.FreeTypeFont) -> tuple[int, int]:
     return font.getmetrics()
 
 
+def centred_baseline(top: float, box_height: float, ascent: float, descent: float) -> float:
+    """The baseline y that centres a line of ``ascent + descent`` pixels in a box of
+    ``box_height`` starting at ``top``."""
+    return top + (box_height - ascent - descent) / 2 + ascent
+
+
+def solid(width: int, height: int, colour) -> np.ndarray:
+    """An HxWx3 uint8 picture of one colour (a plain background)."""
+    arr = np.empty((height, width, 3), dtype=np.uint8)
+    arr[:] = colour
+    return arr
+
+
+def label_ink(
+    labels: np.ndarray,
+    best: np.ndarray,
+    coverage: np.ndarray,
+    top: int,
+    left: int,
+    index: int,
+    threshold: float,
+) -> tuple[slice, slice, np.ndarray] | None:
+    """Give pixels of a glyph's ``coverage`` bitmap (placed at ``top``, ``left``) the label
+    ``index`` where the coverage reaches ``threshold`` and beats every earlier glyph's
+    (``best`` holds the winning coverage so far; both maps are updated in place).
+
+    Returns the clipped canvas window ``(rows, cols)`` and the coverage inside it, or None
+    when the bitmap lies off the canvas."""
+    h, w = labels.shape
+    bh, bw = coverage.shape
+    y0, x0 = max(top, 0), max(left, 0)
+    y1, x1 = min(top + bh, h), min(left + bw, w)
+    if y1 <= y0 or x1 <= x0:
+        return None
+    a = coverage[y0 - top : y1 - top, x0 - left : x1 - left]
+    rows, cols = slice(y0, y1), slice(x0, x1)
+    bst = best[rows, cols]
+    win = (a >= threshold) & (a > bst)
+    labels[rows, cols][win] = index
+    bst[win] = a[win]
+    return rows, cols, a
+
+
 # --------------------------------------------------------------------------------------- canvas
 
 
@@ -136,7 +179,7 @@ class TextCanvas:
             background.convert("RGB") if isinstance(background, Image.Image) else background
         )
         self.rgb = arr.astype(np.float32)
-        self.background = arr.astype(np.uint8).copy()
+        self.background = arr.astype(np.uint8)  # astype copies
         self.height, self.width = arr.shape[:2]
         self.labels = np.full((self.height, self.width), -1, dtype=np.int32)
         self._best = np.zeros((self.height, self.width), dtype=np.float32)
@@ -159,23 +202,15 @@ class TextCanvas:
     def draw_glyph(self, ch: str, x: float, y: float, font, color, index: int) -> None:
         """Composite ``ch`` with its pen at (x, baseline y); label its ink with ``index``."""
         cov, left, top = _glyph(font, ch)
-        x0, y0 = round(x) + left, round(y) + top
-        h, w = cov.shape
-        # Clip to the canvas.
-        cx0, cy0 = max(x0, 0), max(y0, 0)
-        cx1, cy1 = min(x0 + w, self.width), min(y0 + h, self.height)
-        if cx1 <= cx0 or cy1 <= cy0:
+        hit = label_ink(
+            self.labels, self._best, cov, round(y) + top, round(x) + left, index, INK_THRESHOLD
+        )
+        if hit is None:
             return
-        a = cov[cy0 - y0 : cy1 - y0, cx0 - x0 : cx1 - x0]
-        region = self.rgb[cy0:cy1, cx0:cx1]
-        col = np.asarray(color, dtype=np.float32)
+        rows, cols, a = hit
+        region = self.rgb[rows, cols]
         region *= 1.0 - a[..., None]
-        region += a[..., None] * col
-        best = self._best[cy0:cy1, cx0:cx1]
-        lab = self.labels[cy0:cy1, cx0:cx1]
-        win = (a >= INK_THRESHOLD) & (a > best)
-        lab[win] = index
-        best[win] = a[win]
+        region += a[..., None] * np.asarray(color, dtype=np.float32)
 
     def draw_string(
         self,

@@ -134,22 +134,17 @@ def _tokenizer(spec: str) -> Tokenizer:
 
 def _build_row(
     seed: int, index: int, domains: list[str], spec: str
-) -> tuple[int, dict[str, Any] | None, str | None, dict]:
-    """One candidate as a dataset row, or its drop reason; never raises."""
-    t0 = time.perf_counter()
+) -> tuple[int, dict[str, Any] | None, str | None]:
+    """``(index, row, None)`` for a kept candidate, ``(index, None, drop reason)`` otherwise;
+    never raises."""
     try:
         sample = render_candidate(seed, index, domains, _tokenizer(spec))
     except Exception as exc:  # an item's failure is recorded, never fatal to the run
         log.exception("candidate %d failed", index)
-        return index, None, f"error:{type(exc).__name__}", {}
+        return index, None, f"error:{type(exc).__name__}"
     reason = drop_reason(sample)
-    stats = {
-        "domain": sample.record["domain"],
-        "tokens": len(sample.record["tokens"]),
-        "seconds": time.perf_counter() - t0,
-    }
     if reason:
-        return index, None, reason, stats
+        return index, None, reason
     row = {
         "id": sample.id,
         "image": _png(sample.image),
@@ -158,7 +153,7 @@ def _build_row(
         "domain": sample.record["domain"],
         "seed": candidate_seed(seed, index) & 0x7FFFFFFFFFFFFFFF,
     }
-    return index, row, None, stats
+    return index, row, None
 
 
 def schema():
@@ -222,14 +217,14 @@ def generate(
                     yield i
                 i += 1
 
-        def accept(index, row, reason, stats) -> None:
+        def accept(index, row, reason) -> None:
             nonlocal n_tokens
             if row is None:
                 writer.add(index, None, reason=reason)
                 return
             writer.add(index, row)
             by_domain[row["domain"]] += 1
-            n_tokens += stats["tokens"]
+            n_tokens += len(row["record"]["tokens"])
             if progress:
                 progress(state.kept, n)
 
@@ -262,10 +257,25 @@ def generate(
     return summary
 
 
+def _sample_from_row(row: dict[str, Any]) -> TokenSample:
+    image = np.asarray(Image.open(io.BytesIO(row["image"])).convert("RGB"))
+    return TokenSample(row["id"], image, decode_mask_png(row["mask"]), row["record"])
+
+
 def read_samples(out: str | Path) -> Iterator[TokenSample]:
     """Every committed sample of a TokenIT dataset directory, in stored order."""
     from codepercept.data import read_dataset
 
     for row in read_dataset(out):
-        image = np.asarray(Image.open(io.BytesIO(row["image"])).convert("RGB"))
-        yield TokenSample(row["id"], image, decode_mask_png(row["mask"]), row["record"])
+        yield _sample_from_row(row)
+
+
+def read_sample(out: str | Path, sample_id: str | None = None) -> TokenSample:
+    """The sample ``sample_id`` of a TokenIT dataset directory (the first one when None);
+    only that sample's image and mask are decoded. Raises ``KeyError`` when it is absent."""
+    from codepercept.data import read_dataset
+
+    for row in read_dataset(out):
+        if sample_id is None or row["id"] == sample_id:
+            return _sample_from_row(row)
+    raise KeyError(f"no sample {sample_id!r} in {out}")

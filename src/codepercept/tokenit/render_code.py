@@ -10,14 +10,14 @@ from __future__ import annotations
 import random
 import re
 
-import numpy as np
-
 from codepercept.tokenit import corpus
 from codepercept.tokenit.canvas import (
     Rendered,
     TextCanvas,
+    centred_baseline,
     get_font,
     line_metrics,
+    solid,
     text_width,
 )
 
@@ -67,16 +67,16 @@ _THEMES = {
 _TOKEN_RE = re.compile(r"#.*|\"[^\"]*\"|'[^']*'|\d+(?:\.\d+)?|[A-Za-z_]\w*|\s+|.")
 
 
-def _solid(w: int, h: int, colour) -> np.ndarray:
-    arr = np.empty((h, w, 3), dtype=np.uint8)
-    arr[:] = colour
-    return arr
+def _framed_rect(cv: TextCanvas, x0: float, y0: float, x1: float, y1: float, edge, face) -> None:
+    """A ``face``-coloured rectangle with a one-pixel ``edge`` border (fields, buttons)."""
+    cv.fill_rect(x0, y0, x1, y1, edge)
+    cv.fill_rect(x0 + 1, y0 + 1, x1 - 1, y1 - 1, face)
 
 
 def render_code(rng: random.Random, width: int, height: int) -> Rendered:
     theme_name = rng.choice(sorted(_THEMES))
     theme = _THEMES[theme_name]
-    cv = TextCanvas(_solid(width, height, theme["bg"]))
+    cv = TextCanvas(solid(width, height, theme["bg"]))
     font = get_font(rng.choice(["mono", "mono", "mono-bold"]), rng.randint(12, 20))
     asc, desc = line_metrics(font)
     lh = (asc + desc) * rng.uniform(1.1, 1.4)
@@ -120,7 +120,7 @@ def render_gui(rng: random.Random, width: int, height: int) -> Rendered:
         (45, 45, 48) if dark else rng.choice([(240, 240, 240), (250, 250, 250), (236, 239, 244)])
     )
     fg = (230, 230, 230) if dark else (20, 20, 20)
-    cv = TextCanvas(_solid(width, height, win_bg))
+    cv = TextCanvas(solid(width, height, win_bg))
     size = rng.randint(12, 18)
     font = get_font(rng.choice(["sans", "sans", "serif"]), size)
     bold = get_font("sans-bold", size)
@@ -141,7 +141,7 @@ def render_gui(rng: random.Random, width: int, height: int) -> Rendered:
             "Lab Notebook",
         ]
     )
-    cv.draw_string(title, 12, (bar_h - asc - desc) / 2 + asc, bold, title_col)
+    cv.draw_string(title, 12, centred_baseline(0, bar_h, asc, desc), bold, title_col)
     # Menu bar.
     menu_y = bar_h
     menu_h = int((asc + desc) * 1.6)
@@ -153,10 +153,10 @@ def render_gui(rng: random.Random, width: int, height: int) -> Rendered:
         tuple(int(c * 0.93) for c in win_bg) if not dark else (60, 60, 64),
     )
     x = 10.0
-    menus = rng.sample(corpus.GUI_MENUS, rng.randint(3, 6))
-    for name in menus:
+    menu_baseline = centred_baseline(menu_y, menu_h, asc, desc)
+    for name in rng.sample(corpus.GUI_MENUS, rng.randint(3, 6)):
         cv.append("\n")
-        cv.draw_string(name, x, menu_y + (menu_h - asc - desc) / 2 + asc, font, fg)
+        cv.draw_string(name, x, menu_baseline, font, fg)
         x += text_width(font, name) + 1.5 * size
     y = menu_y + menu_h + size
     # An open drop-down menu under one of the menus (sometimes).
@@ -175,7 +175,7 @@ def render_gui(rng: random.Random, width: int, height: int) -> Rendered:
                 cv.fill_rect(mx, my + ih * k, mx + mw, my + ih * (k + 1), (0, 120, 215))
             col = (255, 255, 255) if k == 1 else fg
             cv.append("\n")
-            cv.draw_string(it, mx + size, my + ih * k + (ih - asc - desc) / 2 + asc, font, col)
+            cv.draw_string(it, mx + size, centred_baseline(my + ih * k, ih, asc, desc), font, col)
         form_x = mx + mw + 2 * size
         y = menu_y + menu_h + size
     else:
@@ -191,12 +191,13 @@ def render_gui(rng: random.Random, width: int, height: int) -> Rendered:
         fx = form_x + max(text_width(font, lab + ":") + size, 9 * size)
         fw = min(field_w - (fx - form_x), 16 * size)
         if fw > 4 * size:
-            cv.fill_rect(fx, y - 0.3 * size, fx + fw, y + asc + desc + 0.3 * size, (150, 150, 150))
-            cv.fill_rect(
-                fx + 1,
-                y - 0.3 * size + 1,
-                fx + fw - 1,
-                y + asc + desc + 0.3 * size - 1,
+            _framed_rect(
+                cv,
+                fx,
+                y - 0.3 * size,
+                fx + fw,
+                y + asc + desc + 0.3 * size,
+                (150, 150, 150),
                 (255, 255, 255) if not dark else (30, 30, 30),
             )
             value = rng.choice(
@@ -222,13 +223,12 @@ def render_gui(rng: random.Random, width: int, height: int) -> Rendered:
         placed.append((bx, label, bw))
         bx -= size
     primary = rng.choice([(0, 120, 215), (46, 125, 50), (200, 60, 60)])
+    btn_baseline = centred_baseline(by, btn_h, asc, desc)
     for k, (bx, label, bw) in enumerate(reversed(placed)):
         is_primary = k == len(placed) - 1
-        edge = (110, 110, 110)
         face = primary if is_primary else ((225, 225, 225) if not dark else (70, 70, 74))
-        cv.fill_rect(bx, by, bx + bw, by + btn_h, edge)
-        cv.fill_rect(bx + 1, by + 1, bx + bw - 1, by + btn_h - 1, face)
+        _framed_rect(cv, bx, by, bx + bw, by + btn_h, (110, 110, 110), face)
         col = (255, 255, 255) if is_primary else fg
         cv.append("\n")
-        cv.draw_string(label, bx + size, by + (btn_h - asc - desc) / 2 + asc, bold, col)
+        cv.draw_string(label, bx + size, btn_baseline, bold, col)
     return cv.result({"domain": "gui", "dark": dark})

@@ -13,9 +13,11 @@ from codepercept.tokenit.canvas import (
     Rendered,
     TextCanvas,
     body_fonts,
+    centred_baseline,
     font_supports,
     get_font,
     line_metrics,
+    solid,
     text_width,
 )
 
@@ -81,33 +83,31 @@ def _paragraph(
     font,
     color,
     justify: bool,
-    indent: float = 0,
+    budget: list[int],
     leading: float = 1.3,
-    budget: list[int] | None = None,
 ) -> bool:
+    """Wrap ``text`` into the flow's column, one block; spends ``budget[0]`` characters and
+    stops when it is spent. Returns False when the page is full."""
     asc, desc = line_metrics(font)
     lh = (asc + desc) * leading
-    lines = _wrap(text.split(" "), font, flow.col_w - indent)
-    drew_any = False
+    lines = _wrap(text.split(" "), font, flow.col_w)
     for li, words in enumerate(lines):
-        if budget is not None and budget[0] <= 0:
+        if budget[0] <= 0:
             break
         top = flow.take(lh)
         if top is None:
             return False
-        if not drew_any:
+        if li == 0:
             flow.separate()
         else:
             flow.cv.append(" ")
-        drew_any = True
         line = " ".join(words)
         space_w = None
         if justify and li < len(lines) - 1 and len(words) > 1:
-            free = flow.col_w - indent - sum(text_width(font, w) for w in words)
+            free = flow.col_w - sum(text_width(font, w) for w in words)
             space_w = free / (len(words) - 1)
-        flow.cv.draw_string(line, flow.x + indent, top + asc, font, color, space_width=space_w)
-        if budget is not None:
-            budget[0] -= len(line) + 1
+        flow.cv.draw_string(line, flow.x, top + asc, font, color, space_width=space_w)
+        budget[0] -= len(line) + 1
     return True
 
 
@@ -115,13 +115,12 @@ def render_document(rng: random.Random, width: int, height: int) -> Rendered:
     paper = rng.choice([(255, 255, 255), (252, 250, 245), (246, 246, 240), (255, 253, 248)])
     ink = rng.choice([(0, 0, 0), (20, 20, 20), (35, 35, 60), (40, 40, 40)])
     accent = rng.choice([ink, (20, 60, 140), (140, 30, 30), (20, 100, 60)])
-    cv = TextCanvas(_solid(width, height, paper))
+    cv = TextCanvas(solid(width, height, paper))
     n_cols = 2 if width >= 700 and rng.random() < 0.5 else 1
     margin = rng.randint(18, 48)
     flow = _Flow(cv, margin, n_cols, gutter=rng.randint(16, 32))
     size = rng.randint(13, 22) if n_cols == 1 else rng.randint(12, 17)
-    candidates = [f for f in body_fonts()]
-    body_name = rng.choice(candidates)
+    body_name = rng.choice(body_fonts())
     serif = "serif" in body_name
     head_name = rng.choice(
         ["sans-bold", "serif-bold"] if not serif else ["serif-bold", "sans-bold"]
@@ -143,11 +142,11 @@ def render_document(rng: random.Random, width: int, height: int) -> Rendered:
             text = rng.choice(corpus.HEADINGS)
             if rng.random() < 0.4:
                 text = f"{rng.randint(1, 9)}. {text}"
-            ok = _paragraph(flow, text, f, accent, False, leading=1.5, budget=budget)
+            ok = _paragraph(flow, text, f, accent, False, budget, leading=1.5)
         elif kind == "para":
             text = corpus.paragraph(rng, rng.randint(1, 3))
             font = body if font_supports(body_name, text) else get_font("sans", size)
-            ok = _paragraph(flow, text, font, ink, justify, budget=budget)
+            ok = _paragraph(flow, text, font, ink, justify, budget)
         elif kind == "list":
             ok = _list(rng, flow, body_name, size, ink, budget)
         else:
@@ -163,14 +162,6 @@ def render_document(rng: random.Random, width: int, height: int) -> Rendered:
             "justified": justify,
         }
     )
-
-
-def _solid(width: int, height: int, color):
-    import numpy as np
-
-    arr = np.empty((height, width, 3), dtype=np.uint8)
-    arr[:] = color
-    return arr
 
 
 def _list(rng: random.Random, flow: _Flow, font_name: str, size: int, ink, budget) -> bool:
@@ -192,9 +183,7 @@ def _list(rng: random.Random, flow: _Flow, font_name: str, size: int, ink, budge
             if li == 0:
                 flow.separate()
                 flow.cv.draw_string(marker, flow.x + 0.3 * size, top + asc, f, ink)
-                flow.cv.append(" ")
-            else:
-                flow.cv.append(" ")
+            flow.cv.append(" ")
             line = " ".join(words)
             flow.cv.draw_string(line, flow.x + 2.2 * size, top + asc, f, ink)
             budget[0] -= len(line) + 2
@@ -221,15 +210,19 @@ def _table(rng: random.Random, flow: _Flow, size: int, ink, budget) -> bool:
         top = flow.take(row_h)
         if top is None:
             return False
-        flow.separate() if r == 0 else flow.cv.append("\n")
+        if r == 0:
+            flow.separate()
+        else:
+            flow.cv.append("\n")
         x = flow.x
         if r <= 1:  # rules above and below the header
             flow.cv.fill_rect(flow.x, top, flow.x + sum(col_w), top + 1, rule)
+        f = bold if r == 0 else font
+        baseline = centred_baseline(top, row_h, asc, desc)
         for c, cell in enumerate(row):
             if c:
                 flow.cv.append("\t")
-            f = bold if r == 0 else font
-            flow.cv.draw_string(cell, x + size / 2, top + (row_h - asc - desc) / 2 + asc, f, ink)
+            flow.cv.draw_string(cell, x + size / 2, baseline, f, ink)
             x += col_w[c]
             budget[0] -= 2 * len(cell) + 1  # digits are one token each
     top = flow.take(3)

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from codepercept.tokenit import corpus
-from codepercept.tokenit.canvas import INK_THRESHOLD, Rendered
+from codepercept.tokenit.canvas import INK_THRESHOLD, Rendered, label_ink
 
 
 @dataclass
@@ -277,7 +277,7 @@ def render_stem(rng: random.Random, width: int, height: int) -> Rendered:
                 parts.append("\n" if j == 0 else " ")
                 n += 1
             for off, buf, top, left in line.glyphs:
-                _paste(labels, best, buf, top, left, n + off, thr)
+                label_ink(labels, best, buf, top, left, n + off, thr)
             parts.append(line.text)
             n += len(line.text)
     return Rendered(
@@ -287,17 +287,3 @@ def render_stem(rng: random.Random, width: int, height: int) -> Rendered:
         background,
         {"domain": "stem", "figure": kind, "font": family},
     )
-
-
-def _paste(labels, best, buf, top, left, index, thr) -> None:
-    h, w = labels.shape
-    bh, bw = buf.shape
-    y0, x0 = max(top, 0), max(left, 0)
-    y1, x1 = min(top + bh, h), min(left + bw, w)
-    if y1 <= y0 or x1 <= x0:
-        return
-    a = buf[y0 - top : y1 - top, x0 - left : x1 - left]
-    bst = best[y0:y1, x0:x1]
-    win = (a >= thr) & (a > bst)
-    labels[y0:y1, x0:x1][win] = index
-    bst[win] = a[win]

@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageDraw
 
-from codepercept.tokenit.generate import read_samples
+from codepercept.tokenit.generate import read_sample
 from codepercept.tokenit.sample import TokenSample
 
 
@@ -27,10 +27,7 @@ def find_sample(sample: str | Path) -> TokenSample:
             f"{s!r} is not a TokenIT dataset: name a directory written by `codepercept tokenit` "
             "(optionally followed by /ID or :ID)"
         )
-    for smp in read_samples(root):
-        if sid is None or smp.id == sid:
-            return smp
-    raise KeyError(f"no sample {sid!r} in {root}")
+    return read_sample(root, sid)
 
 
 def matching_tokens(sample: TokenSample, token: str) -> list[int]:
@@ -52,7 +49,7 @@ def overlay(sample: TokenSample, indices: Iterable[int], colour=(255, 0, 0)) -> 
     boxes = []
     for i in indices:
         t = sample.record["tokens"][i]
-        m = sample.mask == t["mask_value"]
+        m = sample.token_mask(i)
         img[m] = 0.25 * img[m] + 0.75 * col
         if t["bbox"]:
             boxes.append(t["bbox"])

@@ -64,6 +64,15 @@ class TokenSpan:
         return bool(self.text) and self.text.isspace()
 
 
+def leading_space(query: str) -> str:
+    """TokenOCR's query rule: prepend a space unless ``query`` is empty or starts with
+    whitespace, a digit, punctuation or a symbol (so ``"the"`` becomes ``" the"``)."""
+    if not query or query[0].isspace() or query[0].isdigit():
+        return query
+    cat = unicodedata.category(query[0])
+    return query if cat[0] in "PS" else " " + query
+
+
 def qwen_vocab_path() -> Path:
     """Path of ``qwen.tiktoken`` inside the installed ``dashscope`` package."""
     try:
@@ -144,15 +153,10 @@ class Tokenizer:
     def query_tokens(self, query: str) -> list[TokenSpan]:
         """Tokens of a search query, following TokenOCR's inference convention.
 
-        A leading space is added unless the query starts with a digit or punctuation, so a
-        word-initial query matches the word-initial token (``"the"`` → ``" the"``).
+        See :func:`leading_space`: a word-initial query matches the word-initial token
+        (``"the"`` → ``" the"``).
         """
-        q = query
-        if q and not q[0].isspace() and not q[0].isdigit():
-            cat = unicodedata.category(q[0])
-            if not cat.startswith("P") and not cat.startswith("S"):
-                q = " " + q
-        return self.tokenize(q)
+        return self.tokenize(leading_space(query))
 
 
 class TiktokenTokenizer(Tokenizer):
@@ -243,7 +247,8 @@ def load_tokenizer(spec: str | Path | None = "qwen") -> Tokenizer:
         except (UnicodeDecodeError, json.JSONDecodeError) as exc:
             raise ValueError(f"{path} looks like JSON but does not parse: {exc}") from None
         return HFTokenizer(path)
-    pattern = QWEN_PATTERN if "qwen" in path.name.lower() else _GENERIC_PATTERN
-    special = _QWEN_SPECIAL if "qwen" in path.name.lower() else ()
+    is_qwen = "qwen" in path.name.lower()
+    pattern = QWEN_PATTERN if is_qwen else _GENERIC_PATTERN
+    special = _QWEN_SPECIAL if is_qwen else ()
     # The name is the path, so a record's "tokenizer" field can be loaded again.
     return TiktokenTokenizer(path, str(path), pattern, special)

@@ -2,17 +2,17 @@
 the schedule, the data sampler's position and the RNG state — enough to resume exactly and to
 rebuild the model for inference.
 
-Writes are crash-safe (temporary name, then ``os.replace``).
+Writes are crash-safe (``codepercept._fs.atomic_write``: a temporary file, then a rename).
 """
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
 import torch
 
+from codepercept._fs import atomic_write
 from codepercept.tokenocr.losses import LossConfig, SigLIPHead
 from codepercept.tokenocr.model import TokenOCR, TokenOCRConfig
 from codepercept.tokenocr.target import EmbeddingTable, table_from_spec
@@ -24,10 +24,7 @@ def save_checkpoint(path: str | Path, state: dict) -> Path:
     """Write ``state`` to ``path`` atomically; returns the path."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    torch.save(state, tmp)
-    os.replace(tmp, path)
-    return path
+    return atomic_write(path, lambda fh: torch.save(state, fh))  # streamed, not buffered
 
 
 def table_state(table: EmbeddingTable) -> dict:

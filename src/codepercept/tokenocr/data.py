@@ -154,10 +154,11 @@ SYNTH_VOCAB = [" "] + [
 def synthetic_samples(n: int, seed: int = 0, size: tuple[int, int] = (64, 96)) -> list[OcrSample]:
     """``n`` small images of 2–4 words from :data:`SYNTH_VOCAB` drawn with DejaVu Sans, each
     word its own mask value. Deterministic in ``seed``. For tests and smoke runs."""
-    import matplotlib
     from PIL import Image, ImageDraw, ImageFont
 
-    font_path = Path(matplotlib.get_data_path()) / "fonts" / "ttf" / "DejaVuSans.ttf"
+    from codepercept.tokenit.canvas import font_catalog
+
+    font_path = font_catalog()["sans"]  # matplotlib's DejaVuSans.ttf
     rng = random.Random(seed)
     h, w = size
     out = []
@@ -242,9 +243,10 @@ class Batch:
 class _Pooled:
     sample: OcrSample
     centres: np.ndarray  # (N, 2) y, x of token mask centroids
-    areas: dict[int, int] = field(default_factory=dict)
+    areas: dict[int, int] = field(default_factory=dict)  # mask value -> pixels, inked tokens
     uses: int = 0
     index: int = 0  # position in the (cyclic) sample stream
+    token_ids: dict[int, int] = field(default_factory=dict)  # mask value -> token id
 
 
 class CropSampler:
@@ -347,7 +349,8 @@ class CropSampler:
             cy = np.bincount(flat, weights=ys, minlength=nv) / np.maximum(areas, 1)
             cx = np.bincount(flat, weights=xs, minlength=nv) / np.maximum(areas, 1)
             centres = np.array([[cy[v], cx[v]] for v in vals]).reshape(-1, 2)
-        return _Pooled(s, centres, {int(v): int(areas[v]) for v in vals}, 0, index)
+        token_ids = {t.mask_value: t.token_id for t in s.tokens}
+        return _Pooled(s, centres, {int(v): int(areas[v]) for v in vals}, 0, index, token_ids)
 
     def _next_pooled(self) -> _Pooled:
         while len(self._pool) < self.pool_size:
@@ -411,16 +414,14 @@ class CropSampler:
             images[i] = ci
             vals, counts = np.unique(cm, return_counts=True)
             inside = dict(zip(vals.tolist(), counts.tolist(), strict=True))
-            by_value = {t.mask_value: t.token_id for t in p.sample.tokens}
+            # p.areas holds only the sample's inked tokens, so every kept value has a token id.
             keep = [
-                v
-                for v in inside
-                if v in p.areas and v in by_value and inside[v] >= self.min_visible * p.areas[v]
+                v for v in inside if v in p.areas and inside[v] >= self.min_visible * p.areas[v]
             ]
             if len(keep) > self.max_tokens:
                 keep = [keep[j] for j in self.rng.choice(len(keep), self.max_tokens, replace=False)]
             fm = feature_masks(cm, keep, (f, f))
-            tids = [by_value[v] for v in keep]
+            tids = [p.token_ids[v] for v in keep]
             if self.bg_boxes:
                 box = self._bg_boxes(cm)
                 if box.any():

@@ -68,16 +68,14 @@ def _feature_mask_image(s: OcrSample, df) -> np.ndarray:
     ]
 
 
-def _retrieval_queries(samples: list[OcrSample]) -> list[int]:
+def _retrieval_queries(id_sets: list[set[int]]) -> list[int]:
+    """Per image (given as its set of token ids): its id held by the fewest images (ties to
+    the smaller id), or -1 for an image without tokens."""
     df: dict[int, int] = {}
-    for s in samples:
-        for t in {t.token_id for t in s.tokens}:
+    for ids in id_sets:
+        for t in ids:
             df[t] = df.get(t, 0) + 1
-    out = []
-    for s in samples:
-        ids = sorted({t.token_id for t in s.tokens})
-        out.append(min(ids, key=lambda t: (df[t], t)) if ids else -1)
-    return out
+    return [min(ids, key=lambda t: (df[t], t)) if ids else -1 for ids in id_sets]
 
 
 @torch.no_grad()
@@ -95,7 +93,8 @@ def evaluate_model(
     model.eval()
     vocab_emb = F.normalize(table(vocab_ids.to(table.weight.device)).float(), dim=-1)
     row_of = {int(t): i for i, t in enumerate(vocab_ids.tolist())}
-    queries = _retrieval_queries(samples)
+    id_sets = [{t.token_id for t in s.tokens} for s in samples]
+    queries = _retrieval_queries(id_sets)
     q_ids = torch.tensor([max(q, 0) for q in queries], device=table.weight.device)
     q_emb = table(q_ids)
     scores = torch.zeros(len(queries), len(samples))
@@ -140,7 +139,7 @@ def evaluate_model(
             pred = mp >= threshold
             ious.append(((gt & pred).sum() / (gt | pred).sum().clamp(min=1)).item())
             points.append(bool(gt.flatten()[mp.flatten().argmax()]))
-    rel = torch.tensor([[q in {t.token_id for t in s.tokens} for s in samples] for q in queries])
+    rel = torch.tensor([[q in ids for ids in id_sets] for q in queries])
     order = scores.argsort(dim=1, descending=True)
     hits = rel.gather(1, order)
     valid_q = torch.tensor([q >= 0 for q in queries])

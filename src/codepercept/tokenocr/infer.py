@@ -9,7 +9,6 @@ image → overlaid, one panel per token plus their mean.
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,6 +16,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
+from codepercept.tokenit.tokenizer import leading_space
 from codepercept.tokenocr.checkpoint import LoadedModel, load_checkpoint
 from codepercept.tokenocr.data import SYNTH_VOCAB
 from codepercept.tokenocr.model import dense_features
@@ -33,23 +33,13 @@ __all__ = [
 ]
 
 
-def leading_space(query: str) -> str:
-    """The paper's rule: prepend a space unless ``query`` is empty or starts with whitespace,
-    a digit, punctuation or a symbol."""
-    if not query or query[0].isspace() or query[0].isdigit():
-        return query
-    cat = unicodedata.category(query[0])
-    return query if cat[0] in "PS" else " " + query
-
-
 def query_token_ids(query: str, tokenizer: str | None) -> list[tuple[str, int]]:
     """``(piece, token_id)`` for each non-whitespace token of ``query`` after
     :func:`leading_space`. ``tokenizer`` is the training data's (``"synthetic"`` → the toy
     word-level vocabulary; anything else → ``codepercept.tokenit.tokenizer.load_tokenizer``)."""
-    q = leading_space(query)
     if tokenizer == "synthetic":
         out = []
-        for w in q.split():
+        for w in leading_space(query).split():
             piece = " " + w
             if piece not in SYNTH_VOCAB:
                 raise ValueError(f"{w!r} is not in the synthetic vocabulary {SYNTH_VOCAB[1:]}")
@@ -58,7 +48,8 @@ def query_token_ids(query: str, tokenizer: str | None) -> list[tuple[str, int]]:
     from codepercept.tokenit.tokenizer import load_tokenizer
 
     tok = load_tokenizer(tokenizer or "qwen")
-    return [(s.text, s.token_id) for s in tok.tokenize(q) if s.text and not s.text.isspace()]
+    spans = tok.query_tokens(query)  # applies leading_space itself
+    return [(s.text, s.token_id) for s in spans if s.text and not s.text.isspace()]
 
 
 def cosine_maps(features: torch.Tensor, emb: torch.Tensor) -> torch.Tensor:

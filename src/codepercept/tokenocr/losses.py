@@ -95,8 +95,7 @@ def tokenocr_losses(
     if cfg.siglip:
         if siglip is None:
             raise ValueError("cfg.siglip is on but no SigLIPHead was given")
-        sel = valid
-        out["siglip"] = siglip(pooled[sel], emb[sel], ids[sel]) + 0.0 * features.sum()
+        out["siglip"] = siglip(pooled[valid], emb[valid], ids[valid]) + 0.0 * features.sum()
     if not out:
         raise ValueError(
             "every loss term is switched off; enable at least one of seg/sim/siglip/l2"

@@ -26,7 +26,7 @@ import numpy as np
 import torch
 
 from codepercept.tokenocr.checkpoint import save_checkpoint, table_state
-from codepercept.tokenocr.data import CropSampler, DataInfo, OcrSample, data_info
+from codepercept.tokenocr.data import CropSampler, DataInfo, OcrSample, data_info, iter_samples
 from codepercept.tokenocr.losses import LossConfig, SigLIPHead, tokenocr_losses
 from codepercept.tokenocr.model import TokenOCR, get_config, normalize_images
 from codepercept.tokenocr.target import load_embedding_table, table_from_spec
@@ -191,8 +191,6 @@ def _train(
     else:
         restrict = None
         if cfg.restrict_vocab:
-            from codepercept.tokenocr.data import iter_samples
-
             restrict = {info.space_id}
             for s in iter_samples(data, min(cfg.restrict_scan, cfg.limit or cfg.restrict_scan)):
                 restrict.update(tok.token_id for tok in s.tokens)
