@@ -60,6 +60,7 @@ class ChildConfig:
     read_paths: list[str]
     landlock_abi: int
     seccomp: bool
+    probes: list[str] = field(default_factory=list)  # resolved "module:factory" specs
 
 
 @dataclass
@@ -276,7 +277,9 @@ def _captured_figures(orig: dict[str, Any]) -> list[Any]:
     return out
 
 
-def _render(figs: list[Any], orig_savefig: Any, dpi: float, max_pixels: int) -> list[bytes]:
+def _render(
+    figs: list[Any], orig_savefig: Any, dpi: float, max_pixels: int, probes: list[_Probe]
+) -> list[bytes]:
     from matplotlib.backends.backend_agg import FigureCanvasAgg
 
     images = []
@@ -292,11 +295,113 @@ def _render(figs: list[Any], orig_savefig: Any, dpi: float, max_pixels: int) -> 
                 f"figure of {w:g}x{h:g} in at dpi {dpi:g} is {pixels:.3g} pixels "
                 f"(limit {max_pixels:.3g})"
             )
-        buf = _BytesIO()
         kwargs = dict(_state.saved.get(id(fig), {}))
-        orig_savefig(fig, buf, format="png", dpi=dpi, metadata={"Software": None}, **kwargs)
-        images.append(buf.getvalue())
+        own_dpi = fig.dpi
+        for p in probes:
+            p.call("before_draw", fig, dpi=dpi)
+        png = None if kwargs else _draw_png(fig, dpi)
+        if png is None:
+            buf = _BytesIO()
+            orig_savefig(fig, buf, format="png", dpi=dpi, metadata={"Software": None}, **kwargs)
+            png = buf.getvalue()
+        images.append(png)
+        if probes:
+            rgba = _pixels(fig, png)
+            for p in probes:
+                p.call("after_draw", fig, rgba, dpi=dpi)
+            fig.dpi = own_dpi
     return images
+
+
+def _pixels(fig: Any, png: bytes) -> Any:
+    """A read-only RGBA copy of the pixels in ``png``: the canvas buffer when it holds them
+    (the usual case), else the decoded PNG."""
+    import numpy as np
+
+    from codepercept.sandbox.protocol import png_size
+
+    rgba = np.asarray(fig.canvas.buffer_rgba())
+    if rgba.shape[1::-1] != png_size(png):
+        from PIL import Image
+
+        rgba = np.asarray(Image.open(_BytesIO(png)).convert("RGBA"))
+    rgba = rgba.copy()
+    rgba.flags.writeable = False
+    return rgba
+
+
+class _Probe:
+    """One render probe of this run and what it returned per figure (see ``probes``)."""
+
+    def __init__(self, spec: str) -> None:
+        self.spec = spec
+        self.outputs: list[dict[str, Any]] = []
+        self.obj: Any = None
+        self.error: str | None = None
+        try:
+            from codepercept.sandbox.probes import load
+
+            self.obj = load(spec)
+        except BaseException as exc:
+            self.error = f"probe {spec} failed to load: {exc!r}"[:500]
+
+    def call(self, method: str, fig: Any, *args: Any, dpi: float) -> None:
+        if self.obj is None or self.error is not None:
+            return
+        fn = getattr(self.obj, method, None)
+        if fn is None:
+            return
+        fig.dpi = dpi  # a probe sees the figure at the capture dpi
+        try:
+            out = fn(fig, *args)
+        except BaseException as exc:
+            self.error = f"probe {self.spec} failed: {exc!r}"[:500]
+            return
+        if method == "after_draw":
+            data, blobs = out if isinstance(out, tuple) else (out, [])
+            self.outputs.append({"data": data, "blobs": [bytes(b) for b in blobs]})
+
+    def report(self, n_figs: int, blobs: list[bytes]) -> list[dict[str, Any]]:
+        """Per-figure entries for the result header; blobs move to the frame's blob list."""
+        if self.error is not None:
+            return [{"error": self.error}] * n_figs
+        out = []
+        for entry in self.outputs:
+            idx = list(range(len(blobs), len(blobs) + len(entry["blobs"])))
+            blobs.extend(entry["blobs"])
+            out.append({"data": entry["data"], "blobs": idx})
+        return out
+
+
+def _draw_png(fig: Any, dpi: float) -> bytes | None:
+    """The figure as ``savefig(format="png", dpi=dpi)`` would write it, by drawing the canvas
+    and encoding its buffer: the same bytes, without ``print_figure``'s extra work (about a
+    fifth of the render time). ``None`` when the program's ``savefig.*`` settings would make
+    ``savefig`` differ from a plain draw; the caller then uses ``savefig``."""
+    import matplotlib
+    from PIL import Image
+
+    rc = matplotlib.rcParams
+    if (
+        rc["savefig.facecolor"] != "auto"
+        or rc["savefig.edgecolor"] != "auto"
+        or rc["savefig.transparent"]
+        or rc["savefig.bbox"] not in (None, "standard")
+        or rc["savefig.orientation"] != "portrait"
+    ):
+        return None
+    own_dpi = fig.dpi
+    fig.dpi = dpi
+    canvas = fig.canvas
+    try:
+        canvas.draw()
+        w, h = canvas.get_width_height(physical=True)
+        image = Image.frombuffer("RGBA", (w, h), canvas.buffer_rgba(), "raw", "RGBA", 0, 1)
+    finally:
+        fig.dpi = own_dpi  # as savefig leaves it (the scene reports the program's dpi)
+    buf = _BytesIO()
+    image.save(buf, format="png", dpi=(dpi, dpi))
+    return buf.getvalue()
 
 
 class _OutputTooLarge(Exception):
@@ -324,12 +429,13 @@ def run_child(cfg: ChildConfig, result_fd: int) -> NoReturn:
     header: dict[str, Any] = {"status": "crashed", "message": "", "timings": {}}
     images: list[bytes] = []
     scene_json = b""
+    blobs: list[bytes] = []
     try:
-        header, images, scene_json = _run(cfg, t_start)
+        header, images, scene_json, blobs = _run(cfg, t_start)
     except BaseException as exc:  # the harness itself failed: report, never hang
         header = {"status": "crashed", "message": f"sandbox harness error: {exc!r}"[:500]}
     try:
-        frame = encode_result(header, images, scene_json)
+        frame = encode_result(header, images, scene_json, blobs)
     except (TypeError, ValueError) as exc:
         frame = encode_result({"status": "crashed", "message": f"unencodable result: {exc}"}, [])
     try:
@@ -367,7 +473,9 @@ def _harden(cfg: ChildConfig) -> None:
     sys.addaudithook(_make_audit_hook(cfg.workdir, pid))
 
 
-def _run(cfg: ChildConfig, t_start: float) -> tuple[dict[str, Any], list[bytes], bytes]:
+def _run(
+    cfg: ChildConfig, t_start: float
+) -> tuple[dict[str, Any], list[bytes], bytes, list[bytes]]:
     timings: dict[str, float] = {}
     os.chdir(cfg.workdir)
     os.environ.clear()
@@ -388,9 +496,11 @@ def _run(cfg: ChildConfig, t_start: float) -> tuple[dict[str, Any], list[bytes],
     _harden(cfg)
     timings["setup_s"] = _perf() - t_start
 
-    def result(status: str, message: str = "") -> tuple[dict[str, Any], list[bytes], bytes]:
+    def result(
+        status: str, message: str = ""
+    ) -> tuple[dict[str, Any], list[bytes], bytes, list[bytes]]:
         timings["total_s"] = _perf() - t_start
-        return {"status": status, "message": message[:500], "timings": timings}, [], b""
+        return {"status": status, "message": message[:500], "timings": timings}, [], b"", []
 
     try:
         code = compile(source, program_path, "exec", dont_inherit=True)
@@ -457,8 +567,9 @@ def _run(cfg: ChildConfig, t_start: float) -> tuple[dict[str, Any], list[bytes],
     if not figs:
         return result("no_figure", "program ran to the end but drew no figure")
     t0 = _perf()
+    probes = [_Probe(spec) for spec in cfg.probes]
     try:
-        images = _render(figs, orig["savefig"], cfg.dpi, cfg.max_pixels)
+        images = _render(figs, orig["savefig"], cfg.dpi, cfg.max_pixels, probes)
     except _OutputTooLarge as exc:
         return result("output_too_large", str(exc))
     except MemoryError:
@@ -483,4 +594,8 @@ def _run(cfg: ChildConfig, t_start: float) -> tuple[dict[str, Any], list[bytes],
         message = f"rendered, but tracing failed: {exc!r}"[:500]
     timings["trace_s"] = _perf() - t0
     timings["total_s"] = _perf() - t_start
-    return {"status": "ok", "message": message, "timings": timings}, images, scene_json
+    header: dict[str, Any] = {"status": "ok", "message": message, "timings": timings}
+    blobs: list[bytes] = []
+    if probes:
+        header["probes"] = {p.spec: p.report(len(images), blobs) for p in probes}
+    return header, images, scene_json, blobs

@@ -25,11 +25,12 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
+from codepercept.sandbox.probes import resolve as resolve_probe
 from codepercept.sandbox.protocol import (
     ProtocolError,
     decode_result,
@@ -180,6 +181,9 @@ class Executor:
         fsize_mb: largest file a program may write inside its private directory.
         workdir_root: where the per-run private directories are made (default: the system
             temp dir).
+        probes: render probes to run in the child on every captured figure (built-in short
+            names such as ``"screen"``, or ``"module:factory"``; see
+            :mod:`codepercept.sandbox.probes`); their outputs land in ``ExecResult.probes``.
     """
 
     def __init__(
@@ -195,6 +199,7 @@ class Executor:
         fsize_mb: int = 64,
         workdir_root: str | None = None,
         start_timeout_s: float = 120.0,
+        probes: Sequence[str] = (),
     ) -> None:
         if workers < 1:
             raise ValueError("workers must be >= 1")
@@ -211,6 +216,7 @@ class Executor:
         self.fsize_mb = int(fsize_mb)
         self.workdir_root = workdir_root
         self.start_timeout_s = start_timeout_s
+        self.probes = {name: resolve_probe(name) for name in probes}
         self._zygote: _Zygote | None = None
         self._lock = threading.Lock()
         self._slots = threading.BoundedSemaphore(workers)
@@ -258,6 +264,7 @@ class Executor:
                     OMP_NUM_THREADS="1",
                     MKL_NUM_THREADS="1",
                     PYTHONDONTWRITEBYTECODE="1",
+                    CODEPERCEPT_PROBES=",".join(self.probes.values()),
                 )
                 env.setdefault("PATH", "/usr/bin:/bin")
                 self._zygote = _Zygote(env, self.start_timeout_s)
@@ -327,6 +334,7 @@ class Executor:
                 "max_pixels": self.max_pixels,
                 "max_figures": self.max_figures,
                 "fsize_mb": self.fsize_mb,
+                "probes": list(self.probes.values()),
             }
             try:
                 zyg = self._get_zygote()
@@ -423,7 +431,7 @@ class Executor:
         if not frame:
             return ExecResult(*_death_status(status, p.error), stdout=stdout, stderr=stderr)
         try:
-            header, scene_json, images = decode_result(frame, max_images=self.max_figures)
+            header, scene_json, images, blobs = decode_result(frame, max_images=self.max_figures)
             if header.get("status") not in STATUSES:
                 raise ProtocolError(f"unknown status {header.get('status')!r}")
             for img in images:
@@ -431,6 +439,7 @@ class Executor:
                 if w * h > self.max_pixels * 1.05 + 1e6:  # tight bbox may grow a little
                     raise ProtocolError(f"image of {w}x{h} pixels exceeds the limit")
             scene = Scene.from_json(scene_json) if scene_json else None
+            probes = self._probe_outputs(header.get("probes"), blobs, len(images))
         except (ProtocolError, ValueError, TypeError, KeyError) as exc:
             return ExecResult("crashed", f"malformed result from the sandbox: {exc}",
                               stdout=stdout, stderr=stderr)  # fmt: skip
@@ -440,10 +449,43 @@ class Executor:
             message=str(header.get("message", ""))[:500],
             images=images if header["status"] == "ok" else [],
             scene=scene if header["status"] == "ok" else None,
+            scene_json=scene_json if header["status"] == "ok" and scene is not None else b"",
             stdout=stdout,
             stderr=stderr,
             timings={str(k): float(v) for k, v in timings.items() if isinstance(v, (int, float))},
+            probes=probes if header["status"] == "ok" else {},
         )
+
+    def _probe_outputs(
+        self, raw: Any, blobs: list[bytes], n_images: int
+    ) -> dict[str, list[dict[str, Any]]]:
+        """``{name: [per figure: {"data", "blobs"} or {"error"}]}`` from the header, checked."""
+        if raw is None:
+            raw = {}
+        if not isinstance(raw, dict):
+            raise ProtocolError("probe results are not an object")
+        out: dict[str, list[dict[str, Any]]] = {}
+        for name, spec in self.probes.items():
+            entries = raw.get(spec)
+            if entries is None:
+                continue
+            if not isinstance(entries, list) or len(entries) > n_images:
+                raise ProtocolError(f"probe {name!r} returned a malformed result")
+            got = []
+            for e in entries:
+                if not isinstance(e, dict):
+                    raise ProtocolError(f"probe {name!r} returned a malformed entry")
+                if "error" in e:
+                    got.append({"error": str(e["error"])[:500]})
+                    continue
+                idx = e.get("blobs", [])
+                if not isinstance(idx, list) or not all(
+                    isinstance(i, int) and 0 <= i < len(blobs) for i in idx
+                ):
+                    raise ProtocolError(f"probe {name!r} names blobs that are not there")
+                got.append({"data": e.get("data"), "blobs": [blobs[i] for i in idx]})
+            out[name] = got
+        return out
 
 
 def _tail(buf: bytearray) -> str:

@@ -5,9 +5,11 @@
 * A child's result is one frame on its private result pipe::
 
       b"CPR1" | u32 json_len | json | u32 scene_len | scene_json | (u32 png_len | png) * n_images
+              | (u32 blob_len | blob) * n_blobs
 
-  The JSON says ``n_images``; the scene (possibly empty) travels pre-encoded so the child
-  serialises it once; anything malformed, oversized or trailing is rejected.
+  The JSON says ``n_images`` and ``n_blobs`` (binary outputs of render probes); the scene
+  (possibly empty) travels pre-encoded so the child serialises it once; anything malformed,
+  oversized or trailing is rejected.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ _json_dumps = json.dumps
 _pack = struct.pack
 
 MAGIC = b"CPR1"
+MAX_BLOBS = 4096
 MAX_CONTROL_MESSAGE = 64 * 1024
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
@@ -67,17 +70,25 @@ def _close_quietly(fd: int) -> None:
         os.close(fd)
 
 
-def encode_result(header: dict[str, Any], images: list[bytes], scene_json: bytes = b"") -> bytes:
-    header = dict(header, n_images=len(images))
+def encode_result(
+    header: dict[str, Any],
+    images: list[bytes],
+    scene_json: bytes = b"",
+    blobs: list[bytes] | None = None,
+) -> bytes:
+    blobs = blobs or []
+    header = dict(header, n_images=len(images), n_blobs=len(blobs))
     body = _json_dumps(header, separators=(",", ":"), allow_nan=False).encode()
     parts = [MAGIC, _pack("<I", len(body)), body, _pack("<I", len(scene_json)), scene_json]
-    for img in images:
-        parts += [_pack("<I", len(img)), img]
+    for chunk in (*images, *blobs):
+        parts += [_pack("<I", len(chunk)), chunk]
     return b"".join(parts)
 
 
-def decode_result(frame: bytes, max_images: int) -> tuple[dict[str, Any], bytes, list[bytes]]:
-    """Parse a result frame into (header, scene JSON bytes, images); raises
+def decode_result(
+    frame: bytes, max_images: int
+) -> tuple[dict[str, Any], bytes, list[bytes], list[bytes]]:
+    """Parse a result frame into (header, scene JSON bytes, images, blobs); raises
     :class:`ProtocolError` on anything unexpected."""
     if not frame.startswith(MAGIC):
         raise ProtocolError("result frame has no magic header")
@@ -103,13 +114,16 @@ def decode_result(frame: bytes, max_images: int) -> tuple[dict[str, Any], bytes,
     n = header.get("n_images")
     if not isinstance(n, int) or n < 0 or n > max_images:
         raise ProtocolError(f"result claims {n!r} images")
-    images = []
-    for _ in range(n):
-        (ilen,) = struct.unpack("<I", take(4))
-        images.append(take(ilen))
+    nb = header.get("n_blobs", 0)
+    if not isinstance(nb, int) or nb < 0 or nb > MAX_BLOBS:
+        raise ProtocolError(f"result claims {nb!r} blobs")
+    chunks = []
+    for _ in range(n + nb):
+        (clen,) = struct.unpack("<I", take(4))
+        chunks.append(take(clen))
     if pos != len(frame):
         raise ProtocolError("result frame has trailing bytes")
-    return header, scene_json, images
+    return header, scene_json, chunks[:n], chunks[n:]
 
 
 def png_size(data: bytes) -> tuple[int, int]:

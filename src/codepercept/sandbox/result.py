@@ -29,6 +29,9 @@ class ExecResult:
     ``images`` holds PNG bytes of every figure the program left, showed or saved, in creation
     order; ``scene`` the trace of those same figures (``None`` when nothing ran far enough to be
     traced). ``message`` is one human-readable line; ``status`` is one of :data:`STATUSES`.
+    ``scene_json`` is the same scene as the JSON text the child sent (kept so a writer can
+    store it without encoding it again). ``probes`` holds what the executor's render probes measured, per probe name and figure
+    (see :mod:`codepercept.sandbox.probes`).
     """
 
     status: str
@@ -39,6 +42,8 @@ class ExecResult:
     stderr: str = ""
     wall_s: float = 0.0
     timings: dict[str, float] = field(default_factory=dict)
+    probes: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    scene_json: bytes = b""  # the scene exactly as the child serialised it (``scene`` parsed)
 
     @property
     def ok(self) -> bool:

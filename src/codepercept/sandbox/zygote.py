@@ -142,6 +142,15 @@ def main(argv: list[str]) -> int:
         except ImportError as exc:
             iso.notes.append(f"preload {name} failed: {exc}")
     _warm_up()
+    # Instantiate the executor's render probes once, so their imports and caches are warm in
+    # every child instead of being paid per run.
+    from codepercept.sandbox import probes
+
+    for spec in filter(None, os.environ.get("CODEPERCEPT_PROBES", "").split(",")):
+        try:
+            probes.load(spec)
+        except Exception as exc:
+            iso.notes.append(f"probe {spec} failed to load: {exc!r}")
     from codepercept.sandbox import child
 
     read_paths = _read_paths()
@@ -196,6 +205,7 @@ def main(argv: list[str]) -> int:
                 read_paths=read_paths,
                 landlock_abi=iso.landlock_abi,
                 seccomp=iso.seccomp,
+                probes=[str(x) for x in msg.get("probes") or []],
             )
             pid = os.fork()
             if pid == 0:
