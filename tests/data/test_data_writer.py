@@ -326,3 +326,18 @@ def test_finish_is_idempotent_and_ends_the_writer(tmp_path: Path) -> None:
         assert (tmp_path / "manifest.jsonl").read_bytes() == before
         with pytest.raises(RuntimeError, match="finish"):
             w.add(100, None, reason="late")
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_raw_json_is_stored_as_given_and_reads_back_decoded(tmp_path: Path, fmt: str) -> None:
+    from codepercept.data import RawJSON
+
+    text = '{"b":[1,2.5,null],"a":"\\u00e9"}'
+    plain = {"id": "p", "image": _png(0), "meta": json.loads(text), "code": "", "n": 0, "x": 0.0,
+             "blob": b""}  # fmt: skip
+    raw = dict(plain, id="r", meta=RawJSON(text))
+    with DatasetWriter(tmp_path / "d", SCHEMA, format=fmt) as w:
+        w.add(0, plain)
+        w.add(1, raw)
+    rows = {r["id"]: r for r in read_dataset(tmp_path / "d")}
+    assert rows["r"]["meta"] == rows["p"]["meta"] == {"b": [1, 2.5, None], "a": "é"}

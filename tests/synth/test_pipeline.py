@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from codepercept.data import dataset_summary, load_manifest, read_dataset
+from codepercept.sandbox import Executor
 from codepercept.synth import base
 from codepercept.synth.base import Emitted
 from codepercept.synth.pipeline import ink_fraction, synthesize
@@ -103,7 +104,7 @@ def test_parquet_loads_with_datasets(tmp_path, executor):
 
 
 def test_resume_after_sigkill_gives_exactly_n_unique(tmp_path, executor):
-    n = 12
+    n = 30  # large enough that both kills land mid-run however fast the machine is
     out = tmp_path / "killed"
     cmd = [
         sys.executable, "-m", "codepercept.cli", "synth", "--n", str(n), "--out", str(out),
@@ -158,3 +159,16 @@ def test_candidates_interleave_domains():
     fams = list_families()
     domains = {candidate_family(fams, k).domain for k in range(8)}
     assert len(domains) == len({f.domain for f in fams})
+
+
+def test_screen_probe_and_parent_side_screening_give_the_same_dataset(tmp_path, executor):
+    # ``executor`` runs no probes (ink and pHash measured from the decoded PNG here); the
+    # pipeline's own executor measures them in the child. Same records, same drops.
+    with Executor(workers=2, timeout_s=30, probes=["screen"]) as probing:
+        a = synthesize(8, tmp_path / "a", seed=5, executor=probing)
+    b = synthesize(8, tmp_path / "b", seed=5, executor=executor)
+    assert _rows(tmp_path / "a") == _rows(tmp_path / "b")
+    assert a["dropped"] == b["dropped"]
+    # the scene column holds exactly the sandbox's JSON, decoded on read like any value
+    row = _rows(tmp_path / "a")[0]
+    assert isinstance(row["scene"], dict) and row["scene"]["figures"]

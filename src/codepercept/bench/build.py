@@ -74,7 +74,7 @@ def build_benchmark(
     counts: Counter[str] = Counter()
     fam_counts: Counter[str] = Counter()
     k = 0
-    with Executor(workers=workers, dpi=dpi) as ex:
+    with Executor(workers=workers, dpi=dpi, probes=["screen"]) as ex:
         while len(lines) < n:
             # the same domain-interleaved stream as the ICC pipeline, in the bench seed space
             batch = [

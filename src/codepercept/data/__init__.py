@@ -10,7 +10,7 @@ from codepercept.data.formats import FORMATS
 from codepercept.data.manifest import Manifest, ShardEntry, load_manifest
 from codepercept.data.phash import HashIndex, hamming, phash64
 from codepercept.data.reader import dataset_summary, read_dataset
-from codepercept.data.schema import Column, Schema
+from codepercept.data.schema import Column, RawJSON, Schema
 from codepercept.data.writer import (
     DatasetLockedError,
     DatasetMismatchError,
@@ -26,6 +26,7 @@ __all__ = [
     "DatasetWriter",
     "HashIndex",
     "Manifest",
+    "RawJSON",
     "Schema",
     "ShardEntry",
     "WriterState",

@@ -28,7 +28,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
-__all__ = ["KINDS", "Column", "Kind", "Schema", "validate_id"]
+__all__ = ["KINDS", "Column", "Kind", "RawJSON", "Schema", "validate_id"]
 
 Kind = Literal["string", "int", "float", "json", "image", "binary"]
 KINDS: tuple[str, ...] = ("string", "int", "float", "json", "image", "binary")
@@ -173,9 +173,19 @@ def _check_value(col: Column, value: Any) -> None:
         raise TypeError(f"column {col.name!r} ({kind}) got a {type(value).__name__}")
 
 
+class RawJSON(str):
+    """JSON text that is already encoded (e.g. a scene exactly as the sandbox serialised it),
+    stored in a ``json`` column as is, so a large value is not decoded and encoded again.
+    The producer vouches that it is standard JSON; it reads back decoded like any value."""
+
+    __slots__ = ()
+
+
 def encode_json(value: Any, column: str = "?") -> str:
     """Compact, deterministic JSON text for a ``json`` column (keys keep insertion order;
-    NaN/Infinity are rejected so the text is standard JSON)."""
+    NaN/Infinity are rejected so the text is standard JSON). :class:`RawJSON` passes as is."""
+    if isinstance(value, RawJSON):
+        return str(value)
     try:
         return json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
     except (TypeError, ValueError) as exc:

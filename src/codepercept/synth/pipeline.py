@@ -27,7 +27,7 @@ import numpy as np
 from PIL import Image
 
 from codepercept._fs import atomic_write
-from codepercept.data import Column, DatasetWriter, HashIndex, Schema, phash64
+from codepercept.data import Column, DatasetWriter, HashIndex, RawJSON, Schema, phash64
 from codepercept.sandbox import ExecResult, Executor
 from codepercept.scene.model import Scene
 from codepercept.score import ink_mask
@@ -167,6 +167,21 @@ def summary_caption(prog: Program, scene: Scene) -> str:
     return " ".join(parts)
 
 
+def image_stats(res: ExecResult) -> tuple[float, int]:
+    """(ink fraction, pHash) of the first image: from the sandbox's ``screen`` probe when the
+    executor ran it (no PNG decode in this process), else from the decoded PNG. Both give the
+    same numbers."""
+    probe = res.probes.get("screen")
+    if probe and "data" in probe[0]:
+        data = probe[0]["data"]
+        try:
+            return float(data["ink"]), int(data["phash"], 16)
+        except (KeyError, TypeError, ValueError):
+            pass  # a malformed probe result: measure it here
+    rgb = np.asarray(Image.open(io.BytesIO(res.images[0])).convert("RGB"))
+    return ink_fraction(rgb), phash64(rgb)
+
+
 def screen(
     prog: Program,
     res: ExecResult,
@@ -187,15 +202,13 @@ def screen(
         return res.status, None
     if res.scene is None:
         return "no_scene", None
-    rgb = np.asarray(Image.open(io.BytesIO(res.images[0])).convert("RGB"))
-    ink = ink_fraction(rgb)
+    ink, h = image_stats(res)
     if ink < cfg.min_ink:
         return "blank", None
     if ink > cfg.max_ink:
         return "ink_blob", None
     if text_outside(res.scene, cfg.text_margin):
         return "text_outside", None
-    h = phash64(rgb)
     if exclude is not None and exclude.near(h, exclude_distance):
         return "near_excluded", None
     if seen.near(h, cfg.dedup_distance):
@@ -216,7 +229,8 @@ def judge(
         "image": res.images[0],
         "code": prog.code,
         "caption": caption_for(prog, res.scene),
-        "scene": res.scene.to_dict(),
+        # The scene as the sandbox serialised it (equal to ``res.scene.to_dict()``), not re-encoded.
+        "scene": RawJSON(res.scene_json.decode()) if res.scene_json else res.scene.to_dict(),
         "domain": prog.domain,
         "family": prog.family,
         "seed": prog.seed,
@@ -264,7 +278,8 @@ def synthesize(
     out = Path(out)
     t0 = time.perf_counter()
     own_executor = executor is None
-    ex = executor or Executor(workers=workers, dpi=dpi, timeout_s=timeout_s)
+    # The ``screen`` probe measures ink and pHash in the child, from the drawn canvas.
+    ex = executor or Executor(workers=workers, dpi=dpi, timeout_s=timeout_s, probes=["screen"])
     try:
         with DatasetWriter(out, ICC_SCHEMA, format=format, shard_size=shard_size,
                            config=config) as writer:  # fmt: skip
