@@ -20,6 +20,7 @@ import io
 import json
 import os
 import random
+import resource
 import signal
 import sys
 import time
@@ -38,6 +39,8 @@ _os_close = os.close
 _perf = time.perf_counter
 _dumps = json.dumps
 _BytesIO = io.BytesIO
+_getrusage = resource.getrusage
+_RUSAGE_SELF = resource.RUSAGE_SELF
 
 
 class SandboxViolation(PermissionError):
@@ -594,6 +597,8 @@ def _run(
         message = f"rendered, but tracing failed: {exc!r}"[:500]
     timings["trace_s"] = _perf() - t0
     timings["total_s"] = _perf() - t_start
+    ru = _getrusage(_RUSAGE_SELF)
+    timings["cpu_user_s"], timings["cpu_sys_s"] = ru.ru_utime, ru.ru_stime
     header: dict[str, Any] = {"status": "ok", "message": message, "timings": timings}
     blobs: list[bytes] = []
     if probes:
