@@ -590,7 +590,7 @@ def _run(
         from codepercept.scene.tracer import trace_figures
 
         scene_json = _dumps(
-            trace_figures(figs).to_dict(), separators=(",", ":"), allow_nan=False
+            trace_figures(figs).to_dict(copy=False), separators=(",", ":"), allow_nan=False
         ).encode()
     except BaseException as exc:
         scene_json = b""

@@ -20,9 +20,11 @@ Long vertex lists are decimated to at most :data:`MAX_POINTS` points, keeping th
 
 from __future__ import annotations
 
+import copy
+import functools
 import json
 from collections import Counter
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 SCHEMA_VERSION = 1
@@ -60,6 +62,38 @@ MAX_POINTS = 512
 Color = list[float]  # RGBA, each 0..1
 
 
+def _plain_copy(v: Any) -> Any:
+    """A deep copy of a JSON-like value (what ``dataclasses.asdict`` does to a field, without
+    its per-value dataclass checks and ``deepcopy`` calls: ~5x faster on a traced scene)."""
+    t = type(v)
+    if t is list:
+        return [_plain_copy(x) for x in v]
+    if t is dict:
+        return {k: _plain_copy(x) for k, x in v.items()}
+    if t is tuple:
+        return tuple(_plain_copy(x) for x in v)
+    if t in (str, int, float, bool) or v is None:
+        return v
+    return copy.deepcopy(v)
+
+
+def _fields_dict(obj: Any, copy: bool = True, drop_empty_dict: bool = False) -> dict[str, Any]:
+    """``asdict(obj)`` for a dataclass of JSON-like fields, leaving out ``None`` (and ``{}``);
+    with ``copy=False`` the values are the object's own (for immediate serialisation)."""
+    out = {}
+    for name in _field_names(type(obj)):
+        v = getattr(obj, name)
+        if v is None or (drop_empty_dict and type(v) is dict and not v):
+            continue
+        out[name] = _plain_copy(v) if copy else v
+    return out
+
+
+@functools.cache
+def _field_names(cls: type) -> tuple[str, ...]:
+    return tuple(f.name for f in fields(cls))
+
+
 @dataclass
 class Element:
     """One rendered element (an artist, or a semantic part of one)."""
@@ -94,8 +128,8 @@ class Element:
     count: int = 1  # items in a collection (63 arrows in a quiver -> 63)
     props: dict[str, Any] = field(default_factory=dict)  # kind-specific: center, radius, theta…
 
-    def to_dict(self) -> dict[str, Any]:
-        return {k: v for k, v in asdict(self).items() if v is not None and v != {}}
+    def to_dict(self, copy: bool = True) -> dict[str, Any]:
+        return _fields_dict(self, copy, drop_empty_dict=True)
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Element:
@@ -140,8 +174,8 @@ class AxesInfo:
     azim: float | None = None
     roll: float | None = None
 
-    def to_dict(self) -> dict[str, Any]:
-        return {k: v for k, v in asdict(self).items() if v is not None}
+    def to_dict(self, copy: bool = True) -> dict[str, Any]:
+        return _fields_dict(self, copy)
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> AxesInfo:
@@ -162,8 +196,8 @@ class FigureInfo:
     suptitle: str = ""
     legend: list[str] = field(default_factory=list)  # entries of figure-level legends
 
-    def to_dict(self) -> dict[str, Any]:
-        return {k: v for k, v in asdict(self).items() if v is not None}
+    def to_dict(self, copy: bool = True) -> dict[str, Any]:
+        return _fields_dict(self, copy)
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> FigureInfo:
@@ -181,12 +215,14 @@ class Scene:
     schema_version: int = SCHEMA_VERSION
 
     # -- serialisation -------------------------------------------------------------------------
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self, copy: bool = True) -> dict[str, Any]:
+        """The scene as plain JSON-able data. ``copy=False`` shares the lists and dicts with
+        this Scene instead of copying them: for serialising at once (as ``to_json`` does)."""
         return {
             "schema_version": self.schema_version,
-            "figures": [f.to_dict() for f in self.figures],
-            "axes": [a.to_dict() for a in self.axes],
-            "elements": [e.to_dict() for e in self.elements],
+            "figures": [f.to_dict(copy) for f in self.figures],
+            "axes": [a.to_dict(copy) for a in self.axes],
+            "elements": [e.to_dict(copy) for e in self.elements],
             "warnings": list(self.warnings),
         }
 
@@ -209,7 +245,7 @@ class Scene:
         )
 
     def to_json(self, indent: int | None = None) -> str:
-        return json.dumps(self.to_dict(), indent=indent, allow_nan=False)
+        return json.dumps(self.to_dict(copy=False), indent=indent, allow_nan=False)
 
     @classmethod
     def from_json(cls, s: str | bytes) -> Scene:
