@@ -31,6 +31,7 @@ from codepercept.sandbox.protocol import ProtocolError, recv_message, send_messa
 #: Modules imported before the first fork (overridable with CODEPERCEPT_PRELOAD, comma-separated).
 DEFAULT_PRELOAD = (
     "numpy",
+    "numpy.random",  # the child seeds it before every program
     "matplotlib.pyplot",
     "matplotlib.patches",
     "matplotlib.collections",
