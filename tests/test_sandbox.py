@@ -181,3 +181,21 @@ def test_result_round_trips_through_dict(ex):
     again = ExecResult.from_dict(res.to_dict(with_images=True))
     assert again.status == res.status and again.images == res.images
     assert again.scene.to_dict() == res.scene.to_dict()
+
+
+def test_probe_names_resolve():
+    from codepercept.sandbox.probes import BUILTIN, resolve
+
+    assert resolve("screen") == BUILTIN["screen"]
+    assert resolve("glyphs") == "codepercept.tokenit.glyph_probe:GlyphProbe"
+    assert resolve("pkg.mod:Factory") == "pkg.mod:Factory"
+    with pytest.raises(ValueError, match="unknown probe"):
+        resolve("nope")
+
+
+def test_a_probe_that_fails_to_load_does_not_change_the_run():
+    with Executor(workers=1, timeout_s=10, probes=["screen", "codepercept.no_such:Probe"]) as ex:
+        res = ex.run(PLOT)
+    assert res.status == "ok" and len(res.images) == 1
+    assert "data" in res.probes["screen"][0]
+    assert "failed to load" in res.probes["codepercept.no_such:Probe"][0]["error"]

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from scipy import ndimage
 
-from codepercept.tokenit.generate import DOMAINS, build_sample, render_picture
+from codepercept.tokenit.generate import DOMAINS, EXTRA_DOMAINS, build_sample, render_picture
 from codepercept.tokenit.render_document import render_document
 from codepercept.tokenit.tokenizer import load_tokenizer
 
@@ -21,31 +21,43 @@ def qwen():
 
 
 @pytest.fixture(scope="module")
-def clean_samples(qwen):
-    """(domain, rendered, sample) for two clean candidates per domain."""
+def clean_samples(qwen, icc_rendered):
+    """(domain, rendered, sample) for two clean candidates per in-process domain, and the
+    ``stem`` candidates of the ICC programs of every synth domain (see conftest)."""
     out = []
     for d, dom in enumerate(DOMAINS):
+        if dom == "stem":
+            continue
         for seed in SEEDS:
             # Candidate index d + k*len(DOMAINS) renders domain `dom` (round-robin).
             idx = d + len(DOMAINS) * seed
             r = render_picture(seed, idx, list(DOMAINS), augment=False)
-            smp = build_sample(f"{dom}-{seed}", r, qwen)
-            assert smp.record["domain"] == dom and r.background is not None
-            out.append((dom, r, smp))
+            out.append((dom, r, build_sample(f"{dom}-{seed}", r, qwen)))
+    for dom in EXTRA_DOMAINS:
+        for seed in SEEDS:
+            r = render_picture(seed, seed, [dom], augment=False)
+            out.append((dom, r, build_sample(f"{dom}-{seed}", r, qwen)))
+    for i, r in icc_rendered:
+        out.append(("stem", r, build_sample(f"stem-{i}", r, qwen)))
+    for dom, r, smp in out:
+        assert smp.record["domain"] == dom and r.background is not None
+    assert {d for d, _, _ in out} == set(DOMAINS + EXTRA_DOMAINS)
     return out
 
 
-def _text_ink(image: np.ndarray, background: np.ndarray) -> np.ndarray:
+def _text_ink(image: np.ndarray, background: np.ndarray, group: int = 1) -> np.ndarray:
     """Text ink as the picture itself shows it, computed without the masks.
 
-    Changed pixels are grouped into blobs; a blob's text colour C is the colour of its most
-    changed pixel; a pixel's coverage is its change projected on C - background, and it is
-    ink when that coverage reaches 30% (the masks' threshold) by more than one grey level.
+    Changed pixels are grouped into blobs (pixels up to ``group`` px apart join); a blob's
+    text colour C is the colour of its most changed pixel; a pixel's coverage is its change
+    projected on C - background, and it is ink when that coverage reaches 30% (the masks'
+    threshold) by more than one grey level.
     """
     img, bg = image.astype(np.float64), background.astype(np.float64)
     diff = np.abs(img - bg).max(axis=-1)
     local = ndimage.maximum_filter(diff, size=25)
-    lab, n = ndimage.label(ndimage.binary_dilation((diff > 0.1 * local) & (local >= 20)))
+    changed = (diff > 0.1 * local) & (local >= 20)
+    lab, n = ndimage.label(ndimage.binary_dilation(changed, iterations=group))
     if n == 0:
         return np.zeros(diff.shape, dtype=bool)
     pos = np.array(ndimage.maximum_position(diff, lab, index=np.arange(1, n + 1)), dtype=int)
@@ -59,10 +71,14 @@ def _text_ink(image: np.ndarray, background: np.ndarray) -> np.ndarray:
 
 def test_union_of_token_masks_covers_text_ink(clean_samples):
     for dom, r, smp in clean_samples:
-        ink = _text_ink(smp.image, r.background)
+        # Matplotlib draws a minus or hyphen apart from its digits, as a bar about one pixel
+        # thick that never reaches full coverage, so its own blob's most changed pixel is not
+        # the text colour; in ICC figures (small tick labels, "−2") such bars are common, and
+        # joining glyphs up to 3 px apart lets the colour come from the rest of the string.
+        ink = _text_ink(smp.image, r.background, group=3 if dom == "stem" else 1)
         masks = smp.mask > 0
         iou = (ink & masks).sum() / max((ink | masks).sum(), 1)
-        assert ink.sum() > 500, dom
+        assert ink.sum() > (100 if dom == "stem" else 500), (dom, smp.id)
         assert iou >= 0.98, (dom, smp.id, iou)
 
 

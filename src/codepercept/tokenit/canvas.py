@@ -36,6 +36,15 @@ class Rendered:
     meta: dict
 
 
+class Dropped(Exception):
+    """A renderer has no usable picture for this candidate; ``reason`` is the short drop
+    reason the dataset manifest records (e.g. ``"icc_timeout"``)."""
+
+    def __init__(self, reason: str, detail: str = "") -> None:
+        super().__init__(f"{reason}: {detail}" if detail else reason)
+        self.reason = reason
+
+
 # ---------------------------------------------------------------------------------------- fonts
 
 

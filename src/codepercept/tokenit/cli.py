@@ -24,7 +24,10 @@ def main(
     n: int = typer.Option(None, "--n", help="number of samples to keep"),
     out: Path = typer.Option(None, "--out", help="output dataset directory"),
     domains: list[str] = typer.Option(
-        None, "--domains", help="documents, scene, stem, code, gui (repeat; default all)"
+        None,
+        "--domains",
+        help="documents, scene, stem, code, gui, stem_synthetic (repeat; default all but "
+        "stem_synthetic)",
     ),
     tokenizer: str = typer.Option(
         "qwen", "--tokenizer", help="'qwen' or a tokenizer.json / tiktoken BPE file"

@@ -3,6 +3,11 @@
 Candidate ``index`` is built from ``(seed, index)`` alone (its own ``random.Random``), so the
 same seed gives the same dataset whatever the number of workers; results are written in index
 order, and a killed run resumes by skipping ``writer.state.done_indices``.
+
+The ``stem`` domain runs ICC programs in the sandbox (:mod:`codepercept.tokenit.render_icc`):
+one :class:`~codepercept.tokenit.render_icc.IccStem` (one executor, ``workers`` programs in
+flight) serves the whole run from the parent process; the other domains render in a pool of
+worker processes.
 """
 
 from __future__ import annotations
@@ -15,22 +20,30 @@ import random
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from PIL import Image
 
-from codepercept.tokenit.canvas import Rendered
+from codepercept.tokenit.canvas import Dropped, Rendered
 from codepercept.tokenit.sample import TokenSample, build_sample, decode_mask_png, encode_mask_png
 from codepercept.tokenit.tokenizer import Tokenizer, load_tokenizer
 
+if TYPE_CHECKING:
+    from codepercept.tokenit.render_icc import IccStem
+
 log = logging.getLogger(__name__)
 
-#: Domains in the order they are listed to people.
+#: Domains in the order they are listed to people (the default set).
 DOMAINS: tuple[str, ...] = ("documents", "scene", "stem", "code", "gui")
+#: Domains that must be asked for by name: ``stem_synthetic`` is the in-process renderer of
+#: STEM-like figures that ``stem`` (text of real ICC programs) replaced.
+EXTRA_DOMAINS: tuple[str, ...] = ("stem_synthetic",)
 MIN_TOKENS, MAX_TOKENS = 30, 150
+#: Domains whose pictures carry less text: ICC figures label points, angles and values.
+MIN_TOKENS_BY_DOMAIN: dict[str, int] = {"stem": 10}
 FORMAT_VERSION = 1
 
 
@@ -43,7 +56,7 @@ def _renderer(domain: str) -> Callable[[random.Random, int, int], Rendered]:
         from codepercept.tokenit.render_scene import render_scene
 
         return render_scene
-    if domain == "stem":
+    if domain == "stem_synthetic":
         from codepercept.tokenit.render_stem import render_stem
 
         return render_stem
@@ -55,17 +68,20 @@ def _renderer(domain: str) -> Callable[[random.Random, int, int], Rendered]:
         from codepercept.tokenit.render_code import render_gui
 
         return render_gui
-    raise ValueError(f"unknown domain {domain!r}; choose from {', '.join(DOMAINS)}")
+    known = ", ".join(DOMAINS + EXTRA_DOMAINS)
+    raise ValueError(f"unknown domain {domain!r}; choose from {known}")
 
 
 def check_domains(domains: list[str] | tuple[str, ...] | None) -> list[str]:
-    """The requested domains in canonical order (all when None/empty); raises on unknown ones."""
+    """The requested domains in canonical order (:data:`DOMAINS` when None/empty); raises on
+    unknown ones."""
     if not domains:
         return list(DOMAINS)
-    bad = sorted(set(domains) - set(DOMAINS))
+    every = DOMAINS + EXTRA_DOMAINS
+    bad = sorted(set(domains) - set(every))
     if bad:
-        raise ValueError(f"unknown domain(s) {bad}; choose from {', '.join(DOMAINS)}")
-    return [d for d in DOMAINS if d in domains]
+        raise ValueError(f"unknown domain(s) {bad}; choose from {', '.join(every)}")
+    return [d for d in every if d in domains]
 
 
 def candidate_seed(seed: int, index: int) -> int:
@@ -84,10 +100,25 @@ def _size(rng: random.Random, domain: str) -> tuple[int, int]:
     return w, h
 
 
-def render_picture(seed: int, index: int, domains: list[str], augment: bool = True) -> Rendered:
+def render_picture(
+    seed: int,
+    index: int,
+    domains: list[str],
+    augment: bool = True,
+    stem: IccStem | None = None,
+) -> Rendered:
     """The rendered picture of candidate ``index`` (domain chosen round-robin over
-    ``domains``); ``augment=False`` gives scene text without its augmentations."""
+    ``domains``); ``augment=False`` gives scene text without its augmentations. A ``stem``
+    candidate runs its ICC program through ``stem`` (when None, a sandbox is started and
+    stopped for this one picture). Raises :class:`Dropped` when there is no usable picture."""
     domain = domains[index % len(domains)]
+    if domain == "stem":
+        if stem is None:
+            from codepercept.tokenit.render_icc import IccStem
+
+            with IccStem() as own:
+                return own.render(seed, index, len(domains))
+        return stem.render(seed, index, len(domains))
     rng = random.Random(candidate_seed(seed, index))
     w, h = _size(rng, domain)
     fn = _renderer(domain)
@@ -97,17 +128,23 @@ def render_picture(seed: int, index: int, domains: list[str], augment: bool = Tr
 
 
 def render_candidate(
-    seed: int, index: int, domains: list[str], tokenizer: Tokenizer, augment: bool = True
+    seed: int,
+    index: int,
+    domains: list[str],
+    tokenizer: Tokenizer,
+    augment: bool = True,
+    stem: IccStem | None = None,
 ) -> TokenSample:
-    """Render and tokenize candidate ``index`` into a :class:`TokenSample`."""
-    rendered = render_picture(seed, index, domains, augment)
+    """Render and tokenize candidate ``index`` into a :class:`TokenSample` (see
+    :func:`render_picture`)."""
+    rendered = render_picture(seed, index, domains, augment, stem)
     return build_sample(f"tokenit-{seed}-{index:08d}", rendered, tokenizer)
 
 
 def drop_reason(sample: TokenSample) -> str | None:
     """Why a candidate is not kept, or None: too few / too many tokens, or no visible ink."""
     toks = sample.record["tokens"]
-    if len(toks) < MIN_TOKENS:
+    if len(toks) < MIN_TOKENS_BY_DOMAIN.get(sample.record["domain"], MIN_TOKENS):
         return "too_few_tokens"
     if len(toks) > MAX_TOKENS:
         return "too_many_tokens"
@@ -133,12 +170,14 @@ def _tokenizer(spec: str) -> Tokenizer:
 
 
 def _build_row(
-    seed: int, index: int, domains: list[str], spec: str
+    seed: int, index: int, domains: list[str], spec: str, stem: IccStem | None = None
 ) -> tuple[int, dict[str, Any] | None, str | None]:
     """``(index, row, None)`` for a kept candidate, ``(index, None, drop reason)`` otherwise;
     never raises."""
     try:
-        sample = render_candidate(seed, index, domains, _tokenizer(spec))
+        sample = render_candidate(seed, index, domains, _tokenizer(spec), stem=stem)
+    except Dropped as exc:
+        return index, None, exc.reason
     except Exception as exc:  # an item's failure is recorded, never fatal to the run
         log.exception("candidate %d failed", index)
         return index, None, f"error:{type(exc).__name__}"
@@ -228,23 +267,26 @@ def generate(
             if progress:
                 progress(state.kept, n)
 
-        if workers <= 1:
-            for index in pending():
-                if state.kept >= n:
-                    break
-                accept(*_build_row(seed, index, doms, spec))
-        else:
-            ctx = multiprocessing.get_context("spawn")
-            with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
-                window: list[Future] = []
-                it = pending()
-                while state.kept < n:
-                    # Keep about 3 candidates per worker in flight; consume in index order.
-                    while len(window) < 3 * workers:
-                        window.append(pool.submit(_build_row, seed, next(it), doms, spec))
-                    accept(*window.pop(0).result())
-                for f in window:
-                    f.cancel()
+        stem = None
+        if "stem" in doms:
+            from codepercept.tokenit.render_icc import IccStem
+
+            stem = IccStem(workers=max(1, workers))
+        try:
+            if stem is not None:
+                stem.start()  # a sandbox that cannot start fails the run here, not per sample
+            if workers <= 1:
+                for index in pending():
+                    if state.kept >= n:
+                        break
+                    accept(*_build_row(seed, index, doms, spec, stem))
+            else:
+                _run_parallel(
+                    seed, doms, spec, workers, stem, pending(), accept, lambda: state.kept < n
+                )
+        finally:
+            if stem is not None:
+                stem.close()
         writer.finish({"kept": state.kept, "by_domain": dict(by_domain)})
         summary = {
             "kept": state.kept,
@@ -255,6 +297,42 @@ def generate(
             "out": str(out),
         }
     return summary
+
+
+def _run_parallel(
+    seed: int,
+    doms: list[str],
+    spec: str,
+    workers: int,
+    stem: IccStem | None,
+    indices: Iterator[int],
+    accept: Callable[[int, dict[str, Any] | None, str | None], None],
+    more: Callable[[], bool],
+) -> None:
+    """Build candidates ``indices`` with ``workers`` in flight and ``accept`` them in index
+    order while ``more()``: ``stem`` candidates in threads of this process (their programs
+    run in ``stem``'s sandbox, ``workers`` at a time), the others in worker processes (the
+    pool starts on the first of those)."""
+    ctx = multiprocessing.get_context("spawn")
+    with (
+        ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool,
+        ThreadPoolExecutor(max_workers=workers) as threads,
+    ):
+        window: list[Future] = []
+        try:
+            while more():
+                # Keep about 3 candidates per worker in flight; consume in index order.
+                while len(window) < 3 * workers:
+                    i = next(indices)
+                    if doms[i % len(doms)] == "stem":
+                        window.append(threads.submit(_build_row, seed, i, doms, spec, stem))
+                    else:
+                        window.append(pool.submit(_build_row, seed, i, doms, spec))
+                accept(*window.pop(0).result())
+        finally:
+            for f in window:
+                f.cancel()
+            threads.shutdown(wait=True, cancel_futures=True)
 
 
 def _sample_from_row(row: dict[str, Any]) -> TokenSample:
