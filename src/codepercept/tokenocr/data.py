@@ -30,6 +30,7 @@ __all__ = [
     "feature_masks",
     "iter_samples",
     "synthetic_samples",
+    "token_ids",
 ]
 
 
@@ -106,6 +107,29 @@ def iter_samples(
         if limit is not None and i >= limit:
             return
         yield s
+
+
+def token_ids(source: str | Path | Iterable[OcrSample], limit: int | None = None) -> set[int]:
+    """The ids of the visible tokens of the first ``limit`` samples. A TokenIT directory is read
+    from its records alone (no image or mask is decoded), so scanning thousands of samples takes
+    seconds."""
+    if not isinstance(source, str | Path):
+        return {t.token_id for s in iter_samples(source, limit) for t in s.tokens}
+    from codepercept.data import read_dataset
+
+    path = Path(source)
+    if not path.exists():
+        raise FileNotFoundError(f"data directory {path} does not exist")
+    out: set[int] = set()
+    for i, row in enumerate(read_dataset(path)):
+        if limit is not None and i >= limit:
+            break
+        out.update(
+            int(t["token_id"])
+            for t in row["record"]["tokens"]
+            if not t.get("whitespace") and t.get("mask_value")
+        )
+    return out
 
 
 def data_info(source: str | Path | Iterable[OcrSample]) -> DataInfo:
@@ -223,7 +247,8 @@ def feature_masks(
 @dataclass
 class Batch:
     """A training batch. ``images`` uint8 ``(B, S, S, 3)``; ``masks`` float ``(B, K, h, w)``;
-    ``ids`` long ``(B, K)`` global token ids; ``valid`` bool ``(B, K)`` (padding is False)."""
+    ``ids`` long ``(B, K)`` global token ids (padding holds the space id); ``valid`` bool
+    ``(B, K)`` (padding is False)."""
 
     images: torch.Tensor
     masks: torch.Tensor
@@ -430,7 +455,8 @@ class CropSampler:
             per_crop.append((fm, tids))
         k = max(1, max(len(t) for _, t in per_crop))  # pad to this batch's most tokens
         masks = torch.zeros(b, k, f, f)
-        ids = torch.zeros(b, k, dtype=torch.long)
+        # Padding carries the space id: a real row of any table, restricted ones included.
+        ids = torch.full((b, k), self.space_id, dtype=torch.long)
         valid = torch.zeros(b, k, dtype=torch.bool)
         for i, (fm, tids) in enumerate(per_crop):
             n = len(tids)

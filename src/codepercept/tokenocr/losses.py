@@ -9,7 +9,14 @@ embeddings ``E`` (B, K, D) and ``^`` meaning L2-normalised:
 * SigLIP over all N pooled tokens of the batch: ``z_ij = cos(P_i, E_j) · exp(t) + b``,
   ``y_ij = +1`` if ``id_i == id_j`` else −1, loss ``−Σ log σ(y_ij z_ij) / N``; ``t`` starts at
   log 10, ``b`` at ``siglip_bias`` (learnable unless ``siglip_bias_learnable`` is False);
-* optional L2: ``‖P_k − E_k‖² / D``.
+* optional L2: ``‖P_k − E_k‖² / D``;
+* optional ``vocab_ce`` (**our addition, not in the paper or its code**): a softmax cross-entropy
+  of each pooled token over the rows of the (restricted) table, ``CE(s_v · cos(P_k, E_v)_v,
+  k)`` with ``s_v = vocab_ce_scale`` — the recognition task the evaluation measures, trained
+  directly. Weighted by ``vocab_ce_weight``.
+
+``seg_logit_bias`` (0 as released) shifts the segmentation logits: with ``s`` large, a negative
+bias lets off-mask pixels sit near cos 0 instead of being pushed towards cos −1.
 
 Tokens with ``valid`` False (padding, masks that vanished at feature resolution) are skipped.
 """
@@ -23,7 +30,9 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-__all__ = ["LossConfig", "SigLIPHead", "tokenocr_losses"]
+from codepercept.tokenocr.target import EmbeddingTable
+
+__all__ = ["LossConfig", "SigLIPHead", "pooled_top1", "tokenocr_losses"]
 
 
 @dataclass
@@ -35,6 +44,10 @@ class LossConfig:
     siglip: bool = True
     l2: bool = False
     seg_logit_scale: float = 1.0
+    seg_logit_bias: float = 0.0
+    vocab_ce: bool = False  # our addition: softmax CE of pooled tokens over the table's rows
+    vocab_ce_scale: float = 16.0
+    vocab_ce_weight: float = 1.0
     siglip_bias: float = -2.71
     siglip_bias_learnable: bool = True
     bg_boxes: int = 2  # background learning: text-free boxes labelled with the space token
@@ -71,12 +84,15 @@ def tokenocr_losses(
     valid: torch.Tensor,
     cfg: LossConfig,
     siglip: SigLIPHead | None = None,
+    table: EmbeddingTable | None = None,
 ) -> dict[str, torch.Tensor]:
-    """All enabled loss terms plus ``total`` (their unweighted sum), as scalar tensors.
+    """All enabled loss terms plus ``total`` (their sum; only ``vocab_ce`` is weighted), as
+    scalar tensors.
 
     ``features`` (B, D, h, w); ``masks`` (B, K, h, w); ``emb`` (B, K, D) frozen targets;
-    ``ids`` (B, K); ``valid`` (B, K) bool. Computed in float32 whatever the autocast dtype.
-    With no valid token every term is 0 (still connected to the graph).
+    ``ids`` (B, K); ``valid`` (B, K) bool; ``table`` the frozen table (needed by ``vocab_ce``).
+    Computed in float32 whatever the autocast dtype. With no valid token every term is 0
+    (still connected to the graph).
     """
     features, masks, emb = features.float(), masks.float(), emb.float()
     w = valid.float()
@@ -86,7 +102,8 @@ def tokenocr_losses(
     pooled = torch.einsum("bkhw,bdhw->bkd", masks, features) / area[..., None]
     if cfg.seg:
         cos = torch.einsum("bkd,bdhw->bkhw", F.normalize(emb, dim=-1), F.normalize(features, dim=1))
-        bce = F.binary_cross_entropy_with_logits(cos * cfg.seg_logit_scale, masks, reduction="none")
+        logits = cos * cfg.seg_logit_scale + cfg.seg_logit_bias
+        bce = F.binary_cross_entropy_with_logits(logits, masks, reduction="none")
         out["seg"] = (bce.mean((2, 3)) * w).sum() / n
     if cfg.sim:
         out["sim"] = ((1.0 - F.cosine_similarity(pooled, emb, dim=-1)) * w).sum() / n
@@ -96,9 +113,35 @@ def tokenocr_losses(
         if siglip is None:
             raise ValueError("cfg.siglip is on but no SigLIPHead was given")
         out["siglip"] = siglip(pooled[valid], emb[valid], ids[valid]) + 0.0 * features.sum()
+    if cfg.vocab_ce:
+        if table is None:
+            raise ValueError("cfg.vocab_ce is on but no embedding table was given")
+        vocab = F.normalize(table.weight.float(), dim=-1)  # (V, D)
+        logits = F.normalize(pooled[valid], dim=-1) @ vocab.T * cfg.vocab_ce_scale
+        ce = F.cross_entropy(logits, table.rows(ids[valid]), reduction="sum") / n
+        out["vocab_ce"] = cfg.vocab_ce_weight * ce + 0.0 * features.sum()
     if not out:
         raise ValueError(
-            "every loss term is switched off; enable at least one of seg/sim/siglip/l2"
+            "every loss term is switched off; enable at least one of seg/sim/siglip/l2/vocab_ce"
         )
     out["total"] = torch.stack(list(out.values())).sum()
     return out
+
+
+@torch.no_grad()
+def pooled_top1(
+    features: torch.Tensor,
+    masks: torch.Tensor,
+    ids: torch.Tensor,
+    valid: torch.Tensor,
+    table: EmbeddingTable,
+) -> float:
+    """Training-batch recognition: the fraction of valid tokens whose mask-pooled feature is
+    nearest (cosine) to its own row among all rows of ``table`` (a monitoring number)."""
+    if not bool(valid.any()):
+        return float("nan")
+    features, masks = features.float(), masks.float()
+    area = masks.flatten(2).sum(-1).clamp(min=1.0)
+    pooled = torch.einsum("bkhw,bdhw->bkd", masks, features) / area[..., None]
+    sims = F.normalize(pooled[valid], dim=-1) @ F.normalize(table.weight.float(), dim=-1).T
+    return float((sims.argmax(1) == table.rows(ids[valid])).float().mean())

@@ -26,8 +26,8 @@ import numpy as np
 import torch
 
 from codepercept.tokenocr.checkpoint import save_checkpoint, table_state
-from codepercept.tokenocr.data import CropSampler, DataInfo, OcrSample, data_info, iter_samples
-from codepercept.tokenocr.losses import LossConfig, SigLIPHead, tokenocr_losses
+from codepercept.tokenocr.data import CropSampler, DataInfo, OcrSample, data_info, token_ids
+from codepercept.tokenocr.losses import LossConfig, SigLIPHead, pooled_top1, tokenocr_losses
 from codepercept.tokenocr.model import TokenOCR, get_config, normalize_images
 from codepercept.tokenocr.target import load_embedding_table, table_from_spec
 
@@ -43,7 +43,10 @@ class TrainConfig:
     ``restrict_vocab``: keep only the embedding rows of token ids seen in the first
     ``restrict_scan`` samples plus the space token (saves memory with big tables; evaluation
     then ranks only those ids). ``time_limit_s`` stops early (the schedule still spans
-    ``steps``). ``resume``: continue from ``out`` when it exists.
+    ``steps``, unless ``time_schedule``: then the cosine runs over whichever of ``steps`` and
+    ``time_limit_s`` is used up first, so a time-boxed run ends at the low learning rate on any
+    machine; not bit-reproducible, as it depends on the clock). ``resume``: continue from
+    ``out`` when it exists.
     """
 
     out: str
@@ -73,6 +76,7 @@ class TrainConfig:
     log_every: int = 10
     ckpt_every: int = 200
     time_limit_s: float | None = None
+    time_schedule: bool = False
     resume: bool = True
 
 
@@ -88,11 +92,14 @@ class TrainResult:
     last: dict[str, float]
 
 
-def _lr_factor(step: int, cfg: TrainConfig) -> float:
-    """Linear warmup to 1, then cosine down to ``min_lr_ratio`` at ``steps``."""
+def _lr_factor(step: int, cfg: TrainConfig, elapsed: float = 0.0) -> float:
+    """Linear warmup to 1, then cosine down to ``min_lr_ratio`` at ``steps`` (or, with
+    ``time_schedule``, at ``time_limit_s`` seconds of training when that comes first)."""
     if step < cfg.warmup_steps:
         return (step + 1) / cfg.warmup_steps
     t = min(1.0, (step - cfg.warmup_steps) / max(1, cfg.steps - cfg.warmup_steps))
+    if cfg.time_schedule and cfg.time_limit_s:
+        t = max(t, min(1.0, elapsed / cfg.time_limit_s))
     return cfg.min_lr_ratio + (1 - cfg.min_lr_ratio) * 0.5 * (1 + math.cos(math.pi * t))
 
 
@@ -191,9 +198,8 @@ def _train(
     else:
         restrict = None
         if cfg.restrict_vocab:
-            restrict = {info.space_id}
-            for s in iter_samples(data, min(cfg.restrict_scan, cfg.limit or cfg.restrict_scan)):
-                restrict.update(tok.token_id for tok in s.tokens)
+            scan = min(cfg.restrict_scan, cfg.limit or cfg.restrict_scan)
+            restrict = {info.space_id} | token_ids(data, scan)
         table = load_embedding_table(
             cfg.embed_source,
             vocab_size=info.vocab_size,
@@ -206,6 +212,11 @@ def _train(
         raise ValueError(
             f"the embedding table has width {table.dim} but the model's embed_dim is "
             f"{mcfg.embed_dim}; pass --embed-dim {table.dim}"
+        )
+    if cfg.loss.vocab_ce and len(table) > 65536:
+        raise ValueError(
+            f"vocab_ce ranks every row of the table ({len(table)} rows); use restrict_vocab "
+            "(--restrict-vocab) to keep only the training data's ids"
         )
     table = table.to(device)
 
@@ -222,7 +233,8 @@ def _train(
         lr=cfg.lr,
         betas=(0.9, 0.95),
     )
-    sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: _lr_factor(s, cfg))
+    clock = {"elapsed": 0.0}  # training seconds so far, read by a time-based schedule
+    sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: _lr_factor(s, cfg, clock["elapsed"]))
     step, elapsed_before = 0, 0.0
     if resume_state is not None:
         model.load_state_dict(resume_state["model"])
@@ -272,25 +284,31 @@ def _train(
 
     # ---- the loop
     model.train()
+    monitor = len(table) <= 65536  # log the batch's recognition top-1 (cheap for small tables)
     t0 = time.perf_counter()
     last: dict[str, float] = {}
     autocast = torch.autocast(device.type, dtype=torch.bfloat16, enabled=use_bf16)
     while step < cfg.steps:
-        if cfg.time_limit_s is not None and time.perf_counter() - t0 > cfg.time_limit_s:
+        spent = elapsed_before + time.perf_counter() - t0  # a resumed run counts its past
+        if cfg.time_limit_s is not None and spent > cfg.time_limit_s:
             log.info("time limit reached at step %d", step)
             break
         batch = sampler.next_batch().to(device)
         with autocast:
             feats = ddp_model(normalize_images(batch.images))
         losses = tokenocr_losses(
-            feats, batch.masks, table(batch.ids), batch.ids, batch.valid, cfg.loss, siglip
+            feats, batch.masks, table(batch.ids), batch.ids, batch.valid, cfg.loss, siglip, table
         )
+        top1 = None
+        if monitor and ((step + 1) % cfg.log_every == 0 or step + 1 == cfg.steps):
+            top1 = pooled_top1(feats.detach(), batch.masks, batch.ids, batch.valid, table)
         opt.zero_grad(set_to_none=True)
         losses["total"].backward()
         gnorm = torch.nn.utils.clip_grad_norm_(
             list(model.parameters()) + list(siglip.parameters()), cfg.grad_clip
         )
         opt.step()
+        clock["elapsed"] = elapsed_before + time.perf_counter() - t0
         sched.step()
         step += 1
         last = {k: float(v.detach()) for k, v in losses.items()}
@@ -300,6 +318,8 @@ def _train(
             siglip_scale=float(siglip.logit_scale.detach().exp()),
             siglip_bias=float(siglip.logit_bias.detach()),
         )
+        if top1 is not None:
+            last["train_top1"] = top1
         if rank == 0:
             if step % cfg.log_every == 0 or step == cfg.steps:
                 row = {
