@@ -1,14 +1,27 @@
 """Section-5 evidence for TokenOCR on a CPU: tiny config, <= 20 minutes, <= 20k TokenIT samples.
 
 Steps (each skipped when its output exists, so a re-run resumes):
-1. generate TokenIT train / held-out sets with ``codepercept.tokenit.generate`` (different seeds);
-2. train the tiny config for at most ``--minutes`` (AdamW, warmup + cosine over ``--steps``);
+1. generate TokenIT train / held-out sets with ``codepercept.tokenit.generate`` (seeds 1 and 2,
+   so no held-out sample is a training sample);
+2. train the tiny config for at most ``--minutes`` of training time (the cosine schedule is
+   stretched over that time, so the run ends at the low learning rate on any machine);
 3. evaluate on the held-out set beside an untrained control (JSON + table);
 4. draw one heat-map figure for a word of a held-out image.
 
+Two recipes (``--recipe``):
+
+* ``cpu`` (default) — the best recipe measured on a 2-core CPU so far (it does not yet reach the
+  issue's top-1 0.8 / pointing 0.9; see docs/tokenocr.md): documents-only data, a restricted
+  table (the training data's ~630 ids plus the space token; evaluation ranks those ids), the
+  conv stem, segmentation logits ``10·cos − 5``, similarity, and our addition ``vocab_ce``
+  (softmax cross-entropy of pooled tokens over the table); no SigLIP (with its released
+  learnable bias −2.71 it halved the training top-1 after 200 steps).
+* ``paper`` — the released losses alone (raw-cosine segmentation, similarity, SigLIP with a
+  learnable bias), patch stem, lr 1.5e-3: the comparison row.
+
 Usage::
 
-    .venv/bin/python benchmarks/tokenocr_cpu.py --work out/tokenocr_cpu            # everything
+    .venv/bin/python benchmarks/tokenocr_cpu.py --work /tmp/tokenocr_cpu --threads 2
     .venv/bin/python benchmarks/tokenocr_cpu.py --work DIR --train-data T --heldout-data H
 
 Outputs under ``--work``: ``tiny.pt``, ``tiny.metrics.csv``, ``tiny.curve.png``, ``eval.json``,
@@ -23,6 +36,15 @@ import logging
 import time
 from pathlib import Path
 
+RECIPES: dict[str, dict] = {
+    "cpu": dict(
+        lr=3e-3,
+        model_overrides={"stem": "conv"},
+        loss=dict(siglip=False, vocab_ce=True, seg_logit_scale=10.0, seg_logit_bias=-5.0),
+    ),
+    "paper": dict(lr=1.5e-3, model_overrides={}, loss={}),
+}
+
 
 def main() -> None:
     ap = argparse.ArgumentParser(
@@ -31,15 +53,18 @@ def main() -> None:
     ap.add_argument("--work", type=Path, default=Path("out/tokenocr_cpu"))
     ap.add_argument("--train-data", type=Path, default=None, help="existing TokenIT train dir")
     ap.add_argument("--heldout-data", type=Path, default=None, help="existing TokenIT held-out dir")
-    ap.add_argument("--n-train", type=int, default=2000, help="<= 20000")
+    ap.add_argument("--domains", default="documents", help="comma-separated TokenIT domains")
+    ap.add_argument("--n-train", type=int, default=6000, help="<= 20000")
     ap.add_argument("--n-heldout", type=int, default=200)
-    ap.add_argument("--minutes", type=float, default=20.0)
+    ap.add_argument("--recipe", choices=sorted(RECIPES), default="cpu")
+    ap.add_argument("--minutes", type=float, default=20.0, help="training time limit")
     ap.add_argument(
-        "--steps", type=int, default=300, help="schedule length (stops earlier at --minutes)"
+        "--steps", type=int, default=100000, help="schedule length in steps (time usually ends it)"
     )
     ap.add_argument("--batch-size", type=int, default=32)
-    ap.add_argument("--lr", type=float, default=1.5e-3)
-    ap.add_argument("--threads", type=int, default=1, help="1 is fastest on a busy 2-core machine")
+    ap.add_argument("--lr", type=float, default=None, help="default: the recipe's")
+    ap.add_argument("--tile-size", type=int, default=None, help="default: the tiny config's")
+    ap.add_argument("--threads", type=int, default=1, help="torch threads (1 on a busy machine)")
     ap.add_argument("--eval-limit", type=int, default=100)
     ap.add_argument("--workers", type=int, default=1, help="TokenIT generation workers")
     args = ap.parse_args()
@@ -49,51 +74,54 @@ def main() -> None:
     log = logging.getLogger("tokenocr_cpu")
     work = args.work
     work.mkdir(parents=True, exist_ok=True)
+    domains = [d.strip() for d in args.domains.split(",") if d.strip()]
 
     from codepercept.tokenit import generate
 
     train_dir = args.train_data or work / "tokenit_train"
     held_dir = args.heldout_data or work / "tokenit_heldout"
+    t_gen = time.perf_counter()
     if args.train_data is None:
-        log.info("generating %d train samples", args.n_train)
-        generate(args.n_train, train_dir, seed=1, workers=args.workers)
+        log.info("generating %d train samples (%s)", args.n_train, ",".join(domains))
+        generate(args.n_train, train_dir, domains=domains, seed=1, workers=args.workers)
     if args.heldout_data is None:
         log.info("generating %d held-out samples", args.n_heldout)
-        generate(args.n_heldout, held_dir, seed=2, workers=args.workers)
+        generate(args.n_heldout, held_dir, domains=domains, seed=2, workers=args.workers)
+    gen_s = time.perf_counter() - t_gen
 
     from codepercept.tokenocr.evaluate import EvalConfig, evaluate, format_table
+    from codepercept.tokenocr.losses import LossConfig
     from codepercept.tokenocr.train import TrainConfig, train
 
+    recipe = RECIPES[args.recipe]
+    overrides = dict(recipe["model_overrides"])
+    if args.tile_size:
+        overrides["tile_size"] = args.tile_size
     ckpt = work / "tiny.pt"
     cfg = TrainConfig(
         out=str(ckpt),
         config="tiny",
+        model_overrides=overrides,
+        loss=LossConfig(**recipe["loss"]),
         steps=args.steps,
         batch_size=args.batch_size,
-        lr=args.lr,
-        warmup_steps=max(1, args.steps // 15),
+        lr=args.lr or recipe["lr"],
+        warmup_steps=50,
         threads=args.threads,
-        log_every=5,
-        ckpt_every=50,
+        log_every=10,
+        ckpt_every=100,
         time_limit_s=args.minutes * 60,
+        time_schedule=True,
+        restrict_vocab=True,  # every training id (records scanned, no image decoded)
         limit=20000,
     )
+
+    def on_step(step: int, m: dict[str, float]) -> None:
+        if step % 50 == 0:
+            log.info("step %d %s", step, " ".join(f"{k}={v:.3f}" for k, v in m.items()))
+
     t0 = time.perf_counter()
-    res = train(
-        cfg,
-        train_dir,
-        on_step=lambda s, m: (
-            s % 10 == 0
-            and log.info(
-                "step %d total=%.3f seg=%.3f sim=%.3f siglip=%.3f",
-                s,
-                m["total"],
-                m["seg"],
-                m["sim"],
-                m["siglip"],
-            )
-        ),
-    )
+    res = train(cfg, train_dir, on_step=on_step)
     train_s = time.perf_counter() - t0
     log.info("trained %d steps in %.0f s", res.steps, res.seconds)
 
@@ -113,9 +141,13 @@ def main() -> None:
     query = words[0] if words else sample.tokens[0].text.strip()
     png = heatmap(ckpt, sample.image, query, work / "heatmap.png")
     summary = {
+        "recipe": args.recipe,
+        "domains": domains,
+        "threads": args.threads,
         "train_steps": res.steps,
         "train_seconds": round(res.seconds, 1),
         "wall_seconds": round(train_s, 1),
+        "generation_seconds": round(gen_s, 1),
         "train_dir": str(train_dir),
         "heldout_dir": str(held_dir),
         "query": query,

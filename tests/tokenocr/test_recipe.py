@@ -157,12 +157,70 @@ def test_time_schedule_ends_the_cosine_at_the_time_limit():
 
 def test_token_ids_scan_matches_the_decoded_samples(tmp_path):
     from codepercept.tokenit import generate
-    from codepercept.tokenocr.data import iter_samples, token_ids
+    from codepercept.tokenocr.data import iter_samples, token_counts, token_ids
 
     generate(3, tmp_path / "d", seed=4, domains=["documents"])
     decoded = {t.token_id for s in iter_samples(tmp_path / "d") for t in s.tokens}
     assert token_ids(tmp_path / "d") == decoded and len(decoded) > 10
+    counts = token_counts(tmp_path / "d")
+    assert sum(counts.values()) == sum(len(s.tokens) for s in iter_samples(tmp_path / "d"))
     first = {t.token_id for s in iter_samples(tmp_path / "d", 1) for t in s.tokens}
     assert token_ids(tmp_path / "d", limit=1) == first
     samples = synthetic_samples(2, seed=1)
     assert token_ids(samples) == {t.token_id for s in samples for t in s.tokens}
+
+
+def test_pixel_ce_labels_each_singly_owned_pixel():
+    import torch.nn.functional as F
+
+    from codepercept.tokenocr.losses import LossConfig, tokenocr_losses
+
+    feats, masks, ids, valid = _batch()
+    masks[0, 1, 1, 1] = 1  # (0, 1, 1) is now covered by two tokens: it has no label
+    table = load_embedding_table(None, vocab_size=10, dim=16, restrict_to=[0, 4, 7])
+    cfg = LossConfig(seg=False, sim=False, siglip=False, pixel_ce=True, pixel_ce_scale=3.0)
+    out = tokenocr_losses(feats, masks, table(ids), ids, valid, cfg, table=table)
+    assert set(out) == {"pixel_ce", "total"}
+    rows, labels = [], []
+    for b in range(2):
+        for y in range(6):
+            for x in range(6):
+                owners = [k for k in range(3) if valid[b, k] and masks[b, k, y, x] > 0]
+                if len(owners) == 1:
+                    rows.append(feats[b, :, y, x])
+                    labels.append(int(ids[b, owners[0]]))
+    assert len(rows) == 3 + 9 + 12  # one pixel of the first token is shared with the second
+    logits = 3.0 * F.normalize(torch.stack(rows), dim=-1) @ F.normalize(table.weight, dim=-1).T
+    want = F.cross_entropy(logits, table.rows(torch.tensor(labels)))
+    assert out["pixel_ce"].item() == pytest.approx(want.item(), rel=1e-5)
+    capped = LossConfig(**{**cfg.to_dict(), "pixel_ce_max": 5})
+    torch.manual_seed(0)
+    assert torch.isfinite(
+        tokenocr_losses(feats, masks, table(ids), ids, valid, capped, table=table)["pixel_ce"]
+    )
+
+
+def test_balanced_vocab_ce_weights_rare_tokens_up():
+    import torch.nn.functional as F
+
+    from codepercept.tokenocr.losses import LossConfig, class_weights, tokenocr_losses
+
+    table = load_embedding_table(None, vocab_size=10, dim=16, restrict_to=[0, 4, 7, 9])
+    w = class_weights(table, {4: 100, 7: 4}, alpha=0.5)
+    assert w[0].item() == w[3].item() == 1.0  # ids without counts
+    assert w[2].item() == pytest.approx(5 * w[1].item())  # sqrt(100 / 4)
+    assert (100 * w[1] + 4 * w[2]).item() == pytest.approx(104.0)  # mean 1 over occurrences
+    feats, masks, ids, valid = _batch()
+    cfg = LossConfig(seg=False, sim=False, siglip=False, vocab_ce=True, vocab_ce_balance=0.5)
+    plain = tokenocr_losses(feats, masks, table(ids), ids, valid, cfg, table=table)
+    weighted = tokenocr_losses(
+        feats, masks, table(ids), ids, valid, cfg, table=table, class_weight=w
+    )
+    pooled = torch.einsum("bkhw,bdhw->bkd", masks, feats) / masks.flatten(2).sum(-1).clamp(
+        min=1
+    ).unsqueeze(-1)
+    logits = 16.0 * F.normalize(pooled[valid], dim=-1) @ F.normalize(table.weight, dim=-1).T
+    rows = table.rows(ids[valid])
+    per = F.cross_entropy(logits, rows, reduction="none")
+    assert plain["vocab_ce"].item() == pytest.approx(per.mean().item(), rel=1e-5)
+    assert weighted["vocab_ce"].item() == pytest.approx((per * w[rows]).mean().item(), rel=1e-5)

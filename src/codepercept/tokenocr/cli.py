@@ -64,6 +64,25 @@ def train_cmd(
     no_sim: bool = typer.Option(False, "--no-sim", help="Ablation: drop the similarity loss."),
     no_siglip: bool = typer.Option(False, "--no-siglip", help="Ablation: drop the SigLIP loss."),
     l2: bool = typer.Option(False, "--l2", help="Add the L2 distance term."),
+    seg_scale: float = typer.Option(
+        1.0, "--seg-scale", help="Segmentation logit scale (1 = raw cosine, as released)."
+    ),
+    seg_bias: float = typer.Option(0.0, "--seg-bias", help="Segmentation logit bias."),
+    vocab_ce: bool = typer.Option(
+        False, "--vocab-ce", help="Our addition: CE of pooled tokens over the (restricted) table."
+    ),
+    pixel_ce: bool = typer.Option(
+        False, "--pixel-ce", help="Our addition: CE of single pixels over the (restricted) table."
+    ),
+    min_visible: float = typer.Option(
+        0.6, "--min-visible", help="Share of a token's ink a crop must hold for it to count."
+    ),
+    bf16: bool | None = typer.Option(
+        None, "--bf16/--no-bf16", help="bf16 autocast (default: on for CUDA, off on CPU)."
+    ),
+    time_schedule: bool = typer.Option(
+        False, "--time-schedule", help="Cosine schedule over --time-limit (when it comes first)."
+    ),
     bg_boxes: int = typer.Option(
         2, "--bg-boxes", help="Background boxes per crop (0 disables background learning)."
     ),
@@ -101,10 +120,21 @@ def train_cmd(
         embed_key=embed_key,
         restrict_vocab=restrict_vocab,
         time_limit_s=time_limit,
+        time_schedule=time_schedule,
+        bf16=bf16,
+        min_visible=min_visible,
         seed=seed,
         resume=not no_resume,
         loss=LossConfig(
-            seg=not no_seg, sim=not no_sim, siglip=not no_siglip, l2=l2, bg_boxes=bg_boxes
+            seg=not no_seg,
+            sim=not no_sim,
+            siglip=not no_siglip,
+            l2=l2,
+            bg_boxes=bg_boxes,
+            seg_logit_scale=seg_scale,
+            seg_logit_bias=seg_bias,
+            vocab_ce=vocab_ce,
+            pixel_ce=pixel_ce,
         ),
     )
     with Progress(
@@ -120,7 +150,9 @@ def train_cmd(
 
         def on_step(step: int, m: dict[str, float]) -> None:
             terms = " ".join(
-                f"{k}={m[k]:.3f}" for k in ("total", "seg", "sim", "siglip", "l2") if k in m
+                f"{k}={m[k]:.3f}"
+                for k in ("total", "seg", "sim", "siglip", "l2", "vocab_ce", "pixel_ce")
+                if k in m
             )
             bar.update(task, completed=step, losses=terms)
 

@@ -13,6 +13,7 @@ up to ``max_tokens`` token masks already resized to the feature resolution and b
 from __future__ import annotations
 
 import random
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,6 +31,7 @@ __all__ = [
     "feature_masks",
     "iter_samples",
     "synthetic_samples",
+    "token_counts",
     "token_ids",
 ]
 
@@ -109,18 +111,18 @@ def iter_samples(
         yield s
 
 
-def token_ids(source: str | Path | Iterable[OcrSample], limit: int | None = None) -> set[int]:
-    """The ids of the visible tokens of the first ``limit`` samples. A TokenIT directory is read
-    from its records alone (no image or mask is decoded), so scanning thousands of samples takes
-    seconds."""
+def token_counts(source: str | Path | Iterable[OcrSample], limit: int | None = None) -> Counter:
+    """How often each visible token id occurs in the first ``limit`` samples. A TokenIT
+    directory is read from its records alone (no image or mask is decoded), so scanning
+    thousands of samples takes seconds."""
     if not isinstance(source, str | Path):
-        return {t.token_id for s in iter_samples(source, limit) for t in s.tokens}
+        return Counter(t.token_id for s in iter_samples(source, limit) for t in s.tokens)
     from codepercept.data import read_dataset
 
     path = Path(source)
     if not path.exists():
         raise FileNotFoundError(f"data directory {path} does not exist")
-    out: set[int] = set()
+    out: Counter = Counter()
     for i, row in enumerate(read_dataset(path)):
         if limit is not None and i >= limit:
             break
@@ -130,6 +132,11 @@ def token_ids(source: str | Path | Iterable[OcrSample], limit: int | None = None
             if not t.get("whitespace") and t.get("mask_value")
         )
     return out
+
+
+def token_ids(source: str | Path | Iterable[OcrSample], limit: int | None = None) -> set[int]:
+    """The ids of the visible tokens of the first ``limit`` samples (see :func:`token_counts`)."""
+    return set(token_counts(source, limit))
 
 
 def data_info(source: str | Path | Iterable[OcrSample]) -> DataInfo:

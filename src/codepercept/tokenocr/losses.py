@@ -13,7 +13,13 @@ embeddings ``E`` (B, K, D) and ``^`` meaning L2-normalised:
 * optional ``vocab_ce`` (**our addition, not in the paper or its code**): a softmax cross-entropy
   of each pooled token over the rows of the (restricted) table, ``CE(s_v · cos(P_k, E_v)_v,
   k)`` with ``s_v = vocab_ce_scale`` — the recognition task the evaluation measures, trained
-  directly. Weighted by ``vocab_ce_weight``.
+  directly. Weighted by ``vocab_ce_weight``; with ``vocab_ce_balance`` = a > 0 each token's
+  term is weighted by ``class_weight`` (training computes frequency^-a over the training data,
+  normalised to mean 1 over token occurrences), so rare words are not drowned by digits;
+* optional ``pixel_ce`` (**our addition**): the same cross-entropy for single feature pixels,
+  each pixel covered by exactly one valid token mask labelled with that token (at most
+  ``pixel_ce_max`` pixels per batch, drawn at random) — per-pixel recognition, which is what
+  localisation (a token's best pixel must lie on it) needs. Weighted by ``pixel_ce_weight``.
 
 ``seg_logit_bias`` (0 as released) shifts the segmentation logits: with ``s`` large, a negative
 bias lets off-mask pixels sit near cos 0 instead of being pushed towards cos −1.
@@ -32,7 +38,7 @@ from torch import nn
 
 from codepercept.tokenocr.target import EmbeddingTable
 
-__all__ = ["LossConfig", "SigLIPHead", "pooled_top1", "tokenocr_losses"]
+__all__ = ["LossConfig", "SigLIPHead", "class_weights", "pooled_top1", "tokenocr_losses"]
 
 
 @dataclass
@@ -48,6 +54,11 @@ class LossConfig:
     vocab_ce: bool = False  # our addition: softmax CE of pooled tokens over the table's rows
     vocab_ce_scale: float = 16.0
     vocab_ce_weight: float = 1.0
+    vocab_ce_balance: float = 0.0  # a: token class weights ∝ frequency^-a (0: plain mean)
+    pixel_ce: bool = False  # our addition: softmax CE of single pixel features over the table
+    pixel_ce_scale: float = 16.0
+    pixel_ce_weight: float = 1.0
+    pixel_ce_max: int = 4096  # pixels per batch (a random subset when there are more)
     siglip_bias: float = -2.71
     siglip_bias_learnable: bool = True
     bg_boxes: int = 2  # background learning: text-free boxes labelled with the space token
@@ -85,12 +96,14 @@ def tokenocr_losses(
     cfg: LossConfig,
     siglip: SigLIPHead | None = None,
     table: EmbeddingTable | None = None,
+    class_weight: torch.Tensor | None = None,
 ) -> dict[str, torch.Tensor]:
-    """All enabled loss terms plus ``total`` (their sum; only ``vocab_ce`` is weighted), as
-    scalar tensors.
+    """All enabled loss terms plus ``total`` (their sum; only ``vocab_ce`` and ``pixel_ce``
+    are weighted), as scalar tensors.
 
     ``features`` (B, D, h, w); ``masks`` (B, K, h, w); ``emb`` (B, K, D) frozen targets;
-    ``ids`` (B, K); ``valid`` (B, K) bool; ``table`` the frozen table (needed by ``vocab_ce``).
+    ``ids`` (B, K); ``valid`` (B, K) bool; ``table`` the frozen table (needed by ``vocab_ce``
+    and ``pixel_ce``); ``class_weight`` (V,) per table row, used by ``vocab_ce`` (None: 1).
     Computed in float32 whatever the autocast dtype. With no valid token every term is 0
     (still connected to the graph).
     """
@@ -113,19 +126,61 @@ def tokenocr_losses(
         if siglip is None:
             raise ValueError("cfg.siglip is on but no SigLIPHead was given")
         out["siglip"] = siglip(pooled[valid], emb[valid], ids[valid]) + 0.0 * features.sum()
+    if (cfg.vocab_ce or cfg.pixel_ce) and table is None:
+        raise ValueError("cfg.vocab_ce / cfg.pixel_ce is on but no embedding table was given")
     if cfg.vocab_ce:
-        if table is None:
-            raise ValueError("cfg.vocab_ce is on but no embedding table was given")
         vocab = F.normalize(table.weight.float(), dim=-1)  # (V, D)
         logits = F.normalize(pooled[valid], dim=-1) @ vocab.T * cfg.vocab_ce_scale
-        ce = F.cross_entropy(logits, table.rows(ids[valid]), reduction="sum") / n
+        rows = table.rows(ids[valid])
+        ce = F.cross_entropy(logits, rows, reduction="none")
+        if class_weight is not None:
+            ce = ce * class_weight[rows]
+        ce = ce.sum() / n
         out["vocab_ce"] = cfg.vocab_ce_weight * ce + 0.0 * features.sum()
+    if cfg.pixel_ce:
+        out["pixel_ce"] = cfg.pixel_ce_weight * _pixel_ce(features, masks, ids, valid, table, cfg)
     if not out:
         raise ValueError(
-            "every loss term is switched off; enable at least one of seg/sim/siglip/l2/vocab_ce"
+            "every loss term is switched off; enable at least one of seg/sim/siglip/l2/vocab_ce/pixel_ce"
         )
     out["total"] = torch.stack(list(out.values())).sum()
     return out
+
+
+def class_weights(table: EmbeddingTable, counts: dict[int, int], alpha: float) -> torch.Tensor:
+    """Per-row weights ``count^-alpha`` for the rows of ``table`` (ids absent from ``counts``
+    get 1), scaled so that their mean over the counted occurrences is 1."""
+    ids = table.global_ids().tolist()
+    c = torch.tensor([float(counts.get(int(i), 0)) for i in ids])
+    w = torch.ones(len(ids))
+    seen = c > 0
+    w[seen] = c[seen] ** -alpha
+    if seen.any():
+        w[seen] /= (w[seen] * c[seen]).sum() / c[seen].sum()
+    return w.to(table.weight.device)
+
+
+def _pixel_ce(
+    features: torch.Tensor,
+    masks: torch.Tensor,
+    ids: torch.Tensor,
+    valid: torch.Tensor,
+    table: EmbeddingTable,
+    cfg: LossConfig,
+) -> torch.Tensor:
+    """Mean cross-entropy over the table's rows of pixels owned by exactly one valid token."""
+    m = masks * valid.float()[..., None, None]
+    owned = m.sum(1) == 1  # (B, h, w)
+    b, y, x = owned.nonzero(as_tuple=True)
+    if len(b) == 0:
+        return 0.0 * features.sum()
+    if len(b) > cfg.pixel_ce_max:
+        keep = torch.randperm(len(b), device=b.device)[: cfg.pixel_ce_max]
+        b, y, x = b[keep], y[keep], x[keep]
+    owner = m.argmax(1)[b, y, x]  # the owning token's slot
+    pix = F.normalize(features[b, :, y, x], dim=-1)  # (P, D)
+    logits = pix @ F.normalize(table.weight.float(), dim=-1).T * cfg.pixel_ce_scale
+    return F.cross_entropy(logits, table.rows(ids[b, owner]))
 
 
 @torch.no_grad()

@@ -26,8 +26,14 @@ import numpy as np
 import torch
 
 from codepercept.tokenocr.checkpoint import save_checkpoint, table_state
-from codepercept.tokenocr.data import CropSampler, DataInfo, OcrSample, data_info, token_ids
-from codepercept.tokenocr.losses import LossConfig, SigLIPHead, pooled_top1, tokenocr_losses
+from codepercept.tokenocr.data import CropSampler, DataInfo, OcrSample, data_info, token_counts
+from codepercept.tokenocr.losses import (
+    LossConfig,
+    SigLIPHead,
+    class_weights,
+    pooled_top1,
+    tokenocr_losses,
+)
 from codepercept.tokenocr.model import TokenOCR, get_config, normalize_images
 from codepercept.tokenocr.target import load_embedding_table, table_from_spec
 
@@ -41,8 +47,9 @@ class TrainConfig:
     """Everything a run needs. ``model_overrides`` change fields of the named ``config``.
 
     ``restrict_vocab``: keep only the embedding rows of token ids seen in the first
-    ``restrict_scan`` samples plus the space token (saves memory with big tables; evaluation
-    then ranks only those ids). ``time_limit_s`` stops early (the schedule still spans
+    ``restrict_scan`` samples (all of them when None; only the records are read) plus the space
+    token (saves memory with big tables; evaluation then ranks only those ids; a training id
+    outside the table would stop the run, so scan everything it trains on). ``time_limit_s`` stops early (the schedule still spans
     ``steps``, unless ``time_schedule``: then the cosine runs over whichever of ``steps`` and
     ``time_limit_s`` is used up first, so a time-boxed run ends at the low learning rate on any
     machine; not bit-reproducible, as it depends on the clock). ``resume``: continue from
@@ -66,13 +73,14 @@ class TrainConfig:
     seed: int = 0
     limit: int | None = None  # use at most this many samples
     max_tokens: int = 70
+    min_visible: float = 0.6  # a token takes part in a crop when this share of its ink is inside
     crops_per_sample: int = 16  # crops per decoded sample (TokenIT images hold dozens of tiles)
     pool: int = 64
     embed_source: str | None = None
     embed_key: str | None = None
     embed_seed: int = 0
     restrict_vocab: bool = False
-    restrict_scan: int = 2000
+    restrict_scan: int | None = None  # None: every sample (records only, seconds for 10k)
     log_every: int = 10
     ckpt_every: int = 200
     time_limit_s: float | None = None
@@ -180,6 +188,7 @@ def _train(
         batch_size=cfg.batch_size,
         space_id=info.space_id,
         max_tokens=cfg.max_tokens,
+        min_visible=cfg.min_visible,
         bg_boxes=cfg.loss.bg_boxes,
         crops_per_sample=cfg.crops_per_sample,
         pool=cfg.pool,
@@ -189,6 +198,7 @@ def _train(
         world=world,
     )
     resume_state = None
+    counts = None  # token frequencies of the training data, when a scan was needed
     if cfg.resume and out.is_file():
         resume_state = torch.load(out, map_location="cpu", weights_only=False)
         log.info("resuming from %s at step %d", out, resume_state["step"])
@@ -198,8 +208,10 @@ def _train(
     else:
         restrict = None
         if cfg.restrict_vocab:
-            scan = min(cfg.restrict_scan, cfg.limit or cfg.restrict_scan)
-            restrict = {info.space_id} | token_ids(data, scan)
+            limits = [n for n in (cfg.restrict_scan, cfg.limit) if n is not None]
+            scan = min(limits) if limits else None
+            counts = token_counts(data, scan)
+            restrict = {info.space_id} | set(counts)
         table = load_embedding_table(
             cfg.embed_source,
             vocab_size=info.vocab_size,
@@ -213,12 +225,17 @@ def _train(
             f"the embedding table has width {table.dim} but the model's embed_dim is "
             f"{mcfg.embed_dim}; pass --embed-dim {table.dim}"
         )
-    if cfg.loss.vocab_ce and len(table) > 65536:
+    if (cfg.loss.vocab_ce or cfg.loss.pixel_ce) and len(table) > 65536:
         raise ValueError(
-            f"vocab_ce ranks every row of the table ({len(table)} rows); use restrict_vocab "
-            "(--restrict-vocab) to keep only the training data's ids"
+            f"vocab_ce / pixel_ce rank every row of the table ({len(table)} rows); use "
+            "restrict_vocab (--restrict-vocab) to keep only the training data's ids"
         )
     table = table.to(device)
+    class_weight = None
+    if cfg.loss.vocab_ce and cfg.loss.vocab_ce_balance:
+        if counts is None:
+            counts = token_counts(data, cfg.limit)
+        class_weight = class_weights(table, counts, cfg.loss.vocab_ce_balance)
 
     # ---- model, SigLIP head, optimiser
     model = TokenOCR(mcfg).to(device)
@@ -297,7 +314,15 @@ def _train(
         with autocast:
             feats = ddp_model(normalize_images(batch.images))
         losses = tokenocr_losses(
-            feats, batch.masks, table(batch.ids), batch.ids, batch.valid, cfg.loss, siglip, table
+            feats,
+            batch.masks,
+            table(batch.ids),
+            batch.ids,
+            batch.valid,
+            cfg.loss,
+            siglip,
+            table,
+            class_weight,
         )
         top1 = None
         if monitor and ((step + 1) % cfg.log_every == 0 or step + 1 == cfg.steps):
@@ -368,7 +393,8 @@ def plot_curve(csv_path: str | Path, png_path: str | Path) -> Path:
     with open(csv_path) as fh:
         rows = list(csv.DictReader(fh))
     steps = [int(r["step"]) for r in rows]
-    terms = [k for k in ("total", "seg", "sim", "siglip", "l2") if rows and k in rows[0]]
+    terms = ("total", "seg", "sim", "siglip", "l2", "vocab_ce", "pixel_ce")
+    terms = [k for k in terms if rows and k in rows[0]]
     fig, axes = plt.subplots(1, len(terms), figsize=(3.2 * len(terms), 3), squeeze=False)
     for ax, k in zip(axes[0], terms, strict=True):
         ax.plot(steps, [float(r[k]) for r in rows], lw=1.2)
