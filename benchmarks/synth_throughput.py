@@ -2,6 +2,8 @@
 
 (1) ``synthesize`` with K workers: generate -> sandbox exec + trace -> filters -> caption ->
     Parquet shards. Reports kept triplets/s and candidates/s (wall clock, start-up included).
+    With its default, each hardened sandbox process runs up to ``--reuse`` (32) programs in
+    turn; (1b) is the same run with a fresh process per program (``reuse=1``).
 (2) The same candidate programs executed in this process, one at a time, no isolation, no
     trace: ``exec`` + ``savefig`` PNG. Reports programs/s (the single-core render rate).
 (3) The same again in K forked processes at once (no isolation, no trace, no filters, no
@@ -27,21 +29,36 @@ from _inprocess import render_in_process, render_in_processes
 
 def main() -> None:
     from codepercept.synth import list_families
-    from codepercept.synth.pipeline import candidate, synthesize
+    from codepercept.synth.pipeline import DEFAULT_REUSE, candidate, synthesize
 
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--n", type=int, default=400)
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--dpi", type=float, default=100)
+    ap.add_argument("--reuse", type=int, default=DEFAULT_REUSE)
     args = ap.parse_args()
-    out = tempfile.mkdtemp(prefix="bench-synth-")
-    try:
-        t0 = time.perf_counter()
-        summary = synthesize(args.n, out, seed=args.seed, workers=args.workers, dpi=args.dpi)
-        wall = time.perf_counter() - t0
-    finally:
-        shutil.rmtree(out, ignore_errors=True)
+
+    def pipeline(reuse: int) -> tuple[dict, float, float, float]:
+        """Summary, wall seconds, steady kept/s (first to last kept sample: no start-up or
+        final flush) and seconds to the first kept sample."""
+        out = tempfile.mkdtemp(prefix="bench-synth-")
+        marks: list[tuple[float, int]] = []
+        try:
+            t0 = time.perf_counter()
+            summary = synthesize(
+                args.n, out, seed=args.seed, workers=args.workers, dpi=args.dpi, reuse=reuse,
+                progress=lambda kept, n: marks.append((time.perf_counter(), kept)),
+            )  # fmt: skip
+            wall = time.perf_counter() - t0
+        finally:
+            shutil.rmtree(out, ignore_errors=True)
+        first = next(m for m in marks if m[1] >= 1)
+        steady = (marks[-1][1] - first[1]) / max(marks[-1][0] - first[0], 1e-9)
+        return summary, wall, steady, first[0] - t0
+
+    summary, wall, steady, startup = pipeline(args.reuse)
+    _fresh_summary, fresh_wall, fresh_steady, _ = pipeline(1)
     candidates = summary["candidates_this_run"]
     fams = list_families()
     codes = [candidate(fams, args.seed, k).code for k in range(candidates)]
@@ -51,23 +68,36 @@ def main() -> None:
     pool_s, _ = render_in_processes(codes, args.dpi, cores)
     pooled = len(codes) / pool_s
     kept_rate, cand_rate = args.n / wall, candidates / wall
+    steady_cand = steady * candidates / args.n
     print(
         f"{candidates} candidates -> {args.n} kept, {args.workers} workers, {os.cpu_count()} cores"
     )
     print(f"{'method':58s} {'per s':>8s}")
     print(f"{'(1) pipeline, kept triplets (exec+trace+filter+caption+write)':58s} {kept_rate:8.2f}")
     print(f"{'(1) pipeline, candidates':58s} {cand_rate:8.2f}")
+    print(f"{'(1) steady state (first to last kept), kept triplets':58s} {steady:8.2f}")
+    print(f"{'(1) steady state, candidates':58s} {steady_cand:8.2f}")
+    print(
+        f"{'(1b) pipeline, kept triplets, a fresh process per program':58s} {args.n / fresh_wall:8.2f}"
+    )
+    print(f"{'(1b) pipeline, candidates':58s} {candidates / fresh_wall:8.2f}")
+    print(f"{'(1b) steady state, kept triplets':58s} {fresh_steady:8.2f}")
     print(f"{'(2) in-process exec+savefig, 1 core, no isolation':58s} {single:8.2f}")
     print(f"{'(2) x cores':58s} {single * cores:8.2f}")
     print(
         f"{'(3) in-process exec+savefig, ' + str(cores) + ' processes, no isolation':58s} {pooled:8.2f}"
     )
+    print(f"start-up to the first kept sample: {startup:.2f} s (sandbox start, imports, warm-up)")
     print(f"candidates/s vs (2) x cores = {cand_rate / (single * cores):.2f}   (target >= 0.80)")
+    print(f"  steady state vs (2) x cores = {steady_cand / (single * cores):.2f}")
     print(f"candidates/s vs (3)         = {cand_rate / pooled:.2f}")
     print(
         f"(3) vs (2) x cores          = {pooled / (single * cores):.2f}   (how well {cores} cores scale)"
     )
-    print(f"kept triplets/s = {kept_rate:.1f}   (target >= 20)")
+    print(
+        f"(1) vs (1b)                 = {fresh_wall / wall:.2f}   (process reuse, reuse={args.reuse})"
+    )
+    print(f"kept triplets/s = {kept_rate:.1f}, steady {steady:.1f}   (target >= 20)")
     print("kept ratio per domain: " + ", ".join(
         f"{d} {v['kept_ratio']:.2f}" for d, v in summary["per_domain"].items()))  # fmt: skip
     print(f"dropped: {summary['dropped']}")

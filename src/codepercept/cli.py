@@ -101,6 +101,9 @@ def synth(
     format: str = typer.Option("parquet", help="parquet | webdataset | files"),
     shard_size: int = typer.Option(500, help="Samples per shard."),
     dpi: float = typer.Option(100, help="Rendering resolution."),
+    reuse: int = typer.Option(
+        32, min=1, help="Programs one sandbox process runs in turn (1: a fresh process each)."
+    ),
 ) -> None:
     """Generate N Image–Caption–Code triplets (resumable: re-run the same command after a kill)."""
     if ctx.invoked_subcommand is not None:
@@ -133,7 +136,7 @@ def synth(
             summary = synthesize(
                 n, out, seed=seed, domains=split(domains), family_names=split(families),
                 workers=workers, format=format, shard_size=shard_size, dpi=dpi,
-                progress=progress,
+                progress=progress, reuse=reuse,
             )  # fmt: skip
         except ValueError as exc:
             raise typer.BadParameter(str(exc)) from None

@@ -5,6 +5,10 @@ a text its figure must show (``# texts: blocked`` — used where an attack bypas
 the kernel can refuse it; the program titles its figure "PWNED" if the attack worked). For every
 program the test also checks: it finished within its deadline, nothing was created outside the
 run's private directory, no secret leaked, and the executor (and its zygote) survived.
+
+The corpus runs twice: with a fresh process per program, and with reusable workers
+(``Executor(reuse=8)``, meant for trusted programs but hardened all the same): every program
+must end the same way in both.
 """
 
 from __future__ import annotations
@@ -91,8 +95,8 @@ def _marker_paths() -> list[Path]:
     ]
 
 
-@pytest.fixture(scope="module")
-def outcomes(tmp_path_factory):
+@pytest.fixture(scope="module", params=[1, 8], ids=["fresh", "reuse8"])
+def outcomes(request, tmp_path_factory):
     """Run the whole corpus once (two at a time) and return {name: (result, elapsed)}."""
     for p in _marker_paths():
         if p.exists():
@@ -121,7 +125,7 @@ def outcomes(tmp_path_factory):
             data += b"\x00\n"
         codes.append(data)
     try:
-        with Executor(workers=2, timeout_s=TIMEOUT_S, memory_mb=1024,
+        with Executor(workers=2, timeout_s=TIMEOUT_S, memory_mb=1024, reuse=request.param,
                       workdir_root=str(workroot)) as ex:  # fmt: skip
             zygote_pid = ex._zygote.pid
             results = ex.map(codes)
@@ -139,6 +143,7 @@ def outcomes(tmp_path_factory):
         "same_zygote": same_zygote,
         "connections": server.received,
         "leftover_workdirs": list(workroot.iterdir()),
+        "reuse": request.param,
     }
 
 

@@ -11,11 +11,17 @@ Capture policy (independent of the program's own show/savefig/close):
   honoured), then traced into a Scene;
 * the program's ``savefig(path)`` writes nothing (file-like targets do receive the bytes), so no
   path it names can be written outside its private directory.
+
+Two modes: :func:`run_child` runs one program and exits (the default: nothing a program does can
+reach another); :func:`run_worker` hardens once and then runs up to ``max_runs`` programs, one
+per request, resetting matplotlib, numpy and the harness between them (``Executor(reuse=N)``, for
+trusted generator programs; see docs/sandbox.md).
 """
 
 from __future__ import annotations
 
 import builtins
+import contextlib
 import io
 import json
 import os
@@ -29,11 +35,12 @@ from dataclasses import dataclass, field
 from typing import Any, NoReturn
 
 from codepercept.sandbox import harden
-from codepercept.sandbox.protocol import encode_result
+from codepercept.sandbox.protocol import WORKER_MAGIC, encode_result
 
 # Private references, taken at import time in the zygote, so a program that monkeypatches
 # os / json / matplotlib cannot break how the harness reports.
 _os_write = os.write
+_os_read = os.read
 _os_exit = os._exit
 _os_close = os.close
 _perf = time.perf_counter
@@ -41,6 +48,7 @@ _dumps = json.dumps
 _BytesIO = io.BytesIO
 _getrusage = resource.getrusage
 _RUSAGE_SELF = resource.RUSAGE_SELF
+_pack = __import__("struct").pack
 
 
 class SandboxViolation(PermissionError):
@@ -75,6 +83,12 @@ class _State:
     too_many_figures: bool = False
     too_large: str | None = None
     dpi: float = 100.0  # the executor's rendering dpi (file-like savefig targets get it too)
+
+    def reset(self, dpi: float) -> None:
+        """Forget the last program (a worker between programs)."""
+        self.figs, self.shown, self.saved = [], set(), {}
+        self.violation, self.too_many_figures, self.too_large = None, False, None
+        self.dpi = dpi
 
 
 _state = _State()
@@ -437,6 +451,99 @@ def run_child(cfg: ChildConfig, result_fd: int) -> NoReturn:
         header, images, scene_json, blobs = _run(cfg, t_start)
     except BaseException as exc:  # the harness itself failed: report, never hang
         header = {"status": "crashed", "message": f"sandbox harness error: {exc!r}"[:500]}
+    _write_all(result_fd, _frame(header, images, scene_json, blobs))
+    _os_exit(0)
+
+
+def run_worker(cfg: ChildConfig, result_fd: int, request_fd: int, max_runs: int) -> NoReturn:
+    """Trusted-reuse mode: harden once, then for each request byte on ``request_fd`` run
+    ``program.py`` of ``cfg.workdir`` and write ``b"S"`` (taken) then ``"CPRW" | u64 length |
+    frame`` to ``result_fd``; exit
+    after ``max_runs`` programs or at EOF. The frame's header says ``"more": true`` when the
+    worker will take another program (the executor retires it otherwise). Between programs, pyplot's figures are closed and
+    rcParams, numpy's error and print settings, the standard streams, the hooked matplotlib
+    classes and the harness state are put back, so a well-behaved program gives the bytes a
+    fresh child would; a hostile one could still leave state behind (hence *trusted*)."""
+    import matplotlib
+    import matplotlib.pyplot as plt
+    import numpy as np
+
+    t_start = _perf()
+    os.chdir(cfg.workdir)
+    _state.dpi = cfg.dpi
+    orig = _install_matplotlib_hooks(cfg.max_figures, cfg.max_pixels)
+    rc = dict(matplotlib.rcParams.copy())
+    del rc["backend"]
+    np_err, np_print = np.geterr(), np.get_printoptions()
+    guarded = _guarded_modules()
+    guard = [(m, dict(vars(m))) for m in guarded]
+    cpu_limit = (int(cfg.timeout_s) + 2) * max_runs
+    _harden(cfg, cpu_s=cpu_limit)
+    setup_s = _perf() - t_start
+    for run in range(max_runs):
+        if not _os_read(request_fd, 1) or not _write_all(result_fd, b"S"):
+            break
+        t_start = _perf()
+        ru = _getrusage(_RUSAGE_SELF)
+        used = ru.ru_utime + ru.ru_stime
+        # The CPU limit counts this program only (the hard limit bounds the worker's life).
+        with contextlib.suppress(ValueError, OSError):
+            resource.setrlimit(
+                resource.RLIMIT_CPU,
+                (min(int(used + cfg.timeout_s) + 2, cpu_limit), cpu_limit + 1),
+            )
+        try:
+            header, images, scene_json, blobs = _run(cfg, t_start, orig, ru)
+            timings = header.setdefault("timings", {})
+            timings["setup_s"] = timings.get("setup_s", 0.0) + setup_s
+        except BaseException as exc:
+            header = {"status": "crashed", "message": f"sandbox harness error: {exc!r}"[:500]}
+            images, scene_json, blobs = [], b"", []
+        # Put the process back before reporting, so the report can say whether it may go on.
+        try:
+            _restore(orig["snapshot"])
+            plt.close("all")
+            matplotlib.rcParams._update_raw(rc)
+            np.seterr(**np_err)
+            np.set_printoptions(**np_print)
+            sys.stdout, sys.stderr = sys.__stdout__, sys.__stderr__
+            os._exit = _os_exit  # the harness gave the program a raising stand-in
+            _state.reset(cfg.dpi)
+            # A program that left threads running or replaced functions of the modules the
+            # harness and the next program use cannot be undone cheaply: retire the worker.
+            more = _threads() == 1 and all(_same(vars(m), snap) for m, snap in guard)
+        except BaseException:
+            more = False  # cannot put the process back: the executor starts a fresh one
+        header["more"] = more and run + 1 < max_runs
+        frame = _frame(header, images, scene_json, blobs)
+        del images, scene_json, blobs
+        if (
+            not _write_all(result_fd, WORKER_MAGIC + _pack("<Q", len(frame)) + frame)
+            or not header["more"]
+        ):
+            break
+        setup_s = 0.0
+    _os_exit(0)
+
+
+def _guarded_modules() -> list[Any]:
+    names = ("builtins", "os", "io", "json", "math", "random", "struct", "time", "numpy",
+             "matplotlib", "matplotlib.pyplot")  # fmt: skip
+    return [sys.modules[n] for n in names if n in sys.modules]
+
+
+def _same(now: dict[str, Any], snap: dict[str, Any]) -> bool:
+    return len(now) == len(snap) and all(now.get(k, _same) is v for k, v in snap.items())
+
+
+def _threads() -> int:
+    threading = sys.modules.get("threading")
+    return threading.active_count() if threading is not None else 1
+
+
+def _frame(
+    header: dict[str, Any], images: list[bytes], scene_json: bytes, blobs: list[bytes]
+) -> bytes:
     try:
         frame = encode_result(header, images, scene_json, blobs)
     except (TypeError, ValueError) as exc:
@@ -447,22 +554,26 @@ def run_child(cfg: ChildConfig, result_fd: int) -> NoReturn:
                 stream.flush()
     except BaseException:
         pass
-    view = memoryview(frame)
+    return frame
+
+
+def _write_all(fd: int, data: bytes) -> bool:
+    view = memoryview(data)
     while view:
         try:
-            n = _os_write(result_fd, view)
+            n = _os_write(fd, view)
         except InterruptedError:
             continue
         except OSError:
-            break
+            return False
         view = view[n:]
-    _os_exit(0)
+    return True
 
 
-def _harden(cfg: ChildConfig) -> None:
+def _harden(cfg: ChildConfig, cpu_s: int | None = None) -> None:
     pid = os.getpid()
     harden.set_rlimits(
-        cpu_s=int(cfg.timeout_s) + 2,
+        cpu_s=int(cfg.timeout_s) + 2 if cpu_s is None else cpu_s,
         memory_mb=cfg.memory_mb,
         fsize_mb=cfg.fsize_mb,
         nofile=256,
@@ -477,8 +588,13 @@ def _harden(cfg: ChildConfig) -> None:
 
 
 def _run(
-    cfg: ChildConfig, t_start: float
+    cfg: ChildConfig,
+    t_start: float,
+    orig: dict[str, Any] | None = None,
+    ru_start: Any = None,
 ) -> tuple[dict[str, Any], list[bytes], bytes, list[bytes]]:
+    """One program: ``orig`` (a worker's hooks, already installed and hardened) or None (a
+    fresh child: install the hooks and harden here); CPU times count from ``ru_start``."""
     timings: dict[str, float] = {}
     os.chdir(cfg.workdir)
     os.environ.clear()
@@ -495,8 +611,9 @@ def _run(
     with open(program_path, "rb") as fh:
         source = fh.read()
     _state.dpi = cfg.dpi
-    orig = _install_matplotlib_hooks(cfg.max_figures, cfg.max_pixels)
-    _harden(cfg)
+    if orig is None:
+        orig = _install_matplotlib_hooks(cfg.max_figures, cfg.max_pixels)
+        _harden(cfg)
     timings["setup_s"] = _perf() - t_start
 
     def result(
@@ -599,6 +716,9 @@ def _run(
     timings["total_s"] = _perf() - t_start
     ru = _getrusage(_RUSAGE_SELF)
     timings["cpu_user_s"], timings["cpu_sys_s"] = ru.ru_utime, ru.ru_stime
+    if ru_start is not None:
+        timings["cpu_user_s"] -= ru_start.ru_utime
+        timings["cpu_sys_s"] -= ru_start.ru_stime
     header: dict[str, Any] = {"status": "ok", "message": message, "timings": timings}
     blobs: list[bytes] = []
     if probes:

@@ -10,6 +10,8 @@
   The JSON says ``n_images`` and ``n_blobs`` (binary outputs of render probes); the scene
   (possibly empty) travels pre-encoded so the child serialises it once; anything malformed,
   oversized or trailing is rejected.
+* A reusable worker answers each program with ``b"S"`` as it takes it, then the frame as
+  ``b"CPRW" | u64 len | frame``.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ _json_dumps = json.dumps
 _pack = struct.pack
 
 MAGIC = b"CPR1"
+WORKER_MAGIC = b"CPRW"
 MAX_BLOBS = 4096
 MAX_CONTROL_MESSAGE = 64 * 1024
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"

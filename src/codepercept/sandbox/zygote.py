@@ -9,6 +9,8 @@ collection), says ``ready``, then serves requests:
 * ``{"type": "run", "id", "workdir", ...limits}`` with three fds (result, stdout, stderr):
   fork; the child hardens itself and runs the program (never returns); the zygote answers
   ``{"type": "forked", "id", "pid"}``;
+* ``{"type": "worker", ..., "max_runs"}`` with four fds (result, stdout, stderr, requests):
+  the same, but the child is a reusable worker (:func:`codepercept.sandbox.child.run_worker`);
 * when a child exits, ``{"type": "exit", "id", "pid", "status"}`` (the raw wait status).
 
 When the executor goes away (EOF on the socket) the zygote kills its children and exits.
@@ -182,7 +184,7 @@ def main(argv: list[str]) -> int:
                 _reap(ctl, running)
                 continue
             try:
-                msg, fds = recv_message(ctl, max_fds=3)
+                msg, fds = recv_message(ctl, max_fds=4)
             except (ProtocolError, OSError):
                 msg, fds = None, []
             if msg is None:  # executor gone: take the children with us
@@ -190,7 +192,8 @@ def main(argv: list[str]) -> int:
                     with contextlib.suppress(OSError):
                         os.killpg(pid, signal.SIGKILL)
                 return 0
-            if msg.get("type") != "run" or len(fds) != 3:
+            kind = msg.get("type")
+            if not ((kind == "run" and len(fds) == 3) or (kind == "worker" and len(fds) == 4)):
                 for fd in fds:
                     os.close(fd)
                 send_message(ctl, {"type": "error", "id": msg.get("id"), "message": "bad request"})
@@ -208,9 +211,10 @@ def main(argv: list[str]) -> int:
                 seccomp=iso.seccomp,
                 probes=[str(x) for x in msg.get("probes") or []],
             )
+            max_runs = max(1, int(msg.get("max_runs") or 1)) if kind == "worker" else 0
             pid = os.fork()
             if pid == 0:
-                _become_child(ctl, wake_r, wake_w, fds, cfg)
+                _become_child(ctl, fds, cfg, max_runs)
             for fd in fds:
                 os.close(fd)
             running[pid] = msg.get("id")
@@ -264,7 +268,11 @@ def _reap(ctl: socket.socket, running: dict[int, Any]) -> None:
         send_message(ctl, {"type": "exit", "id": rid, "pid": pid, "status": status})
 
 
-def _become_child(ctl: socket.socket, wake_r: int, wake_w: int, fds: list[int], cfg: Any) -> None:
+def _become_child(ctl: socket.socket, fds: list[int], cfg: Any, max_runs: int) -> None:
+    """In the forked child: stdio and the result pipe on fixed descriptors (0-3, and the
+    request pipe on 4 for a worker), nothing else open; then run (never returns)."""
+    import fcntl
+
     from codepercept.sandbox import child
 
     exit_now = os._exit  # the program may replace os._exit; keep the real one
@@ -274,14 +282,15 @@ def _become_child(ctl: socket.socket, wake_r: int, wake_w: int, fds: list[int], 
         signal.set_wakeup_fd(-1)
         signal.signal(signal.SIGCHLD, signal.SIG_DFL)
         ctl.close()
-        result_fd, out_fd, err_fd = fds
+        # Move the received fds out of the way first, so no dup2 below overwrites another.
+        high = [fcntl.fcntl(fd, fcntl.F_DUPFD_CLOEXEC, 1000) for fd in fds]
         devnull = os.open("/dev/null", os.O_RDONLY)
         os.dup2(devnull, 0)
-        os.dup2(out_fd, 1)
-        os.dup2(err_fd, 2)
-        # Keep only stdio and the result pipe, on a fixed descriptor.
-        os.dup2(result_fd, 3)
-        os.closerange(4, 65536)
+        for target, fd in zip((3, 1, 2, 4), high, strict=False):
+            os.dup2(fd, target)
+        os.closerange(5 if max_runs else 4, 65536)
+        if max_runs:
+            child.run_worker(cfg, 3, 4, max_runs)
         child.run_child(cfg, 3)
     finally:
         exit_now(70)

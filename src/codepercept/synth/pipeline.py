@@ -51,6 +51,10 @@ ICC_SCHEMA = Schema(
 )
 
 
+#: Programs one sandbox worker runs before a fresh one replaces it (generator programs only).
+DEFAULT_REUSE = 32
+
+
 @dataclass
 class FilterConfig:
     """Bounds a rendered sample must meet to be kept."""
@@ -254,8 +258,13 @@ def synthesize(
     filters: FilterConfig | None = None,
     progress: Callable[[int, int], None] | None = None,
     executor: Executor | None = None,
+    reuse: int = DEFAULT_REUSE,
 ) -> dict[str, Any]:
     """Generate ``n`` kept Image–Caption–Code triplets into ``out``; resumable; returns a summary.
+
+    The programs are codepercept's own, so by default one hardened sandbox process runs up to
+    ``reuse`` of them in turn (``Executor(reuse=...)``: the same bytes as a fresh process per
+    program, without the per-program fork); ``reuse=1`` forks one per program.
 
     ``progress(kept, n)`` is called after every judged candidate. The summary (kept/dropped per
     reason, per family and per domain, rate) is also written to ``out/summary.json``.
@@ -279,7 +288,9 @@ def synthesize(
     t0 = time.perf_counter()
     own_executor = executor is None
     # The ``screen`` probe measures ink and pHash in the child, from the drawn canvas.
-    ex = executor or Executor(workers=workers, dpi=dpi, timeout_s=timeout_s, probes=["screen"])
+    ex = executor or Executor(
+        workers=workers, dpi=dpi, timeout_s=timeout_s, probes=["screen"], reuse=reuse
+    )
     try:
         with DatasetWriter(out, ICC_SCHEMA, format=format, shard_size=shard_size,
                            config=config) as writer:  # fmt: skip
