@@ -64,6 +64,38 @@ def test_dynamic_tiling_and_stitching(micro):
     assert plan.thumbnail is not None and plan.thumbnail.shape == (small.tile_size,) * 2 + (3,)
 
 
+def test_overlapping_tiles_keep_each_tiles_centre(micro):
+    import torch
+
+    from codepercept.tokenocr.model import default_margin, normalize_images
+
+    cfg = get_config("tiny", **micro)
+    m = default_margin(cfg)
+    assert m % cfg.patch_size == 0 and 0 < 2 * m < cfg.tile_size
+    img = np.random.default_rng(1).integers(0, 255, (150, 170, 3), dtype=np.uint8)
+    model = TokenOCR(cfg).eval()
+    df = dense_features(model, img)  # the default overlaps
+    stride = cfg.patch_size / 4
+    assert df.stride == stride and df.plan.margin == m
+    assert df.features.shape == (cfg.embed_dim, math.ceil(150 / stride), math.ceil(170 / stride))
+    # the second tile of the first row covers image rows -m.. (edge padding above) and columns
+    # step - m..; its centre features are the model's output on that crop
+    step, s = cfg.tile_size - 2 * m, cfg.tile_size
+    np.testing.assert_array_equal(df.plan.tiles[1][m:], img[: s - m, step - m : step - m + s])
+    with torch.no_grad():
+        own = model(normalize_images(torch.from_numpy(df.plan.tiles[1:2])))[0]
+    k = int(m / stride)
+    x0 = int(step / stride)
+    centre = own[:, k:-k, k:-k]
+    got = df.features[:, : centre.shape[1], x0 : x0 + centre.shape[2]]
+    torch.testing.assert_close(got, centre[:, : got.shape[1], : got.shape[2]])
+    flat = dense_features(model, img, margin=0)  # edge to edge, as the paper tiles
+    assert flat.features.shape == df.features.shape and flat.plan.margin == 0
+    assert not torch.equal(flat.features, df.features)
+    with pytest.raises(ValueError, match="margin"):
+        dense_features(model, img, margin=3)
+
+
 def test_gaussian_table_is_seeded_frozen_and_restrictable():
     a = load_embedding_table(None, vocab_size=20000, dim=16, seed=3)
     b = load_embedding_table(None, vocab_size=20000, dim=16, seed=3)

@@ -19,7 +19,7 @@ from codepercept.bench.dataset import item_line
 from codepercept.data import HashIndex, load_manifest
 from codepercept.sandbox import Executor
 from codepercept.synth.base import list_families
-from codepercept.synth.pipeline import FilterConfig, candidate, screen
+from codepercept.synth.pipeline import DEFAULT_REUSE, FilterConfig, candidate, screen
 
 BENCH_VERSION = 1
 
@@ -74,7 +74,8 @@ def build_benchmark(
     counts: Counter[str] = Counter()
     fam_counts: Counter[str] = Counter()
     k = 0
-    with Executor(workers=workers, dpi=dpi, probes=["screen"]) as ex:
+    # the bench's reference programs are codepercept's own: reusable workers, same bytes
+    with Executor(workers=workers, dpi=dpi, probes=["screen"], reuse=DEFAULT_REUSE) as ex:
         while len(lines) < n:
             # the same domain-interleaved stream as the ICC pipeline, in the bench seed space
             batch = [

@@ -59,14 +59,17 @@ class IccStem:
     ) -> None:
         from codepercept.sandbox import Executor
         from codepercept.synth.base import list_families
+        from codepercept.synth.pipeline import DEFAULT_REUSE
 
         self.families = list_families()
         if executor is not None and PROBE not in executor.probes:
             raise ValueError(f"the executor must run the {PROBE!r} probe")
         self._own = executor is None
+        # codepercept's own programs: one hardened process runs many in turn (same bytes)
         self.executor = executor or Executor(
-            workers=max(1, workers), dpi=DPI, timeout_s=timeout_s, probes=[PROBE]
-        )
+            workers=max(1, workers), dpi=DPI, timeout_s=timeout_s, probes=[PROBE],
+            reuse=DEFAULT_REUSE,
+        )  # fmt: skip
 
     def __enter__(self) -> IccStem:
         return self
