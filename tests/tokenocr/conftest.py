@@ -74,3 +74,23 @@ def trained(tmp_path_factory, train_samples):
     out = tmp_path_factory.mktemp("tocr") / "micro.pt"
     res = train(micro_config(out, 120), train_samples)
     return res
+
+
+def _toy_batch(d: int = 16):
+    """Features (2, d, 6, 6) with gradients, three token masks per crop (two valid in the first,
+    one in the second), ids and validity: small enough to check a loss by hand."""
+    torch.manual_seed(0)
+    feats = torch.randn(2, d, 6, 6, requires_grad=True)
+    masks = torch.zeros(2, 3, 6, 6)
+    masks[0, 0, :2, :2] = 1
+    masks[0, 1, 3:, 3:] = 1
+    masks[1, 0, 2:4, :] = 1
+    ids = torch.tensor([[4, 7, 0], [4, 0, 0]])
+    valid = torch.tensor([[True, True, False], [True, False, False]])
+    return feats, masks, ids, valid
+
+
+@pytest.fixture
+def toy_batch():
+    """``toy_batch(d=16) -> (feats, masks, ids, valid)``, see :func:`_toy_batch`."""
+    return _toy_batch

@@ -143,21 +143,9 @@ def test_feature_masks_any_coverage():
     assert fm[2].sum() == 0
 
 
-def _toy_batch(d=16):
-    torch.manual_seed(0)
-    feats = torch.randn(2, d, 6, 6, requires_grad=True)
-    masks = torch.zeros(2, 3, 6, 6)
-    masks[0, 0, :2, :2] = 1
-    masks[0, 1, 3:, 3:] = 1
-    masks[1, 0, 2:4, :] = 1
-    ids = torch.tensor([[4, 7, 0], [4, 0, 0]])
-    valid = torch.tensor([[True, True, False], [True, False, False]])
-    emb = torch.randn(10, d)[ids]
-    return feats, masks, emb, ids, valid
-
-
-def test_losses_switch_and_known_values():
-    feats, masks, emb, ids, valid = _toy_batch()
+def test_losses_switch_and_known_values(toy_batch):
+    feats, masks, ids, valid = toy_batch()
+    emb = torch.randn(10, 16)[ids]
     head = SigLIPHead()
     assert head.logit_scale.exp().item() == pytest.approx(10.0)
     out = tokenocr_losses(feats, masks, emb, ids, valid, LossConfig(), head)

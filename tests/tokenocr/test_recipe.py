@@ -72,26 +72,14 @@ def test_evaluation_scores_a_perfect_reader_near_one(micro):
         assert r["top1"] >= 0.95 and r["top5"] == 1.0, r
 
 
-def _batch(d: int = 16):
-    torch.manual_seed(0)
-    feats = torch.randn(2, d, 6, 6, requires_grad=True)
-    masks = torch.zeros(2, 3, 6, 6)
-    masks[0, 0, :2, :2] = 1
-    masks[0, 1, 3:, 3:] = 1
-    masks[1, 0, 2:4, :] = 1
-    ids = torch.tensor([[4, 7, 0], [4, 0, 0]])
-    valid = torch.tensor([[True, True, False], [True, False, False]])
-    return feats, masks, ids, valid
-
-
-def test_vocab_ce_is_switchable_and_ranks_the_table():
+def test_vocab_ce_is_switchable_and_ranks_the_table(toy_batch):
     import math
 
     import torch.nn.functional as F
 
     from codepercept.tokenocr.losses import LossConfig, tokenocr_losses
 
-    feats, masks, ids, valid = _batch()
+    feats, masks, ids, valid = toy_batch()
     table = load_embedding_table(None, vocab_size=10, dim=16, restrict_to=[0, 4, 7, 9])
     emb = table(ids)
     paper = tokenocr_losses(feats, masks, emb, ids, valid, LossConfig(siglip=False))
@@ -123,12 +111,12 @@ def test_vocab_ce_is_switchable_and_ranks_the_table():
     assert math.isfinite(paper["total"].item())
 
 
-def test_segmentation_logit_scale_and_bias():
+def test_segmentation_logit_scale_and_bias(toy_batch):
     import torch.nn.functional as F
 
     from codepercept.tokenocr.losses import LossConfig, tokenocr_losses
 
-    feats, masks, ids, valid = _batch()
+    feats, masks, ids, valid = toy_batch()
     emb = torch.randn(10, 16)[ids]
     only_seg = dict(sim=False, siglip=False)
     cos = torch.einsum(
@@ -170,12 +158,12 @@ def test_token_ids_scan_matches_the_decoded_samples(tmp_path):
     assert token_ids(samples) == {t.token_id for s in samples for t in s.tokens}
 
 
-def test_pixel_ce_labels_each_singly_owned_pixel():
+def test_pixel_ce_labels_each_singly_owned_pixel(toy_batch):
     import torch.nn.functional as F
 
     from codepercept.tokenocr.losses import LossConfig, tokenocr_losses
 
-    feats, masks, ids, valid = _batch()
+    feats, masks, ids, valid = toy_batch()
     masks[0, 1, 1, 1] = 1  # (0, 1, 1) is now covered by two tokens: it has no label
     table = load_embedding_table(None, vocab_size=10, dim=16, restrict_to=[0, 4, 7])
     cfg = LossConfig(seg=False, sim=False, siglip=False, pixel_ce=True, pixel_ce_scale=3.0)
@@ -200,7 +188,7 @@ def test_pixel_ce_labels_each_singly_owned_pixel():
     )
 
 
-def test_balanced_vocab_ce_weights_rare_tokens_up():
+def test_balanced_vocab_ce_weights_rare_tokens_up(toy_batch):
     import torch.nn.functional as F
 
     from codepercept.tokenocr.losses import LossConfig, class_weights, tokenocr_losses
@@ -210,7 +198,7 @@ def test_balanced_vocab_ce_weights_rare_tokens_up():
     assert w[0].item() == w[3].item() == 1.0  # ids without counts
     assert w[2].item() == pytest.approx(5 * w[1].item())  # sqrt(100 / 4)
     assert (100 * w[1] + 4 * w[2]).item() == pytest.approx(104.0)  # mean 1 over occurrences
-    feats, masks, ids, valid = _batch()
+    feats, masks, ids, valid = toy_batch()
     cfg = LossConfig(seg=False, sim=False, siglip=False, vocab_ce=True, vocab_ce_balance=0.5)
     plain = tokenocr_losses(feats, masks, table(ids), ids, valid, cfg, table=table)
     weighted = tokenocr_losses(
