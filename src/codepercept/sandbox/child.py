@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 from typing import Any, NoReturn
 
 from codepercept.sandbox import harden
-from codepercept.sandbox.protocol import WORKER_MAGIC, encode_result
+from codepercept.sandbox.protocol import WORKER_TAKEN, encode_result, worker_frame
 
 # Private references, taken at import time in the zygote, so a program that monkeypatches
 # os / json / matplotlib cannot break how the harness reports.
@@ -48,7 +48,6 @@ _dumps = json.dumps
 _BytesIO = io.BytesIO
 _getrusage = resource.getrusage
 _RUSAGE_SELF = resource.RUSAGE_SELF
-_pack = __import__("struct").pack
 
 
 class SandboxViolation(PermissionError):
@@ -457,13 +456,13 @@ def run_child(cfg: ChildConfig, result_fd: int) -> NoReturn:
 
 def run_worker(cfg: ChildConfig, result_fd: int, request_fd: int, max_runs: int) -> NoReturn:
     """Trusted-reuse mode: harden once, then for each request byte on ``request_fd`` run
-    ``program.py`` of ``cfg.workdir`` and write ``b"S"`` (taken) then ``"CPRW" | u64 length |
-    frame`` to ``result_fd``; exit
-    after ``max_runs`` programs or at EOF. The frame's header says ``"more": true`` when the
-    worker will take another program (the executor retires it otherwise). Between programs, pyplot's figures are closed and
-    rcParams, numpy's error and print settings, the standard streams, the hooked matplotlib
-    classes and the harness state are put back, so a well-behaved program gives the bytes a
-    fresh child would; a hostile one could still leave state behind (hence *trusted*)."""
+    ``program.py`` of ``cfg.workdir`` and write :data:`~protocol.WORKER_TAKEN`, then
+    :func:`~protocol.worker_frame` of its result, to ``result_fd``; exit after ``max_runs``
+    programs or at EOF. The frame's header says ``"more": true`` when the worker will take
+    another program (the executor retires it otherwise). Between programs, pyplot's figures
+    are closed and rcParams, numpy's error and print settings, the standard streams, the hooked
+    matplotlib classes and the harness state are put back, so a well-behaved program gives the
+    bytes a fresh child would; a hostile one could still leave state behind (hence *trusted*)."""
     import matplotlib
     import matplotlib.pyplot as plt
     import numpy as np
@@ -475,13 +474,12 @@ def run_worker(cfg: ChildConfig, result_fd: int, request_fd: int, max_runs: int)
     rc = dict(matplotlib.rcParams.copy())
     del rc["backend"]
     np_err, np_print = np.geterr(), np.get_printoptions()
-    guarded = _guarded_modules()
-    guard = [(m, dict(vars(m))) for m in guarded]
+    guard = [(m, dict(vars(m))) for m in _guarded_modules()]
     cpu_limit = (int(cfg.timeout_s) + 2) * max_runs
     _harden(cfg, cpu_s=cpu_limit)
     setup_s = _perf() - t_start
     for run in range(max_runs):
-        if not _os_read(request_fd, 1) or not _write_all(result_fd, b"S"):
+        if not _os_read(request_fd, 1) or not _write_all(result_fd, WORKER_TAKEN):
             break
         t_start = _perf()
         ru = _getrusage(_RUSAGE_SELF)
@@ -517,10 +515,7 @@ def run_worker(cfg: ChildConfig, result_fd: int, request_fd: int, max_runs: int)
         header["more"] = more and run + 1 < max_runs
         frame = _frame(header, images, scene_json, blobs)
         del images, scene_json, blobs
-        if (
-            not _write_all(result_fd, WORKER_MAGIC + _pack("<Q", len(frame)) + frame)
-            or not header["more"]
-        ):
+        if not _write_all(result_fd, worker_frame(frame)) or not header["more"]:
             break
         setup_s = 0.0
     _os_exit(0)

@@ -27,7 +27,6 @@ import selectors
 import shutil
 import signal
 import socket
-import struct
 import subprocess
 import sys
 import tempfile
@@ -40,12 +39,13 @@ from typing import Any
 
 from codepercept.sandbox.probes import resolve as resolve_probe
 from codepercept.sandbox.protocol import (
-    WORKER_MAGIC,
+    WORKER_HEADER,
     ProtocolError,
     decode_result,
     png_size,
     recv_message,
     send_message,
+    worker_frame_length,
 )
 from codepercept.sandbox.result import STATUSES, ExecResult
 from codepercept.scene.model import Scene
@@ -100,8 +100,6 @@ class _Worker:
         return self.zyg is zyg and self.zyg.alive and not self.pending.exited.is_set()
 
 
-#: A worker's result: b"S" when it takes the program, then b"CPRW", u64 length, frame.
-_FRAMED = 13
 _GONE = "the sandbox worker was gone before it took the program"
 
 #: Statuses after which a worker is known to be in a clean state and may run another program.
@@ -499,8 +497,8 @@ class Executor:
         framed: bool = False,
     ) -> tuple[ExecResult, bool]:
         """The program's result, read until the child exits (or, ``framed``, from a worker:
-        until a whole ``"CPRW" | u64 length | frame`` arrived, plus what it printed before it); the
-        bool says whether a whole framed result arrived."""
+        until its header and whole frame arrived, see :func:`~protocol.worker_frame`, plus what
+        it printed before); the bool says whether a whole framed result arrived."""
         deadline = time.monotonic() + self.timeout_s
         if not p.forked.wait(timeout=max(self.timeout_s, 10.0)) or p.pid is None:
             return ExecResult("crashed", p.error or "the sandbox did not start the program"), False
@@ -538,12 +536,13 @@ class Executor:
                     buf = bufs[fd]
                     buf += chunk
                     if fd == r_res:
-                        if framed and frame_len is None and len(buf) >= _FRAMED:
-                            if buf[: _FRAMED - 8] != b"S" + WORKER_MAGIC:
-                                killed_for = ("crashed", "malformed result from the sandbox")
+                        if framed and frame_len is None and len(buf) >= WORKER_HEADER:
+                            try:
+                                frame_len = worker_frame_length(buf)
+                            except ProtocolError as exc:
+                                killed_for = ("crashed", str(exc))
                                 break
-                            (frame_len,) = struct.unpack("<Q", buf[_FRAMED - 8 : _FRAMED])
-                        if len(buf) > self.max_output_bytes + _FRAMED or (
+                        if len(buf) > self.max_output_bytes + WORKER_HEADER or (
                             frame_len is not None and frame_len > self.max_output_bytes
                         ):
                             killed_for = (
@@ -561,14 +560,14 @@ class Executor:
                             )
                 if killed_for:
                     break
-                if frame_len is not None and len(bufs[r_res]) >= _FRAMED + frame_len:
+                if frame_len is not None and len(bufs[r_res]) >= WORKER_HEADER + frame_len:
                     break  # a worker's whole frame: it now waits for the next program
         finally:
             sel.close()
         if killed_for:
             self._kill(p)
             p.exited.wait(timeout=5)
-        complete = frame_len is not None and len(bufs[r_res]) == _FRAMED + frame_len
+        complete = frame_len is not None and len(bufs[r_res]) == WORKER_HEADER + frame_len
         if complete:  # what the program printed is in the pipes before its frame
             for fd in (r_out, r_err):
                 with contextlib.suppress(BlockingIOError, OSError):
@@ -583,7 +582,7 @@ class Executor:
         if framed:
             if not frame:  # the worker died before it took the program (killed while idle)
                 return ExecResult("crashed", _GONE), False
-            frame = frame[_FRAMED:] if complete else b""
+            frame = frame[WORKER_HEADER:] if complete else b""
         return self._interpret(p, frame, stdout, stderr), complete
 
     def _kill(self, p: _Pending) -> None:

@@ -28,6 +28,8 @@ _pack = struct.pack
 
 MAGIC = b"CPR1"
 WORKER_MAGIC = b"CPRW"
+WORKER_TAKEN = b"S"  # a worker's first byte for each program: it has taken it
+WORKER_HEADER = len(WORKER_TAKEN) + len(WORKER_MAGIC) + 8  # b"S" | b"CPRW" | u64 frame length
 MAX_BLOBS = 4096
 MAX_CONTROL_MESSAGE = 64 * 1024
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -86,6 +88,19 @@ def encode_result(
     for chunk in (*images, *blobs):
         parts += [_pack("<I", len(chunk)), chunk]
     return b"".join(parts)
+
+
+def worker_frame(frame: bytes) -> bytes:
+    """What a worker writes after :data:`WORKER_TAKEN`: ``b"CPRW" | u64 len | frame``."""
+    return WORKER_MAGIC + _pack("<Q", len(frame)) + frame
+
+
+def worker_frame_length(head: bytes) -> int:
+    """The frame length announced by the first :data:`WORKER_HEADER` bytes a worker wrote for
+    a program; raises :class:`ProtocolError` when they are not a worker header."""
+    if len(head) < WORKER_HEADER or head[: WORKER_HEADER - 8] != WORKER_TAKEN + WORKER_MAGIC:
+        raise ProtocolError("malformed result from the sandbox worker")
+    return struct.unpack("<Q", head[WORKER_HEADER - 8 : WORKER_HEADER])[0]
 
 
 def decode_result(
