@@ -101,7 +101,7 @@ def train_cmd(
         TimeRemainingColumn,
     )
 
-    from codepercept.tokenocr.losses import LossConfig
+    from codepercept.tokenocr.losses import LOSS_TERMS, LossConfig
     from codepercept.tokenocr.train import TrainConfig, train
 
     logging.basicConfig(level=logging.WARNING)
@@ -149,11 +149,7 @@ def train_cmd(
         task = bar.add_task("train", total=steps, losses="")
 
         def on_step(step: int, m: dict[str, float]) -> None:
-            terms = " ".join(
-                f"{k}={m[k]:.3f}"
-                for k in ("total", "seg", "sim", "siglip", "l2", "vocab_ce", "pixel_ce")
-                if k in m
-            )
+            terms = " ".join(f"{k}={m[k]:.3f}" for k in LOSS_TERMS if k in m)
             bar.update(task, completed=step, losses=terms)
 
         res = train(cfg, data, on_step=on_step)

@@ -38,7 +38,21 @@ from torch import nn
 
 from codepercept.tokenocr.target import EmbeddingTable
 
-__all__ = ["LossConfig", "SigLIPHead", "class_weights", "pooled_top1", "tokenocr_losses"]
+__all__ = [
+    "LOSS_TERMS",
+    "RANKABLE_ROWS",
+    "LossConfig",
+    "SigLIPHead",
+    "class_weights",
+    "mask_pool",
+    "pooled_top1",
+    "tokenocr_losses",
+]
+
+#: Every term :func:`tokenocr_losses` may return, in display order.
+LOSS_TERMS = ("total", "seg", "sim", "siglip", "l2", "vocab_ce", "pixel_ce")
+#: Largest table whose every row is ranked per token (``vocab_ce``, ``pixel_ce``, the monitor).
+RANKABLE_ROWS = 65536
 
 
 @dataclass
@@ -111,8 +125,7 @@ def tokenocr_losses(
     w = valid.float()
     n = w.sum().clamp(min=1.0)
     out: dict[str, torch.Tensor] = {}
-    area = masks.flatten(2).sum(-1).clamp(min=1.0)  # (B, K)
-    pooled = torch.einsum("bkhw,bdhw->bkd", masks, features) / area[..., None]
+    pooled = mask_pool(features, masks)
     if cfg.seg:
         cos = torch.einsum("bkd,bdhw->bkhw", F.normalize(emb, dim=-1), F.normalize(features, dim=1))
         logits = cos * cfg.seg_logit_scale + cfg.seg_logit_bias
@@ -141,10 +154,17 @@ def tokenocr_losses(
         out["pixel_ce"] = cfg.pixel_ce_weight * _pixel_ce(features, masks, ids, valid, table, cfg)
     if not out:
         raise ValueError(
-            "every loss term is switched off; enable at least one of seg/sim/siglip/l2/vocab_ce/pixel_ce"
+            "every loss term is switched off; enable at least one of " + "/".join(LOSS_TERMS[1:])
         )
     out["total"] = torch.stack(list(out.values())).sum()
     return out
+
+
+def mask_pool(features: torch.Tensor, masks: torch.Tensor) -> torch.Tensor:
+    """``(B, K, D)`` mean of ``features`` (B, D, h, w) under each mask of ``masks`` (B, K, h, w)
+    (an empty mask pools to 0)."""
+    area = masks.flatten(2).sum(-1).clamp(min=1.0)
+    return torch.einsum("bkhw,bdhw->bkd", masks, features) / area[..., None]
 
 
 def class_weights(table: EmbeddingTable, counts: dict[int, int], alpha: float) -> torch.Tensor:
@@ -195,8 +215,6 @@ def pooled_top1(
     nearest (cosine) to its own row among all rows of ``table`` (a monitoring number)."""
     if not bool(valid.any()):
         return float("nan")
-    features, masks = features.float(), masks.float()
-    area = masks.flatten(2).sum(-1).clamp(min=1.0)
-    pooled = torch.einsum("bkhw,bdhw->bkd", masks, features) / area[..., None]
+    pooled = mask_pool(features.float(), masks.float())
     sims = F.normalize(pooled[valid], dim=-1) @ F.normalize(table.weight.float(), dim=-1).T
     return float((sims.argmax(1) == table.rows(ids[valid])).float().mean())

@@ -28,6 +28,8 @@ import torch
 from codepercept.tokenocr.checkpoint import save_checkpoint, table_state
 from codepercept.tokenocr.data import CropSampler, DataInfo, OcrSample, data_info, token_counts
 from codepercept.tokenocr.losses import (
+    LOSS_TERMS,
+    RANKABLE_ROWS,
     LossConfig,
     SigLIPHead,
     class_weights,
@@ -49,8 +51,8 @@ class TrainConfig:
     ``restrict_vocab``: keep only the embedding rows of token ids seen in the first
     ``restrict_scan`` samples (all of them when None; only the records are read) plus the space
     token (saves memory with big tables; evaluation then ranks only those ids; a training id
-    outside the table would stop the run, so scan everything it trains on). ``time_limit_s`` stops early (the schedule still spans
-    ``steps``, unless ``time_schedule``: then the cosine runs over whichever of ``steps`` and
+    outside the table would stop the run, so scan everything it trains on). ``time_limit_s``
+    stops early (the schedule still spans ``steps``, unless ``time_schedule``: then the cosine runs over whichever of ``steps`` and
     ``time_limit_s`` is used up first, so a time-boxed run ends at the low learning rate on any
     machine; not bit-reproducible, as it depends on the clock). ``resume``: continue from
     ``out`` when it exists.
@@ -225,7 +227,7 @@ def _train(
             f"the embedding table has width {table.dim} but the model's embed_dim is "
             f"{mcfg.embed_dim}; pass --embed-dim {table.dim}"
         )
-    if (cfg.loss.vocab_ce or cfg.loss.pixel_ce) and len(table) > 65536:
+    if (cfg.loss.vocab_ce or cfg.loss.pixel_ce) and len(table) > RANKABLE_ROWS:
         raise ValueError(
             f"vocab_ce / pixel_ce rank every row of the table ({len(table)} rows); use "
             "restrict_vocab (--restrict-vocab) to keep only the training data's ids"
@@ -301,7 +303,9 @@ def _train(
 
     # ---- the loop
     model.train()
-    monitor = len(table) <= 65536  # log the batch's recognition top-1 (cheap for small tables)
+    monitor = (
+        len(table) <= RANKABLE_ROWS
+    )  # log the batch's recognition top-1 (cheap for small tables)
     t0 = time.perf_counter()
     last: dict[str, float] = {}
     autocast = torch.autocast(device.type, dtype=torch.bfloat16, enabled=use_bf16)
@@ -393,8 +397,7 @@ def plot_curve(csv_path: str | Path, png_path: str | Path) -> Path:
     with open(csv_path) as fh:
         rows = list(csv.DictReader(fh))
     steps = [int(r["step"]) for r in rows]
-    terms = ("total", "seg", "sim", "siglip", "l2", "vocab_ce", "pixel_ce")
-    terms = [k for k in terms if rows and k in rows[0]]
+    terms = [k for k in LOSS_TERMS if rows and k in rows[0]]
     fig, axes = plt.subplots(1, len(terms), figsize=(3.2 * len(terms), 3), squeeze=False)
     for ax, k in zip(axes[0], terms, strict=True):
         ax.plot(steps, [float(r[k]) for r in rows], lw=1.2)
