@@ -86,6 +86,15 @@ def train_cmd(
     bg_boxes: int = typer.Option(
         2, "--bg-boxes", help="Background boxes per crop (0 disables background learning)."
     ),
+    bg_fill: bool = typer.Option(
+        False, "--bg-fill", help="Our addition: label every ink-free cell as space (not boxes)."
+    ),
+    random_crops: float = typer.Option(
+        0.0, "--random-crops", help="Share of crops placed anywhere, not centred on a token."
+    ),
+    seg_negatives: int = typer.Option(
+        0, "--seg-negatives", help="Our addition: absent table rows per crop, target all-zero."
+    ),
     set_: list[str] | None = typer.Option(
         None, "--set", help="Model config override FIELD=VALUE (repeatable)."
     ),
@@ -123,6 +132,7 @@ def train_cmd(
         time_schedule=time_schedule,
         bf16=bf16,
         min_visible=min_visible,
+        random_crops=random_crops,
         seed=seed,
         resume=not no_resume,
         loss=LossConfig(
@@ -131,6 +141,8 @@ def train_cmd(
             siglip=not no_siglip,
             l2=l2,
             bg_boxes=bg_boxes,
+            bg_fill=bg_fill,
+            seg_negatives=seg_negatives,
             seg_logit_scale=seg_scale,
             seg_logit_bias=seg_bias,
             vocab_ce=vocab_ce,
@@ -166,11 +178,14 @@ def heatmap_cmd(
     query: str = typer.Option(..., "--query", help='Text to find, e.g. "energy".'),
     out: Path = typer.Option(Path("map.png"), "--out"),
     device: str = typer.Option("cpu", "--device"),
+    local_pool: float = typer.Option(
+        12.0, "--local-pool", help="Average features over this many pixels first (0: none)."
+    ),
 ) -> None:
     """Per-token similarity maps of QUERY over IMAGE (one panel per token plus their mean)."""
     from codepercept.tokenocr.infer import heatmap
 
-    console.print(f"wrote {heatmap(ckpt, image, query, out, device)}")
+    console.print(f"wrote {heatmap(ckpt, image, query, out, device, local_pool)}")
 
 
 @app.command("eval")
@@ -181,11 +196,15 @@ def eval_cmd(
     vocab: str = typer.Option("seen", "--vocab", help="seen | data | full"),
     out: Path | None = typer.Option(None, "--out", help="JSON file for the results."),
     device: str = typer.Option("cpu", "--device"),
+    local_pool: float = typer.Option(
+        12.0, "--local-pool", help="Maps average features over this many pixels (0: none)."
+    ),
 ) -> None:
     """Recognition, localisation, segmentation and retrieval, beside an untrained control."""
     from codepercept.tokenocr.evaluate import EvalConfig, evaluate, format_table
 
-    res = evaluate(ckpt, data, EvalConfig(limit=limit, vocab=vocab, device=device), out)
+    cfg = EvalConfig(limit=limit, vocab=vocab, device=device, local_pool=local_pool)
+    res = evaluate(ckpt, data, cfg, out)
     console.print(format_table(res))
     if out is not None:
         console.print(f"wrote {out}")

@@ -286,9 +286,12 @@ class CropSampler:
 
     Streams samples from ``source`` (re-reading it each epoch) through a shuffle pool of
     ``pool`` samples; each sample yields ``crops_per_sample`` crops before it is replaced.
-    Crops are centred on a random token (jittered) so most hold text. A token counts in a
-    crop when at least ``min_visible`` of its pixels are inside; up to ``max_tokens`` are kept.
-    ``bg_boxes`` text-free boxes of 10–20 px per crop are labelled with ``space_id``.
+    Crops are centred on a random token (jittered) so most hold text; a ``random_crops`` share
+    of them is placed uniformly over the image instead, so the model also sees the blank paper
+    and margins that a whole-page heat map covers. A token counts in a crop when at least
+    ``min_visible`` of its pixels are inside; up to ``max_tokens`` are kept. ``bg_boxes``
+    text-free boxes of 10–20 px per crop are labelled with ``space_id``; with ``bg_fill`` the
+    space token's mask is every feature cell holding no token ink instead.
     With ``rank``/``world`` (DDP) each process keeps every ``world``-th sample.
     """
 
@@ -302,6 +305,8 @@ class CropSampler:
         space_id: int,
         max_tokens: int = 70,
         bg_boxes: int = 2,
+        bg_fill: bool = False,
+        random_crops: float = 0.0,
         min_visible: float = 0.6,
         crops_per_sample: int = 16,
         pool: int = 64,
@@ -313,6 +318,9 @@ class CropSampler:
         self.source, self.limit = source, limit
         self.tile, self.feat, self.batch_size = tile_size, feature_size, batch_size
         self.space_id, self.max_tokens, self.bg_boxes = space_id, max_tokens, bg_boxes
+        if not 0.0 <= random_crops <= 1.0:
+            raise ValueError(f"random_crops must be in [0, 1], not {random_crops}")
+        self.bg_fill, self.random_crops = bg_fill, random_crops
         self.min_visible, self.crops_per_sample, self.pool_size = (
             min_visible,
             crops_per_sample,
@@ -397,7 +405,7 @@ class CropSampler:
     def _crop(self, p: _Pooled) -> tuple[np.ndarray, np.ndarray]:
         img, mask, s = p.sample.image, np.asarray(p.sample.mask), self.tile
         h, w = mask.shape
-        if len(p.centres):
+        if len(p.centres) and not (self.random_crops and self.rng.random() < self.random_crops):
             cy, cx = p.centres[int(self.rng.integers(len(p.centres)))]
             cy += self.rng.normal(0, s / 4)
             cx += self.rng.normal(0, s / 4)
@@ -454,7 +462,12 @@ class CropSampler:
                 keep = [keep[j] for j in self.rng.choice(len(keep), self.max_tokens, replace=False)]
             fm = feature_masks(cm, keep, (f, f))
             tids = [p.token_ids[v] for v in keep]
-            if self.bg_boxes:
+            if self.bg_fill:
+                ink = feature_masks((cm > 0).astype(np.int64), [1], (f, f))
+                if bool((ink < 1).any()):
+                    fm = torch.cat([fm, 1.0 - ink])
+                    tids.append(self.space_id)
+            elif self.bg_boxes:
                 box = self._bg_boxes(cm)
                 if box.any():
                     fm = torch.cat([fm, feature_masks(box.astype(np.int64), [1], (f, f))])

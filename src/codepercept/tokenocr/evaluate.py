@@ -8,13 +8,15 @@ tiled image); a token's mask there is its area-resized mask with any coverage co
   vocabulary by cosine to their embeddings: top-1 / top-5 accuracy over occurrences. The
   vocabulary is ``"seen"`` (ids in the eval set ∪ ids seen in training, from the checkpoint),
   ``"data"`` (eval-set ids only) or ``"full"`` (the whole table; slow for 151k rows).
-* **localisation** — per (image, distinct token id): the id's cosine map, min-max normalised;
+* **localisation** — per (image, distinct token id): the id's cosine map over the features
+  averaged over ``local_pool`` pixels (:func:`~codepercept.tokenocr.infer.local_mean`; 0:
+  single features, as the paper draws its maps), min-max normalised;
   IoU of (map ≥ ``threshold``) with the union mask of the id's occurrences → mIoU; pointing
   accuracy = the map's argmax falls inside that union mask.
-* **text segmentation (zero-shot)** — the space token's normalised map below ``threshold`` is
+* **text segmentation (zero-shot)** — the space token's normalised map (same features) below ``threshold`` is
   "text"; IoU with the true text pixels (mask > 0), averaged over images.
 * **retrieval** — for each image, a query = its token id that occurs in the fewest gallery
-  images; every image is scored by its best pixel's cosine to the query; Recall@k = a
+  images; every image is scored by its best position's cosine (same features) to the query; Recall@k = a
   relevant image (one that holds the id) is among the top k.
 """
 
@@ -31,7 +33,7 @@ import torch.nn.functional as F
 
 from codepercept.tokenocr.checkpoint import LoadedModel, load_checkpoint
 from codepercept.tokenocr.data import OcrSample, feature_masks, iter_samples
-from codepercept.tokenocr.infer import cosine_maps, minmax
+from codepercept.tokenocr.infer import LOCAL_POOL_PX, cosine_maps, local_mean, minmax
 from codepercept.tokenocr.model import TokenOCR, dense_features
 from codepercept.tokenocr.target import EmbeddingTable
 
@@ -49,6 +51,7 @@ class EvalConfig:
     threshold: float = 0.5
     device: str = "cpu"
     control_seed: int = 0
+    local_pool: float = LOCAL_POOL_PX  # pixels features are averaged over for maps (0: none)
 
 
 def _feature_mask_image(s: OcrSample, df) -> np.ndarray:
@@ -87,6 +90,7 @@ def evaluate_model(
     space_id: int,
     threshold: float = 0.5,
     device: str = "cpu",
+    local_pool: float = LOCAL_POOL_PX,
 ) -> dict[str, float]:
     """All metrics of one model over ``samples`` (see the module docstring). ``vocab_ids``:
     global ids the recognition ranks over (must include every true id)."""
@@ -104,12 +108,13 @@ def evaluate_model(
     for j, s in enumerate(samples):
         df = dense_features(model, s.image, device)
         feats = df.features
+        near = local_mean(feats, local_pool, df.stride)  # for maps; recognition pools masks
         h, w = feats.shape[1:]
         m = _feature_mask_image(s, df)
-        scores[:, j] = cosine_maps(feats, q_emb).flatten(1).max(1).values.cpu()
+        scores[:, j] = cosine_maps(near, q_emb).flatten(1).max(1).values.cpu()
         # text / background via the space token
         text_true = feature_masks(m > 0, [1], (h, w))[0].bool()
-        text_pred = minmax(cosine_maps(feats, space))[0] < threshold
+        text_pred = minmax(cosine_maps(near, space))[0] < threshold
         union = (text_true | text_pred.cpu()).sum().item()
         if union:
             text_ious.append((text_true & text_pred.cpu()).sum().item() / union)
@@ -133,7 +138,7 @@ def evaluate_model(
         # localisation per distinct id
         uniq = sorted(set(ids))
         ids_t = torch.tensor(ids, device=masks.device)
-        maps = minmax(cosine_maps(feats, table(torch.tensor(uniq, device=table.weight.device))))
+        maps = minmax(cosine_maps(near, table(torch.tensor(uniq, device=table.weight.device))))
         for u, mp in zip(uniq, maps, strict=True):
             gt = masks[ids_t == u].amax(0) > 0
             pred = mp >= threshold
@@ -199,12 +204,12 @@ def evaluate(
     else:
         raise ValueError(f"vocab must be 'seen', 'data' or 'full', not {cfg.vocab!r}")
     trained = evaluate_model(
-        lm.model, lm.table, samples, vocab, space_id, cfg.threshold, cfg.device
+        lm.model, lm.table, samples, vocab, space_id, cfg.threshold, cfg.device, cfg.local_pool
     )
     torch.manual_seed(cfg.control_seed)
     control = TokenOCR(lm.model.cfg).to(cfg.device).eval()
     untrained = evaluate_model(
-        control, lm.table, samples, vocab, space_id, cfg.threshold, cfg.device
+        control, lm.table, samples, vocab, space_id, cfg.threshold, cfg.device, cfg.local_pool
     )
     result = {
         "trained": trained,

@@ -21,6 +21,12 @@ embeddings ``E`` (B, K, D) and ``^`` meaning L2-normalised:
   ``pixel_ce_max`` pixels per batch, drawn at random) — per-pixel recognition, which is what
   localisation (a token's best pixel must lie on it) needs. Weighted by ``pixel_ce_weight``.
 
+* optional ``seg_negatives`` (**our addition**): per crop, that many rows drawn at random from
+  the table among the ids absent from the crop, each with an all-zero target in the same BCE
+  (``seg_neg``, mean over the drawn rows) — the segmentation loss only ever sees the tokens
+  present in a crop, so nothing else keeps an absent token's cosine low on other words and
+  on blank paper, which is where a heat map's argmax (pointing) goes wrong.
+
 ``seg_logit_bias`` (0 as released) shifts the segmentation logits: with ``s`` large, a negative
 bias lets off-mask pixels sit near cos 0 instead of being pushed towards cos −1.
 
@@ -50,7 +56,7 @@ __all__ = [
 ]
 
 #: Every term :func:`tokenocr_losses` may return, in display order.
-LOSS_TERMS = ("total", "seg", "sim", "siglip", "l2", "vocab_ce", "pixel_ce")
+LOSS_TERMS = ("total", "seg", "seg_neg", "sim", "siglip", "l2", "vocab_ce", "pixel_ce")
 #: Largest table whose every row is ranked per token (``vocab_ce``, ``pixel_ce``, the monitor).
 RANKABLE_ROWS = 65536
 
@@ -65,6 +71,7 @@ class LossConfig:
     l2: bool = False
     seg_logit_scale: float = 1.0
     seg_logit_bias: float = 0.0
+    seg_negatives: int = 0  # our addition: absent table rows per crop with an all-zero target
     vocab_ce: bool = False  # our addition: softmax CE of pooled tokens over the table's rows
     vocab_ce_scale: float = 16.0
     vocab_ce_weight: float = 1.0
@@ -76,6 +83,7 @@ class LossConfig:
     siglip_bias: float = -2.71
     siglip_bias_learnable: bool = True
     bg_boxes: int = 2  # background learning: text-free boxes labelled with the space token
+    bg_fill: bool = False  # our addition: every ink-free feature cell is labelled space instead
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -139,8 +147,12 @@ def tokenocr_losses(
         if siglip is None:
             raise ValueError("cfg.siglip is on but no SigLIPHead was given")
         out["siglip"] = siglip(pooled[valid], emb[valid], ids[valid]) + 0.0 * features.sum()
-    if (cfg.vocab_ce or cfg.pixel_ce) and table is None:
-        raise ValueError("cfg.vocab_ce / cfg.pixel_ce is on but no embedding table was given")
+    if (cfg.vocab_ce or cfg.pixel_ce or cfg.seg_negatives) and table is None:
+        raise ValueError(
+            "cfg.vocab_ce / cfg.pixel_ce / cfg.seg_negatives is on but no embedding table was given"
+        )
+    if cfg.seg_negatives:
+        out["seg_neg"] = _seg_negatives(features, ids, valid, table, cfg)
     if cfg.vocab_ce:
         vocab = F.normalize(table.weight.float(), dim=-1)  # (V, D)
         logits = F.normalize(pooled[valid], dim=-1) @ vocab.T * cfg.vocab_ce_scale
@@ -178,6 +190,27 @@ def class_weights(table: EmbeddingTable, counts: dict[int, int], alpha: float) -
     if seen.any():
         w[seen] /= (w[seen] * c[seen]).sum() / c[seen].sum()
     return w.to(table.weight.device)
+
+
+def _seg_negatives(
+    features: torch.Tensor,
+    ids: torch.Tensor,
+    valid: torch.Tensor,
+    table: EmbeddingTable,
+    cfg: LossConfig,
+) -> torch.Tensor:
+    """Segmentation BCE against an all-zero mask for ``cfg.seg_negatives`` random table rows
+    per crop; a row whose id is a valid token of the crop is left out of the mean."""
+    b = features.shape[0]
+    rows = torch.randint(len(table), (b, cfg.seg_negatives), device=features.device)
+    neg_ids = table.global_ids().to(features.device)[rows]
+    present = ((neg_ids[:, :, None] == ids[:, None, :]) & valid[:, None, :]).any(-1)
+    keep = (~present).float()
+    emb = F.normalize(table.weight.float()[rows], dim=-1)  # (B, R, D)
+    cos = torch.einsum("brd,bdhw->brhw", emb, F.normalize(features, dim=1))
+    # BCE with target 0 is softplus(logit)
+    loss = F.softplus(cos * cfg.seg_logit_scale + cfg.seg_logit_bias).mean((2, 3))
+    return (loss * keep).sum() / keep.sum().clamp(min=1.0)
 
 
 def _pixel_ce(

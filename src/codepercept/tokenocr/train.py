@@ -76,6 +76,7 @@ class TrainConfig:
     limit: int | None = None  # use at most this many samples
     max_tokens: int = 70
     min_visible: float = 0.6  # a token takes part in a crop when this share of its ink is inside
+    random_crops: float = 0.0  # share of crops placed anywhere (blank paper too), not on a token
     crops_per_sample: int = 16  # crops per decoded sample (TokenIT images hold dozens of tiles)
     pool: int = 64
     embed_source: str | None = None
@@ -192,6 +193,8 @@ def _train(
         max_tokens=cfg.max_tokens,
         min_visible=cfg.min_visible,
         bg_boxes=cfg.loss.bg_boxes,
+        bg_fill=cfg.loss.bg_fill,
+        random_crops=cfg.random_crops,
         crops_per_sample=cfg.crops_per_sample,
         pool=cfg.pool,
         limit=cfg.limit,
