@@ -30,18 +30,28 @@ def test_overfit_handful_of_samples_halves_the_loss(tmp_path, train_samples, mak
     assert res.curve_png is not None and res.curve_png.stat().st_size > 1000
 
 
-def test_resume_is_exact(tmp_path, train_samples, make_config):
-    straight = train(make_config(tmp_path / "a.pt", 6, crops_per_sample=1), train_samples[:5])
-    train(make_config(tmp_path / "b.pt", 3, crops_per_sample=1), train_samples[:5])
+@pytest.mark.parametrize("workers", [0, 2])
+def test_resume_is_exact(tmp_path, train_samples, make_config, workers):
+    def cfg(out, steps):
+        return make_config(tmp_path / out, steps, crops_per_sample=1, workers=workers)
+
+    straight = train(cfg("a.pt", 6), train_samples[:5])
+    train(cfg("b.pt", 3), train_samples[:5])
     assert load_checkpoint(tmp_path / "b.pt").meta["step"] == 3
     # Same run asked for 6 steps, resumed from the 3-step checkpoint.
-    resumed = train(make_config(tmp_path / "b.pt", 6, crops_per_sample=1), train_samples[:5])
+    resumed = train(cfg("b.pt", 6), train_samples[:5])
     assert resumed.steps == 6
     a = load_checkpoint(straight.checkpoint).model.state_dict()
     b = load_checkpoint(resumed.checkpoint).model.state_dict()
     for k in a:
         assert torch.equal(a[k], b[k]), k
     assert _totals(straight.metrics_csv) == _totals(resumed.metrics_csv)
+
+
+def test_resume_with_other_loader_workers_is_refused(tmp_path, train_samples, make_config):
+    train(make_config(tmp_path / "w.pt", 2, workers=2), train_samples[:4])
+    with pytest.raises(ValueError, match="resume with --workers 2"):
+        train(make_config(tmp_path / "w.pt", 4, workers=0), train_samples[:4])
 
 
 def test_checkpoint_round_trip_reproduces_outputs(trained, heldout_samples):

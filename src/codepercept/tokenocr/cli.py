@@ -43,6 +43,9 @@ def train_cmd(
     warmup: int = typer.Option(50, "--warmup"),
     device: str = typer.Option("cpu", "--device", help="cpu | cuda"),
     limit: int | None = typer.Option(None, "--limit", help="Use at most this many samples."),
+    workers: int = typer.Option(
+        0, "--workers", help="Crop-making processes (0: in the training process; GPUs want 8+)."
+    ),
     threads: int | None = typer.Option(
         None, "--threads", help="torch CPU threads (1 is often fastest on a busy machine)."
     ),
@@ -124,6 +127,7 @@ def train_cmd(
         warmup_steps=warmup,
         device=device,
         limit=limit,
+        workers=workers,
         threads=threads,
         embed_source=embed,
         embed_key=embed_key,

@@ -17,12 +17,14 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import torch
 
 __all__ = [
     "Batch",
+    "CropLoader",
     "CropSampler",
     "DataInfo",
     "OcrSample",
@@ -263,12 +265,15 @@ class Batch:
     valid: torch.Tensor
 
     def to(self, device: str | torch.device) -> Batch:
-        return Batch(
-            *(
-                t.to(device, non_blocking=True)
-                for t in (self.images, self.masks, self.ids, self.valid)
-            )
+        """The batch on ``device``; masks arrive as float (loader workers ship them as bool)."""
+        images, masks, ids, valid = (
+            t.to(device, non_blocking=True) for t in (self.images, self.masks, self.ids, self.valid)
         )
+        return Batch(images, masks.float(), ids, valid)
+
+    def pin_memory(self) -> Batch:
+        """Page-locked copies (called by the DataLoader's pinning thread)."""
+        return Batch(*(t.pin_memory() for t in (self.images, self.masks, self.ids, self.valid)))
 
 
 @dataclass
@@ -485,3 +490,112 @@ class CropSampler:
                 ids[i, :n] = torch.tensor(tids, dtype=torch.long)
                 valid[i, :n] = fm.flatten(1).sum(1) > 0
         return Batch(torch.from_numpy(images), masks, ids, valid)
+
+
+class _WorkerStreams(torch.utils.data.IterableDataset):
+    """One :class:`CropSampler` per DataLoader worker. Stream ``k`` of ``workers`` keeps every
+    ``world · workers``-th sample (offset ``rank · workers + k``) and yields ``(k, batch,
+    state)``, the state being its sampler's position just after that batch. The DataLoader
+    always asks its worker 0 first, so worker ``j`` runs stream ``(j + first) % workers``."""
+
+    def __init__(
+        self, sampler_kwargs: dict, workers: int, states: list[dict | None], first: int
+    ) -> None:
+        self.kwargs, self.workers, self.states, self.first = sampler_kwargs, workers, states, first
+
+    def __iter__(self) -> Iterator[tuple[int, Batch, dict]]:
+        info = torch.utils.data.get_worker_info()
+        k = ((info.id if info is not None else 0) + self.first) % self.workers
+        kw = dict(self.kwargs)
+        rank, world = kw.pop("rank", 0), kw.pop("world", 1)
+        s = CropSampler(**kw, rank=rank * self.workers + k, world=world * self.workers)
+        if self.states[k] is not None:
+            s.load_state_dict(self.states[k])
+        sent: set[int] = set()
+        while True:
+            b = s.next_batch()
+            st = s.state_dict()
+            new = s.seen_ids - sent  # ship only ids not reported before
+            sent |= new
+            st["seen_ids"] = sorted(new)
+            # Masks are 0/1: bool is a quarter of the bytes through shared memory and to the GPU.
+            yield k, Batch(b.images, b.masks.bool(), b.ids, b.valid), st
+
+
+class CropLoader:
+    """:class:`CropSampler` batches made in ``workers`` background processes (a torch
+    ``DataLoader``), so a GPU is not kept waiting for crops.
+
+    The order is fixed: batch ``i`` comes from worker ``i % workers``, each worker streaming its
+    own shard of the samples with its own RNG, so a run is reproducible for a given ``workers``.
+    Every batch carries its worker's sampler position; :meth:`state_dict` keeps the positions
+    of the batches handed out, so a resumed run continues exactly where the checkpoint was
+    taken (with the same ``workers``). ``sampler_kwargs`` are :class:`CropSampler`'s.
+    """
+
+    def __init__(
+        self,
+        workers: int,
+        *,
+        pin_memory: bool = False,
+        prefetch: int = 4,
+        **sampler_kwargs: Any,
+    ) -> None:
+        if workers < 1:
+            raise ValueError(f"CropLoader needs workers >= 1, not {workers}; use CropSampler")
+        self.workers, self.pin, self.prefetch = workers, pin_memory, prefetch
+        self.kwargs = sampler_kwargs
+        self.seen_ids: set[int] = set()
+        self._states: list[dict | None] = [None] * workers
+        self._next = 0  # the stream the next batch comes from
+        self._it: Iterator | None = None
+
+    def _start(self) -> Iterator:
+        ds = _WorkerStreams(self.kwargs, self.workers, list(self._states), self._next)
+        return iter(
+            torch.utils.data.DataLoader(
+                ds,
+                batch_size=None,
+                num_workers=self.workers,
+                pin_memory=self.pin,
+                prefetch_factor=self.prefetch,
+            )
+        )
+
+    def next_batch(self) -> Batch:
+        """The next batch (masks as bool until :meth:`Batch.to`)."""
+        if self._it is None:
+            self._it = self._start()
+        k, batch, st = next(self._it)
+        if k != self._next:  # the DataLoader's round robin is the order; this never fires
+            raise RuntimeError(f"crop stream {k} answered where {self._next} was due")
+        self._next = (k + 1) % self.workers
+        self.seen_ids.update(st.pop("seen_ids"))
+        self._states[k] = st
+        return batch
+
+    def state_dict(self) -> dict:
+        """Every worker's sampler position after the last batch handed out."""
+        return {
+            "workers": self.workers,
+            "next": self._next,
+            "states": [None if s is None else {**s, "seen_ids": []} for s in self._states],
+            "seen_ids": sorted(self.seen_ids),
+        }
+
+    def load_state_dict(self, st: dict) -> None:
+        """Continue from a :meth:`state_dict` (the workers restart from those positions)."""
+        if st.get("workers") != self.workers:
+            saved = st.get("workers", 0)
+            raise ValueError(
+                f"the checkpoint's crop stream was made by {saved} loader worker(s) and this run "
+                f"asks for {self.workers}; resume with --workers {saved} (or --no-resume)"
+            )
+        self.close()
+        self._states = list(st["states"])
+        self._next = int(st["next"])
+        self.seen_ids = set(st["seen_ids"])
+
+    def close(self) -> None:
+        """Stop the worker processes (they restart on the next batch)."""
+        self._it = None  # the DataLoader iterator shuts its workers down when released

@@ -26,7 +26,14 @@ import numpy as np
 import torch
 
 from codepercept.tokenocr.checkpoint import save_checkpoint, table_state
-from codepercept.tokenocr.data import CropSampler, DataInfo, OcrSample, data_info, token_counts
+from codepercept.tokenocr.data import (
+    CropLoader,
+    CropSampler,
+    DataInfo,
+    OcrSample,
+    data_info,
+    token_counts,
+)
 from codepercept.tokenocr.losses import (
     LOSS_TERMS,
     RANKABLE_ROWS,
@@ -79,6 +86,7 @@ class TrainConfig:
     random_crops: float = 0.0  # share of crops placed anywhere (blank paper too), not on a token
     crops_per_sample: int = 16  # crops per decoded sample (TokenIT images hold dozens of tiles)
     pool: int = 64
+    workers: int = 0  # crop-making processes (0: in the training process); GPUs want several
     embed_source: str | None = None
     embed_key: str | None = None
     embed_seed: int = 0
@@ -173,6 +181,8 @@ def _train(
         if device.type == "cuda":
             torch.cuda.set_device(device)
     use_bf16 = (device.type == "cuda") if cfg.bf16 is None else cfg.bf16
+    if device.type == "cuda":  # the float32 loss maths (cosine maps) may use TF32 tensor cores
+        torch.set_float32_matmul_precision("high")
     out, csv_path, png_path = _paths(Path(cfg.out))
 
     if cfg.threads:
@@ -184,8 +194,8 @@ def _train(
     # ---- data and the frozen target
     info: DataInfo = data_info(data)
     mcfg = get_config(cfg.config, **cfg.model_overrides)
-    sampler = CropSampler(
-        data,
+    sampler_kwargs = dict(
+        source=data,
         tile_size=mcfg.tile_size,
         feature_size=mcfg.feature_size,
         batch_size=cfg.batch_size,
@@ -201,6 +211,11 @@ def _train(
         seed=cfg.seed,
         rank=rank,
         world=world,
+    )
+    sampler: CropSampler | CropLoader = (
+        CropLoader(cfg.workers, pin_memory=device.type == "cuda", **sampler_kwargs)
+        if cfg.workers > 0
+        else CropSampler(**sampler_kwargs)
     )
     resume_state = None
     counts = None  # token frequencies of the training data, when a scan was needed
@@ -263,6 +278,12 @@ def _train(
         siglip.load_state_dict(resume_state["siglip"])
         opt.load_state_dict(resume_state["opt"])
         sched.load_state_dict(resume_state["sched"])
+        saved = resume_state["sampler"].get("workers", 0)
+        if saved != cfg.workers:
+            raise ValueError(
+                f"{out} was trained with {saved} loader worker(s) and this run asks for "
+                f"{cfg.workers}; resume with --workers {saved} (or --no-resume)"
+            )
         sampler.load_state_dict(resume_state["sampler"])
         torch.set_rng_state(resume_state["rng"]["torch"])
         step, elapsed_before = resume_state["step"], resume_state.get("seconds", 0.0)
@@ -379,6 +400,8 @@ def _train(
             if cfg.ckpt_every and step % cfg.ckpt_every == 0:
                 save_checkpoint(out, checkpoint_state())
     seconds = elapsed_before + time.perf_counter() - t0
+    if isinstance(sampler, CropLoader):
+        sampler.close()
     png = None
     if rank == 0:
         save_checkpoint(out, checkpoint_state())
