@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import io
+import os
 import time
+from pathlib import Path
+from typing import Any
 
 
 def render_in_process(codes: list[str], dpi: float) -> tuple[float, int]:
@@ -53,3 +56,26 @@ def render_in_processes(codes: list[str], dpi: float, processes: int) -> tuple[f
         done = pool.map(_render_chunk, chunks)
         wall = time.perf_counter() - t0
     return wall, sum(ok for _, ok in done)
+
+
+def _proc_cpu(pid: int | str) -> tuple[int, int]:
+    """(own, reaped children's) CPU ticks of a process (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    utime, stime, cutime, cstime = (int(v) for v in fields[11:15])
+    return utime + stime, cutime + cstime
+
+
+def sandbox_cpu(executor: Any) -> float:
+    """CPU seconds of an Executor's sandbox zygote, the children it has reaped and the live
+    ones (reusable workers run many programs before they exit). 0 without a started zygote."""
+    if executor is None or executor._zygote is None:  # benchmark-only peek at the zygote
+        return 0.0
+    pid = executor._zygote.proc.pid
+    ticks = sum(_proc_cpu(pid))
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        for child in (task / "children").read_text().split():
+            try:
+                ticks += _proc_cpu(child)[0]
+            except FileNotFoundError:  # exited meanwhile: its time is in the reaped sum now
+                pass
+    return ticks / os.sysconf("SC_CLK_TCK")

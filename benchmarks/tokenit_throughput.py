@@ -19,11 +19,12 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import shutil
 import tempfile
 import time
 from pathlib import Path
+
+from _inprocess import sandbox_cpu
 
 from codepercept.tokenit import DOMAINS, generate, read_samples
 from codepercept.tokenit.generate import EXTRA_DOMAINS
@@ -47,29 +48,6 @@ def bench_domain(domain: str, n: int, workers: int, seed: int, root: Path) -> di
     }
 
 
-def _proc_cpu(pid: int | str) -> tuple[int, int]:
-    """(own, reaped children's) CPU ticks of a process (Linux /proc)."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    utime, stime, cutime, cstime = (int(v) for v in fields[11:15])
-    return utime + stime, cutime + cstime
-
-
-def _sandbox_cpu(stem) -> float:
-    """CPU seconds of the sandbox zygote, the children it has reaped and the live ones (the
-    reusable workers run many programs before they exit)."""
-    if stem is None or stem.executor._zygote is None:  # benchmark-only peek at the zygote
-        return 0.0
-    pid = stem.executor._zygote.proc.pid
-    ticks = sum(_proc_cpu(pid))
-    for task in Path(f"/proc/{pid}/task").iterdir():
-        for child in (task / "children").read_text().split():
-            try:
-                ticks += _proc_cpu(child)[0]
-            except FileNotFoundError:  # exited meanwhile: its time is in the reaped sum now
-                pass
-    return ticks / os.sysconf("SC_CLK_TCK")
-
-
 def cpu_per_sample(domain: str, n: int, seed: int) -> float:
     """Mean CPU seconds to build one candidate (render, tokenize, encode) in this process,
     plus, for ``stem``, in the sandbox that runs its ICC programs."""
@@ -80,10 +58,11 @@ def cpu_per_sample(domain: str, n: int, seed: int) -> float:
     stem = IccStem(workers=1) if domain == "stem" else None
     try:
         _build_row(seed, 0, [domain], "qwen", stem)  # warm caches (fonts, matplotlib, sandbox)
-        t0, s0 = time.process_time(), _sandbox_cpu(stem)
+        ex = stem.executor if stem is not None else None
+        t0, s0 = time.process_time(), sandbox_cpu(ex)
         for i in range(1, n + 1):
             _build_row(seed, i, [domain], "qwen", stem)
-        return (time.process_time() - t0 + _sandbox_cpu(stem) - s0) / n
+        return (time.process_time() - t0 + sandbox_cpu(ex) - s0) / n
     finally:
         if stem is not None:
             stem.close()

@@ -63,6 +63,11 @@ def test_input_forms_agree() -> None:
     assert phash64(rgba) == h
     assert phash64(pixels.astype(np.float64) / 255.0) == h
     assert phash64(Image.fromarray(pixels)) == h
+    assert phash64(pixels.astype(np.int64)) == h  # other integer types take the clipping path
+    assert phash64(np.clip(pixels.astype(np.int64) * 2 - 100, -50, 400)) == phash64(
+        np.clip(pixels.astype(np.int64) * 2 - 100, 0, 255).astype(np.uint8)
+    )
+    assert phash64(Image.fromarray(pixels).convert("L")) == h  # the screen probe's input
     # Transparent pixels are flattened onto white, like a figure saved with transparent=True.
     clear = np.zeros((40, 40, 4), np.uint8)
     assert phash64(clear) == phash64(np.full((40, 40), 255, np.uint8)) == 1 << 63

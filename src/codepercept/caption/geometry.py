@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import itertools
 import math
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from codepercept.caption.index import element_vertices, label_points
@@ -109,18 +110,31 @@ def relations(scene: Scene, limit: int = 12) -> list[Relation]:
     * ``intersects``: two segments crossing at interior points;
     * ``collinear``: three labelled points on one line (area below 0.1 % of span²);
     * ``parallel to``: two non-touching segments whose directions differ by < 0.5°.
+
+    Relations are found lazily in that order and the search stops at ``limit`` (the pairwise
+    segment tests are quadratic; a scene of many lines usually fills the limit early).
     """
-    out: list[Relation] = []
+    return list(itertools.islice(_relations(scene), max(limit, 0)))
+
+
+def _relations(scene: Scene) -> Iterator[Relation]:
+    spans: dict[int | None, float] = {}
+
+    def span(ax: int | None) -> float:
+        if ax not in spans:
+            spans[ax] = _span(scene, ax)
+        return spans[ax]
+
     pts = label_points(scene)
     names = {_key(p): n for n, (_, p) in pts.items()}
     order = sorted(pts, key=lambda n: (-round(pts[n][1][1], 1), pts[n][1][0]))
     for a, b in itertools.pairwise(order):
         (ax, pa), (_, pb) = pts[a], pts[b]
-        tol = 0.05 * _span(scene, ax)
+        tol = 0.05 * span(ax)
         if pa[0] < pb[0] - tol:
-            out.append(Relation(a, "left of", b))
+            yield Relation(a, "left of", b)
         if pa[1] > pb[1] + tol:
-            out.append(Relation(a, "above", b))
+            yield Relation(a, "above", b)
     shapes = [
         (
             f"the circle centred at ({format_number(e.props['center'][0])}, "
@@ -135,34 +149,34 @@ def relations(scene: Scene, limit: int = 12) -> list[Relation]:
         for sname, e in shapes:
             d = math.dist(p, e.props["center"][:2])
             if e.axes == ax and d < 0.98 * float(e.props["radius"]):
-                out.append(Relation(name, "inside", sname))
+                yield Relation(name, "inside", sname)
         for i, (e, verts) in enumerate(polygons):
-            on_vertex = any(math.dist(p, v) < 1e-6 * _span(scene, ax) + 1e-9 for v in verts)
+            on_vertex = any(math.dist(p, v) < 1e-6 * span(ax) + 1e-9 for v in verts)
             if e.axes == ax and len(verts) >= 3 and not on_vertex and _point_in_polygon(p, verts):
-                out.append(Relation(name, "inside", f"polygon {i + 1}"))
+                yield Relation(name, "inside", f"polygon {i + 1}")
     segs = segments(scene)
     for sname, e in shapes:
         r = float(e.props["radius"])
         for i, s in enumerate(segs):
             if s.axes == e.axes and abs(_seg_dist(tuple(e.props["center"][:2]), s) - r) < 0.01 * r:
-                out.append(Relation(sname, "tangent to", _seg_name(s, names, i)))
+                yield Relation(sname, "tangent to", _seg_name(s, names, i))
+    angles = [s.angle for s in segs]
     for i, s in enumerate(segs):
+        eps = (0.001 * span(s.axes)) ** 2
         for j in range(i + 1, len(segs)):
             t = segs[j]
             if s.axes != t.axes:
                 continue
-            eps = (0.001 * _span(scene, s.axes)) ** 2
             if _cross(s, t, eps):
-                out.append(Relation(_seg_name(s, names, i), "intersects", _seg_name(t, names, j)))
-            elif abs(s.angle - t.angle) < 0.5 and _seg_dist(t.p, s) > 0.01 * _span(scene, s.axes):
-                out.append(Relation(_seg_name(s, names, i), "parallel to", _seg_name(t, names, j)))
+                yield Relation(_seg_name(s, names, i), "intersects", _seg_name(t, names, j))
+            elif abs(angles[i] - angles[j]) < 0.5 and _seg_dist(t.p, s) > 0.01 * span(s.axes):
+                yield Relation(_seg_name(s, names, i), "parallel to", _seg_name(t, names, j))
     for i, a in enumerate(order):
         for b, c in zip(order[i + 1 :], order[i + 2 :], strict=False):
             (ax, pa), (bx, pb), (cx, pc) = pts[a], pts[b], pts[c]
             area = abs((pb[0] - pa[0]) * (pc[1] - pa[1]) - (pb[1] - pa[1]) * (pc[0] - pa[0]))
-            if ax == bx == cx and area < 1e-3 * _span(scene, ax) ** 2:
-                out.append(Relation(f"{a}, {b} and {c}", "collinear", ""))
-    return out[:limit]
+            if ax == bx == cx and area < 1e-3 * span(ax) ** 2:
+                yield Relation(f"{a}, {b} and {c}", "collinear", "")
 
 
 def geometry_numbers(scene: Scene) -> list[float]:

@@ -40,9 +40,10 @@ def _to_grayscale_image(image: bytes | bytearray | np.ndarray | Image.Image) -> 
             raise ValueError(f"image array must be HxW, HxWx1, HxWx3 or HxWx4, got {arr.shape}")
         if arr.size == 0:
             raise ValueError("image array is empty")
-        if arr.dtype.kind == "f":
-            arr = np.clip(arr, 0.0, 1.0) * 255.0
-        arr = np.clip(np.rint(arr.astype(np.float64)), 0, 255).astype(np.uint8)
+        if arr.dtype != np.uint8:  # uint8 (every rendered canvas) is already what PIL takes
+            if arr.dtype.kind == "f":
+                arr = np.clip(arr, 0.0, 1.0) * 255.0
+            arr = np.clip(np.rint(arr.astype(np.float64)), 0, 255).astype(np.uint8)
         if arr.ndim == 3 and arr.shape[2] == 1:
             arr = arr[:, :, 0]
         img = Image.fromarray(arr)

@@ -134,14 +134,19 @@ def _background(a: np.ndarray) -> tuple[int, int, int]:
 
 
 def _ink_luts(bg: tuple[int, int, int]) -> np.ndarray:
-    """Per channel, a 256-entry table of ``|value - background|``."""
+    """Per channel, a 256-entry table of ``|value - background|`` (uint8: it is 0..255)."""
     v = np.arange(256, dtype=np.int16)
-    return np.stack([np.abs(v - c) for c in bg])
+    return np.stack([np.abs(v - c) for c in bg]).astype(np.uint8)
 
 
 def _ink_strength(rgb: np.ndarray, luts: np.ndarray) -> np.ndarray:
-    """Largest per-channel difference from the background, 0..255 (int16)."""
-    return np.maximum(np.maximum(luts[0][rgb[..., 0]], luts[1][rgb[..., 1]]), luts[2][rgb[..., 2]])
+    """Largest per-channel difference from the background, 0..255 (uint8). ``np.take`` on uint8
+    tables is about twice as fast as fancy indexing into int16 ones (it runs on every image the
+    ICC screen and the image score see)."""
+    t0, t1, t2 = luts
+    return np.maximum(
+        np.maximum(np.take(t0, rgb[..., 0]), np.take(t1, rgb[..., 1])), np.take(t2, rgb[..., 2])
+    )
 
 
 def _ink(rgb: np.ndarray, luts: np.ndarray, tol: int = INK_TOL) -> np.ndarray:
