@@ -77,6 +77,17 @@ def test_eval_trained_beats_untrained_control(trained, train_samples, tmp_path):
     assert (tmp_path / "e.json").exists() and "top1" in format_table(res)
 
 
+def test_text_segmentation_uses_single_features_whatever_the_local_pool(trained, train_samples):
+    # Pooling is for token maps (pointing); the space token's text map stays sharp.
+    lm = load_checkpoint(trained.checkpoint)
+    runs = [
+        evaluate(lm, train_samples[:6], EvalConfig(limit=None, local_pool=px))["trained"]
+        for px in (0.0, 24.0)
+    ]
+    assert runs[0]["text_iou"] == runs[1]["text_iou"]
+    assert runs[0]["pointing"] != runs[1]["pointing"] or runs[0]["miou"] != runs[1]["miou"]
+
+
 def test_heatmap_maps_and_figure(trained, heldout_samples, tmp_path):
     lm = load_checkpoint(trained.checkpoint)
     img = heldout_samples[0].image
