@@ -30,9 +30,8 @@ from _inprocess import render_in_process, render_in_processes, sandbox_cpu
 
 
 def main() -> None:
-    from codepercept.sandbox import Executor
     from codepercept.synth import list_families
-    from codepercept.synth.pipeline import DEFAULT_REUSE, candidate, synthesize
+    from codepercept.synth.pipeline import DEFAULT_REUSE, candidate, synth_executor, synthesize
 
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--n", type=int, default=400)
@@ -49,9 +48,7 @@ def main() -> None:
         out = tempfile.mkdtemp(prefix="bench-synth-")
         marks: list[tuple[float, int]] = []
         # The executor synthesize would make, made here so its sandbox's CPU can be read.
-        ex = Executor(
-            workers=args.workers, dpi=args.dpi, timeout_s=20.0, probes=["screen"], reuse=reuse
-        )
+        ex = synth_executor(args.workers, args.dpi, reuse=reuse)
         try:
             t0, c0 = time.perf_counter(), time.process_time()
             summary = synthesize(

@@ -65,19 +65,20 @@ class ScreenProbe:
     Both equal what the parent would compute from the decoded PNG."""
 
     def __init__(self) -> None:
+        from PIL import Image
+
         from codepercept.data.phash import phash64
         from codepercept.score.image import ink_mask
 
         self._phash64 = phash64
         self._ink_mask = ink_mask
+        self._image = Image
 
     def after_draw(self, fig: Any, rgba: np.ndarray) -> dict[str, Any]:
-        from PIL import Image
-
         # The hash of the RGB pixels, from their luma: PIL's RGBA -> L ignores alpha exactly as
         # RGB -> L would (tested), and spares the numpy copy of the strided ``rgba[..., :3]``
         # view that hashing an RGB array needs (that copy was a third of this probe's time).
-        gray = Image.fromarray(np.ascontiguousarray(rgba)).convert("L")
+        gray = self._image.fromarray(np.ascontiguousarray(rgba)).convert("L")
         return {
             "ink": float(self._ink_mask(rgba).mean()),
             "phash": f"{self._phash64(gray):016x}",

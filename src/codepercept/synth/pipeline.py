@@ -244,6 +244,14 @@ def judge(
     return "kept", record, h
 
 
+def synth_executor(
+    workers: int = 2, dpi: float = 100, timeout_s: float = 20.0, reuse: int = DEFAULT_REUSE
+) -> Executor:
+    """The executor :func:`synthesize` makes when given none: ``reuse`` programs per hardened
+    process, and the ``screen`` probe measuring ink and pHash in the child from the canvas."""
+    return Executor(workers=workers, dpi=dpi, timeout_s=timeout_s, probes=["screen"], reuse=reuse)
+
+
 def synthesize(
     n: int,
     out: str | Path,
@@ -287,10 +295,7 @@ def synthesize(
     out = Path(out)
     t0 = time.perf_counter()
     own_executor = executor is None
-    # The ``screen`` probe measures ink and pHash in the child, from the drawn canvas.
-    ex = executor or Executor(
-        workers=workers, dpi=dpi, timeout_s=timeout_s, probes=["screen"], reuse=reuse
-    )
+    ex = executor or synth_executor(workers, dpi, timeout_s, reuse)
     try:
         with DatasetWriter(out, ICC_SCHEMA, format=format, shard_size=shard_size,
                            config=config) as writer:  # fmt: skip

@@ -350,6 +350,7 @@ class CropSampler:
     def load_state_dict(self, st: dict) -> None:
         """Restore a position saved by :meth:`state_dict` by replaying the sample stream
         (re-reads ``consumed`` samples; exact for a deterministic source)."""
+        _check_loader_workers(st, 0)
         want = {idx: uses for idx, uses in st["pool"]}
         self._stream = self._samples()
         found: dict[int, _Pooled] = {}
@@ -492,6 +493,17 @@ class CropSampler:
         return Batch(torch.from_numpy(images), masks, ids, valid)
 
 
+def _check_loader_workers(st: dict, workers: int) -> None:
+    """Refuse a crop-stream position saved by another number of loader workers (a
+    :class:`CropSampler`'s counts as 0): its batches would not continue the same sequence."""
+    saved = st.get("workers", 0)
+    if saved != workers:
+        raise ValueError(
+            f"the checkpoint's crop stream was made by {saved} loader worker(s) and this run "
+            f"asks for {workers}; resume with --workers {saved} (or --no-resume)"
+        )
+
+
 class _WorkerStreams(torch.utils.data.IterableDataset):
     """One :class:`CropSampler` per DataLoader worker. Stream ``k`` of ``workers`` keeps every
     ``world · workers``-th sample (offset ``rank · workers + k``) and yields ``(k, batch,
@@ -585,12 +597,7 @@ class CropLoader:
 
     def load_state_dict(self, st: dict) -> None:
         """Continue from a :meth:`state_dict` (the workers restart from those positions)."""
-        if st.get("workers") != self.workers:
-            saved = st.get("workers", 0)
-            raise ValueError(
-                f"the checkpoint's crop stream was made by {saved} loader worker(s) and this run "
-                f"asks for {self.workers}; resume with --workers {saved} (or --no-resume)"
-            )
+        _check_loader_workers(st, self.workers)
         self.close()
         self._states = list(st["states"])
         self._next = int(st["next"])

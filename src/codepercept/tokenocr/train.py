@@ -278,12 +278,6 @@ def _train(
         siglip.load_state_dict(resume_state["siglip"])
         opt.load_state_dict(resume_state["opt"])
         sched.load_state_dict(resume_state["sched"])
-        saved = resume_state["sampler"].get("workers", 0)
-        if saved != cfg.workers:
-            raise ValueError(
-                f"{out} was trained with {saved} loader worker(s) and this run asks for "
-                f"{cfg.workers}; resume with --workers {saved} (or --no-resume)"
-            )
         sampler.load_state_dict(resume_state["sampler"])
         torch.set_rng_state(resume_state["rng"]["torch"])
         step, elapsed_before = resume_state["step"], resume_state.get("seconds", 0.0)
