@@ -156,3 +156,19 @@ def test_two_runs_cannot_write_the_same_checkpoint(tmp_path, train_samples, make
         holder.kill()
         holder.wait()
     train(cfg, train_samples)  # the lock dies with its holder
+
+
+def test_eval_with_a_restricted_table_skips_unseen_ids(
+    tmp_path, train_samples, heldout_samples, make_config
+):
+    # A restricted table holds only the training ids; held-out pages show other words too. Their
+    # ids are left out of recognition, maps and retrieval queries instead of stopping the eval.
+    res = train(make_config(tmp_path / "r.pt", 2, restrict_vocab=True), train_samples[:2])
+    known = set(load_checkpoint(res.checkpoint).table.ids.tolist())
+    held = {t.token_id for s in heldout_samples for t in s.tokens}
+    assert held - known and held & known  # the case under test
+    out = evaluate(res.checkpoint, heldout_samples, EvalConfig(limit=None))
+    with_known = sum(any(t.token_id in known for t in s.tokens) for s in heldout_samples)
+    assert out["trained"]["n_queries"] == with_known
+    n_known = sum(t.token_id in known for s in heldout_samples for t in s.tokens)
+    assert 0 < out["trained"]["n_tokens"] <= n_known

@@ -16,8 +16,8 @@ tiled image); a token's mask there is its area-resized mask with any coverage co
 * **text segmentation (zero-shot)** — the space token's normalised map over the single
   features (not pooled: pooling blurs the ink/paper boundary) below ``threshold`` is "text";
   IoU with the true text pixels (mask > 0), averaged over images.
-* **retrieval** — for each image, a query = its token id that occurs in the fewest gallery
-  images; every image is scored by its best position's cosine (same features) to the query; Recall@k = a
+* **retrieval** — for each image, a query = its token id (of the vocabulary) that occurs in
+  the fewest gallery images; every image is scored by its best position's cosine (same features) to the query; Recall@k = a
   relevant image (one that holds the id) is among the top k.
 """
 
@@ -98,7 +98,8 @@ def evaluate_model(
     model.eval()
     vocab_emb = F.normalize(table(vocab_ids.to(table.weight.device)).float(), dim=-1)
     row_of = {int(t): i for i, t in enumerate(vocab_ids.tolist())}
-    id_sets = [{t.token_id for t in s.tokens} for s in samples]
+    # ids outside the vocabulary (not in a restricted table) are neither ranked nor queried
+    id_sets = [{t.token_id for t in s.tokens if t.token_id in row_of} for s in samples]
     queries = _retrieval_queries(id_sets)
     q_ids = torch.tensor([max(q, 0) for q in queries], device=table.weight.device)
     q_emb = table(q_ids)
