@@ -189,6 +189,22 @@ def test_pixel_ce_labels_each_singly_owned_pixel(toy_batch):
     )
 
 
+def test_pixel_subset_balance_shares_pixels_between_masks():
+    from codepercept.tokenocr.losses import pixel_subset
+
+    # 3 pixels of a 3-pixel token beside 97 of the page's 97-pixel background mask
+    area = torch.tensor([3.0] * 3 + [97.0] * 97)
+    torch.manual_seed(0)
+    share = {
+        b: sum(int((pixel_subset(area, 2, b) < 3).sum()) for _ in range(2000)) / 4000
+        for b in (0.0, 1.0)
+    }
+    assert share[0.0] < 0.06  # uniform: ~3 %
+    assert 0.4 < share[1.0] < 0.6  # each mask about half
+    picked = pixel_subset(area, 50, 0.5)
+    assert len(set(picked.tolist())) == 50  # without replacement
+
+
 def test_balanced_vocab_ce_weights_rare_tokens_up(toy_batch):
     import torch.nn.functional as F
 

@@ -77,6 +77,12 @@ def train_cmd(
     pixel_ce: bool = typer.Option(
         False, "--pixel-ce", help="Our addition: CE of single pixels over the (restricted) table."
     ),
+    pixel_ce_weight: float = typer.Option(1.0, "--pixel-ce-weight", help="Weight of --pixel-ce."),
+    pixel_ce_balance: float = typer.Option(
+        0.0,
+        "--pixel-ce-balance",
+        help="Draw --pixel-ce pixels with weight area(owner)^-B (0: uniform).",
+    ),
     min_visible: float = typer.Option(
         0.6, "--min-visible", help="Share of a token's ink a crop must hold for it to count."
     ),
@@ -151,6 +157,8 @@ def train_cmd(
             seg_logit_bias=seg_bias,
             vocab_ce=vocab_ce,
             pixel_ce=pixel_ce,
+            pixel_ce_weight=pixel_ce_weight,
+            pixel_ce_balance=pixel_ce_balance,
         ),
     )
     with Progress(

@@ -18,8 +18,10 @@ embeddings ``E`` (B, K, D) and ``^`` meaning L2-normalised:
   normalised to mean 1 over token occurrences), so rare words are not drowned by digits;
 * optional ``pixel_ce`` (**our addition**): the same cross-entropy for single feature pixels,
   each pixel covered by exactly one valid token mask labelled with that token (at most
-  ``pixel_ce_max`` pixels per batch, drawn at random) — per-pixel recognition, which is what
-  localisation (a token's best pixel must lie on it) needs. Weighted by ``pixel_ce_weight``.
+  ``pixel_ce_max`` pixels per batch, drawn at random, with weight area(owner)^-``pixel_ce_balance``
+  so that small tokens are not outnumbered by the background mask) — per-pixel recognition,
+  which is what localisation (a token's best pixel must lie on it) needs. Weighted by
+  ``pixel_ce_weight``.
 
 * optional ``seg_negatives`` (**our addition**): per crop, that many rows drawn at random from
   the table among the ids absent from the crop, each with an all-zero target in the same BCE
@@ -80,6 +82,7 @@ class LossConfig:
     pixel_ce_scale: float = 16.0
     pixel_ce_weight: float = 1.0
     pixel_ce_max: int = 4096  # pixels per batch (a random subset when there are more)
+    pixel_ce_balance: float = 0.0  # b: the subset drawn with weight area(owner)^-b (0: uniform)
     siglip_bias: float = -2.71
     siglip_bias_learnable: bool = True
     bg_boxes: int = 2  # background learning: text-free boxes labelled with the space token
@@ -135,7 +138,9 @@ def tokenocr_losses(
     out: dict[str, torch.Tensor] = {}
     pooled = mask_pool(features, masks)
     if cfg.seg:
-        cos = torch.einsum("bkd,bdhw->bkhw", F.normalize(emb, dim=-1), F.normalize(features, dim=1))
+        cos = torch.einsum("bkd,bdhw->bkhw", F.normalize(emb, dim=-1), features) * inv_norm(
+            features
+        )
         logits = cos * cfg.seg_logit_scale + cfg.seg_logit_bias
         bce = F.binary_cross_entropy_with_logits(logits, masks, reduction="none")
         out["seg"] = (bce.mean((2, 3)) * w).sum() / n
@@ -170,6 +175,13 @@ def tokenocr_losses(
         )
     out["total"] = torch.stack(list(out.values())).sum()
     return out
+
+
+def inv_norm(features: torch.Tensor) -> torch.Tensor:
+    """``(B, 1, h, w)`` reciprocal L2 norm of each pixel feature of ``(B, D, h, w)`` (as
+    ``F.normalize``'s, eps 1e-12). Scaling the K cosine maps by it equals normalising the D
+    channels first, in less time and memory when K < D."""
+    return features.norm(dim=1, keepdim=True).clamp_min(1e-12).reciprocal()
 
 
 def mask_pool(features: torch.Tensor, masks: torch.Tensor) -> torch.Tensor:
@@ -213,6 +225,15 @@ def _seg_negatives(
     return (loss * keep).sum() / keep.sum().clamp(min=1.0)
 
 
+def pixel_subset(area: torch.Tensor, k: int, balance: float = 0.0) -> torch.Tensor:
+    """Indices of ``k`` of the pixels whose owning masks have areas ``area`` (one per pixel),
+    drawn without replacement with weight ``area^-balance``: 0 draws uniformly (so the one
+    large background mask of a page supplies most pixels); 1 gives every mask the same share."""
+    if balance:
+        return torch.multinomial(area.float().pow(-balance), k)
+    return torch.randperm(len(area), device=area.device)[:k]
+
+
 def _pixel_ce(
     features: torch.Tensor,
     masks: torch.Tensor,
@@ -227,10 +248,10 @@ def _pixel_ce(
     b, y, x = owned.nonzero(as_tuple=True)
     if len(b) == 0:
         return 0.0 * features.sum()
-    if len(b) > cfg.pixel_ce_max:
-        keep = torch.randperm(len(b), device=b.device)[: cfg.pixel_ce_max]
-        b, y, x = b[keep], y[keep], x[keep]
     owner = m.argmax(1)[b, y, x]  # the owning token's slot
+    if len(b) > cfg.pixel_ce_max:
+        keep = pixel_subset(m.flatten(2).sum(-1)[b, owner], cfg.pixel_ce_max, cfg.pixel_ce_balance)
+        b, y, x, owner = b[keep], y[keep], x[keep], owner[keep]
     pix = F.normalize(features[b, :, y, x], dim=-1)  # (P, D)
     logits = pix @ F.normalize(table.weight.float(), dim=-1).T * cfg.pixel_ce_scale
     return F.cross_entropy(logits, table.rows(ids[b, owner]))

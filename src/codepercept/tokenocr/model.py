@@ -159,7 +159,13 @@ class Attention(nn.Module):
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         b, n, c = x.shape
         q, k, v = self.qkv(x).view(b, n, 3, self.heads, c // self.heads).permute(2, 0, 3, 1, 4)
-        y = F.scaled_dot_product_attention(q, k, v)
+        if x.device.type == "cpu":
+            # Written out: the same attention, but PyTorch's fused CPU kernel is ~6x slower
+            # forward + backward under bf16 autocast for these short sequences (2.1 vs 12.2 ms
+            # per tiny layer at batch 32), and no faster in float32.
+            y = ((q @ k.transpose(-2, -1)) * (c // self.heads) ** -0.5).softmax(-1) @ v
+        else:
+            y = F.scaled_dot_product_attention(q, k, v)
         return self.proj(y.transpose(1, 2).reshape(b, n, c))
 
 
