@@ -199,3 +199,33 @@ def test_a_probe_that_fails_to_load_does_not_change_the_run():
     assert res.status == "ok" and len(res.images) == 1
     assert "data" in res.probes["screen"][0]
     assert "failed to load" in res.probes["codepercept.no_such:Probe"][0]["error"]
+
+
+def test_workdirs_left_by_a_killed_executor_are_removed_by_the_next(tmp_path):
+    # A producer killed with SIGKILL (its whole process group: zygote and workers too) cannot
+    # clean up; the next executor on the same root removes what dead processes left behind.
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, time\nfrom codepercept.sandbox import Executor\n"
+        f"ex = Executor(workers=1, reuse=5, workdir_root={str(tmp_path)!r})\n"
+        f"assert ex.run({PLOT!r}).status == 'ok'\nprint('ran', flush=True)\ntime.sleep(60)\n"
+    )
+    proc = subprocess.Popen(
+        [sys.executable, "-c", code], stdout=subprocess.PIPE, start_new_session=True
+    )
+    try:
+        assert proc.stdout.readline().strip() == b"ran"
+        left = [p.name for p in tmp_path.iterdir()]
+        assert any(n.startswith(f"cp-worker-{proc.pid}-") for n in left), left
+    finally:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(10)
+    mine = tmp_path / f"cp-run-{os.getpid()}-keep"  # a live process's directory stays
+    mine.mkdir()
+    other = tmp_path / "cp-worker-unrelated"
+    other.mkdir()
+    with Executor(workers=1, workdir_root=str(tmp_path)) as e:
+        assert e.run(PLOT).status == "ok"
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([mine.name, other.name])

@@ -90,6 +90,32 @@ def test_capture_png_is_byte_identical_to_savefig(ex, code):
     assert res.images == _in_process_png(code, ex.dpi)
 
 
+def test_fast_png_has_savefig_pixels_in_fewer_bytes():
+    # "fast": pixel-identical to savefig; opaque figures as RGB, transparent ones keep alpha;
+    # a program whose savefig settings a plain draw would not honour keeps savefig's bytes.
+    with Executor(workers=1, timeout_s=20, png="fast") as fast:
+        for i, code in enumerate(PROGRAMS):
+            if i == 3:  # its own tight bbox: no in-process savefig reference (see above)
+                continue
+            res = fast.run(code)
+            assert res.status == "ok", res.message
+            want = _in_process_png(code, fast.dpi)
+            assert len(res.images) == len(want)
+            for got, ref in zip(res.images, want, strict=True):
+                g, r = Image.open(io.BytesIO(got)), Image.open(io.BytesIO(ref))
+                assert np.array_equal(np.asarray(g.convert("RGBA")), np.asarray(r.convert("RGBA")))
+                if i == 2:
+                    assert got == ref
+                    continue
+                opaque = bool((np.asarray(r.convert("RGBA"))[..., 3] == 255).all())
+                assert g.mode == ("RGB" if opaque else "RGBA")
+                assert g.info.get("dpi") == pytest.approx((fast.dpi, fast.dpi), abs=0.01)
+        res = fast.run(PROGRAMS[0])
+        assert len(res.images[0]) < len(_in_process_png(PROGRAMS[0], fast.dpi)[0])
+    with pytest.raises(ValueError, match="png must be"):
+        Executor(png="jpeg")
+
+
 @pytest.mark.parametrize("code", PROGRAMS)
 def test_screen_probe_equals_parent_side_measurement(ex, code):
     res = ex.run(code)

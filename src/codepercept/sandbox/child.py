@@ -71,6 +71,7 @@ class ChildConfig:
     landlock_abi: int
     seccomp: bool
     probes: list[str] = field(default_factory=list)  # resolved "module:factory" specs
+    png: str = "savefig"  # "savefig": savefig's bytes; "fast": the same pixels, cheaper encoding
 
 
 @dataclass
@@ -294,7 +295,12 @@ def _captured_figures(orig: dict[str, Any]) -> list[Any]:
 
 
 def _render(
-    figs: list[Any], orig_savefig: Any, dpi: float, max_pixels: int, probes: list[_Probe]
+    figs: list[Any],
+    orig_savefig: Any,
+    dpi: float,
+    max_pixels: int,
+    probes: list[_Probe],
+    png_mode: str = "savefig",
 ) -> list[bytes]:
     from matplotlib.backends.backend_agg import FigureCanvasAgg
 
@@ -315,7 +321,7 @@ def _render(
         own_dpi = fig.dpi
         for p in probes:
             p.call("before_draw", fig, dpi=dpi)
-        png = None if kwargs else _draw_png(fig, dpi)
+        png = None if kwargs else _draw_png(fig, dpi, fast=png_mode == "fast")
         if png is None:
             buf = _BytesIO()
             orig_savefig(fig, buf, format="png", dpi=dpi, metadata={"Software": None}, **kwargs)
@@ -389,12 +395,19 @@ class _Probe:
         return out
 
 
-def _draw_png(fig: Any, dpi: float) -> bytes | None:
+def _draw_png(fig: Any, dpi: float, fast: bool = False) -> bytes | None:
     """The figure as ``savefig(format="png", dpi=dpi)`` would write it, by drawing the canvas
     and encoding its buffer: the same bytes, without ``print_figure``'s extra work (about a
     fifth of the render time). ``None`` when the program's ``savefig.*`` settings would make
-    ``savefig`` differ from a plain draw; the caller then uses ``savefig``."""
+    ``savefig`` differ from a plain draw; the caller then uses ``savefig``.
+
+    ``fast``: the same pixels in cheaper bytes — an opaque figure (the usual case) as RGB
+    instead of RGBA, compressed with zlib's run-length strategy, which suits the flat colours
+    of plots (about half the encoding time and slightly smaller files than savefig's)."""
+    import zlib
+
     import matplotlib
+    import numpy as np
     from PIL import Image
 
     rc = matplotlib.rcParams
@@ -413,10 +426,15 @@ def _draw_png(fig: Any, dpi: float) -> bytes | None:
         canvas.draw()
         w, h = canvas.get_width_height(physical=True)
         image = Image.frombuffer("RGBA", (w, h), canvas.buffer_rgba(), "raw", "RGBA", 0, 1)
+        opts: dict[str, Any] = {}
+        if fast:
+            opts["compress_type"] = zlib.Z_RLE
+            if bool((np.asarray(canvas.buffer_rgba())[..., 3] == 255).all()):
+                image = image.convert("RGB")
     finally:
         fig.dpi = own_dpi  # as savefig leaves it (the scene reports the program's dpi)
     buf = _BytesIO()
-    image.save(buf, format="png", dpi=(dpi, dpi))
+    image.save(buf, format="png", dpi=(dpi, dpi), **opts)
     return buf.getvalue()
 
 
@@ -684,7 +702,7 @@ def _run(
     t0 = _perf()
     probes = [_Probe(spec) for spec in cfg.probes]
     try:
-        images = _render(figs, orig["savefig"], cfg.dpi, cfg.max_pixels, probes)
+        images = _render(figs, orig["savefig"], cfg.dpi, cfg.max_pixels, probes, cfg.png)
     except _OutputTooLarge as exc:
         return result("output_too_large", str(exc))
     except MemoryError:

@@ -23,6 +23,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import re
 import selectors
 import shutil
 import signal
@@ -198,6 +199,32 @@ class _Zygote:
             self._stderr.close()
 
 
+_WORKDIR = re.compile(r"cp-(?:run|worker)-(\d+)-")
+
+
+def sweep_stale_workdirs(root: str | None = None) -> int:
+    """Remove the private directories (``cp-run-PID-*``, ``cp-worker-PID-*`` under ``root``,
+    default the system temp dir) left by executors whose process PID no longer exists (one
+    killed with SIGKILL cannot clean up after itself). Returns how many were removed."""
+    root = root or tempfile.gettempdir()
+    removed = 0
+    with contextlib.suppress(OSError):
+        for entry in os.scandir(root):
+            m = _WORKDIR.match(entry.name)
+            if m is None or not entry.is_dir(follow_symlinks=False):
+                continue
+            try:
+                os.kill(int(m.group(1)), 0)
+                continue  # its executor's process is alive (or owned by another user)
+            except ProcessLookupError:
+                pass
+            except (PermissionError, OverflowError):
+                continue
+            shutil.rmtree(entry.path, ignore_errors=True)
+            removed += not os.path.exists(entry.path)
+    return removed
+
+
 class Executor:
     """Run matplotlib programs in hardened, single-use processes forked from a warm zygote.
 
@@ -213,12 +240,17 @@ class Executor:
         max_stream_mb: stdout+stderr a program may print before it is stopped.
         fsize_mb: largest file a program may write inside its private directory.
         workdir_root: where the per-run private directories are made (default: the system
-            temp dir).
+            temp dir). Directories left there by a killed executor are removed when the next
+            one starts (:func:`sweep_stale_workdirs`).
         probes: render probes to run in the child on every captured figure (built-in short
             names such as ``"screen"``, or ``"module:factory"``; see
             :mod:`codepercept.sandbox.probes`); their outputs land in ``ExecResult.probes``.
         reuse: programs one hardened child may run in turn (1: a fresh process for every
             program, the default). Larger values are for trusted programs only (see above).
+        png: ``"savefig"`` (default): every image is byte-identical to what
+            ``savefig(format="png", dpi=dpi)`` writes in-process; ``"fast"``: the same pixels,
+            encoded more cheaply (opaque figures as RGB, zlib's run-length strategy: about half
+            the encoding time, slightly smaller files) — for data engines writing millions.
     """
 
     def __init__(
@@ -236,6 +268,7 @@ class Executor:
         start_timeout_s: float = 120.0,
         probes: Sequence[str] = (),
         reuse: int = 1,
+        png: str = "savefig",
     ) -> None:
         if workers < 1:
             raise ValueError("workers must be >= 1")
@@ -243,6 +276,8 @@ class Executor:
             raise ValueError("reuse must be >= 1")
         if timeout_s <= 0:
             raise ValueError("timeout_s must be > 0")
+        if png not in ("savefig", "fast"):
+            raise ValueError(f"png must be 'savefig' or 'fast', not {png!r}")
         self.workers = workers
         self.dpi = float(dpi)
         self.timeout_s = float(timeout_s)
@@ -256,6 +291,7 @@ class Executor:
         self.start_timeout_s = start_timeout_s
         self.probes = {name: resolve_probe(name) for name in probes}
         self.reuse = int(reuse)
+        self.png = png
         self._idle: list[_Worker] = []
         self._zygote: _Zygote | None = None
         self._lock = threading.Lock()
@@ -310,6 +346,8 @@ class Executor:
                     CODEPERCEPT_PROBES=",".join(self.probes.values()),
                 )
                 env.setdefault("PATH", "/usr/bin:/bin")
+                if self._zygote is None:
+                    sweep_stale_workdirs(self.workdir_root)
                 self._zygote = _Zygote(env, self.start_timeout_s)
             return self._zygote
 
@@ -368,13 +406,14 @@ class Executor:
             "max_figures": self.max_figures,
             "fsize_mb": self.fsize_mb,
             "probes": list(self.probes.values()),
+            "png": self.png,
         }
         if kind == "worker":
             request["max_runs"] = self.reuse
         return _Pending(rid), request
 
     def _run_one(self, source: bytes) -> ExecResult:
-        workdir = tempfile.mkdtemp(prefix="cp-run-", dir=self.workdir_root)
+        workdir = tempfile.mkdtemp(prefix=f"cp-run-{os.getpid()}-", dir=self.workdir_root)
         pipes: list[int] = []
         try:
             with open(os.path.join(workdir, "program.py"), "wb") as fh:
@@ -449,7 +488,7 @@ class Executor:
         return found if found is not None else self._spawn_worker()
 
     def _spawn_worker(self) -> _Worker | ExecResult:
-        workdir = tempfile.mkdtemp(prefix="cp-worker-", dir=self.workdir_root)
+        workdir = tempfile.mkdtemp(prefix=f"cp-worker-{os.getpid()}-", dir=self.workdir_root)
         r_res, w_res = os.pipe()
         r_out, w_out = os.pipe()
         r_err, w_err = os.pipe()

@@ -210,6 +210,7 @@ def main(argv: list[str]) -> int:
                 landlock_abi=iso.landlock_abi,
                 seccomp=iso.seccomp,
                 probes=[str(x) for x in msg.get("probes") or []],
+                png=str(msg.get("png") or "savefig"),
             )
             max_runs = max(1, int(msg.get("max_runs") or 1)) if kind == "worker" else 0
             pid = os.fork()
