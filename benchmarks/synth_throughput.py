@@ -17,7 +17,7 @@ kept ratio, and CPU seconds per candidate — the pipeline's (this process plus 
 process) beside (2)'s per program: their ratio is the share of (2) x cores that (1) could reach
 with every core busy, a figure the machine's noise moves far less than the rates. Usage:
 
-    .venv/bin/python benchmarks/synth_throughput.py [--n 400] [--workers 2]
+    .venv/bin/python benchmarks/synth_throughput.py [--n 400] [--workers 2] [--rounds 3]
 """
 
 from __future__ import annotations
@@ -41,6 +41,16 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--dpi", type=float, default=100)
     ap.add_argument("--reuse", type=int, default=DEFAULT_REUSE)
+    ap.add_argument(
+        "--png", default="fast", help="the pipeline's PNG encoding: fast (its default) | savefig"
+    )
+    ap.add_argument(
+        "--rounds",
+        type=int,
+        default=0,
+        help="then R more rounds of (1), (2) and (2f) back to back, each ratio taken within its "
+        "round (pairing keeps the ratio meaningful when the machine's speed drifts)",
+    )
     args = ap.parse_args()
 
     def pipeline(reuse: int) -> tuple[dict, float, float, float, float]:
@@ -50,7 +60,7 @@ def main() -> None:
         out = tempfile.mkdtemp(prefix="bench-synth-")
         marks: list[tuple[float, int]] = []
         # The executor synthesize would make, made here so its sandbox's CPU can be read.
-        ex = synth_executor(args.workers, args.dpi, reuse=reuse)
+        ex = synth_executor(args.workers, args.dpi, reuse=reuse, png=args.png)
         try:
             t0, c0 = time.perf_counter(), time.process_time()
             summary = synthesize(
@@ -131,6 +141,25 @@ def main() -> None:
     print("kept ratio per domain: " + ", ".join(
         f"{d} {v['kept_ratio']:.2f}" for d, v in summary["per_domain"].items()))  # fmt: skip
     print(f"dropped: {summary['dropped']}")
+    if args.rounds:
+        paired, paired_fast = [], []
+        for r in range(args.rounds):
+            s_r, wall_r, _, _, _ = pipeline(args.reuse)
+            rate = s_r["candidates_this_run"] / wall_r
+            base = len(codes) / render_in_process(codes, args.dpi)[0]
+            base_fast = len(codes) / render_in_process(codes, args.dpi, png="fast")[0]
+            paired.append(rate / (base * cores))
+            paired_fast.append(rate / (base_fast * cores))
+            print(
+                f"round {r + 1}: (1) {rate:.2f} candidates/s, (2) {base:.2f}, (2f) {base_fast:.2f}"
+                f" -> vs (2) x cores {paired[-1]:.2f}, vs (2f) x cores {paired_fast[-1]:.2f}"
+            )
+        med = sorted(paired)[len(paired) // 2]
+        med_fast = sorted(paired_fast)[len(paired_fast) // 2]
+        print(
+            f"paired rounds, median: candidates/s vs (2) x cores = {med:.2f} (target >= 0.80), "
+            f"vs (2f) x cores = {med_fast:.2f}"
+        )
 
 
 if __name__ == "__main__":

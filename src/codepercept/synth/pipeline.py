@@ -245,13 +245,17 @@ def judge(
 
 
 def synth_executor(
-    workers: int = 2, dpi: float = 100, timeout_s: float = 20.0, reuse: int = DEFAULT_REUSE
+    workers: int = 2,
+    dpi: float = 100,
+    timeout_s: float = 20.0,
+    reuse: int = DEFAULT_REUSE,
+    png: str = "fast",
 ) -> Executor:
     """The executor :func:`synthesize` makes when given none: ``reuse`` programs per hardened
     process, the ``screen`` probe measuring ink and pHash in the child from the canvas, and
     the ``fast`` PNG encoding (savefig's pixels in fewer bytes and less time)."""
     return Executor(
-        workers=workers, dpi=dpi, timeout_s=timeout_s, probes=["screen"], reuse=reuse, png="fast"
+        workers=workers, dpi=dpi, timeout_s=timeout_s, probes=["screen"], reuse=reuse, png=png
     )
 
 
