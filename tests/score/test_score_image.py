@@ -345,3 +345,35 @@ def test_public_ink_mask_and_content_box_use_the_border_background():
     assert int(ink_mask(dark).sum()) == 10 * 20
     assert content_box(dark) == (10, 5, 30, 15)
     assert content_box(np.full((8, 8, 3), 255, np.uint8)) is None
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    seed=st.integers(0, 2**31 - 1),
+    bg=st.tuples(*[st.integers(0, 255)] * 3),
+    alpha=st.sampled_from(["opaque", "some translucent", "random"]),
+    layout=st.sampled_from(["rgba", "rgb", "strided rgba"]),
+)
+def test_ink_fraction_equals_the_mean_of_ink_mask(seed, bg, alpha, layout):
+    from codepercept.score import ink_mask
+    from codepercept.score.image import ink_fraction
+
+    rng = np.random.default_rng(seed)
+    h, w = rng.integers(1, 40, size=2)
+    img = np.empty((h, w, 4), np.uint8)
+    img[..., :3] = bg
+    img[..., 3] = 255
+    n = int(rng.integers(0, h * w + 1))
+    ys, xs = rng.integers(0, h, n), rng.integers(0, w, n)
+    # ink, faint anti-aliasing (within and beyond the tolerance) and exact background values
+    delta = rng.choice([-60, -25, -24, -1, 1, 24, 25, 60], size=(n, 3))
+    img[ys, xs, :3] = np.clip(np.array(bg) + delta, 0, 255)
+    if alpha == "some translucent":
+        img[rng.integers(0, h, 5), rng.integers(0, w, 5), 3] = 128
+    elif alpha == "random":
+        img[..., 3] = rng.integers(0, 256, (h, w))
+    if layout == "rgb":
+        img = img[..., :3].copy()
+    elif layout == "strided rgba":
+        img = np.pad(img, ((0, 0), (0, 1), (0, 0)))[:, :w]
+    assert ink_fraction(img) == float(ink_mask(img).mean())

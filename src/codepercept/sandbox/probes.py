@@ -60,7 +60,7 @@ def load(spec: str) -> Any:
 
 class ScreenProbe:
     """What the ICC quality screen needs from every image: the ink fraction (pixels that
-    differ from the background, as :func:`codepercept.score.ink_mask`) and the 64-bit
+    differ from the background, :func:`codepercept.score.image.ink_fraction`) and the 64-bit
     perceptual hash (:func:`codepercept.data.phash64`) of the RGB pixels, as a hex string.
     Both equal what the parent would compute from the decoded PNG."""
 
@@ -68,10 +68,10 @@ class ScreenProbe:
         from PIL import Image
 
         from codepercept.data.phash import phash64
-        from codepercept.score.image import ink_mask
+        from codepercept.score.image import ink_fraction
 
         self._phash64 = phash64
-        self._ink_mask = ink_mask
+        self._ink_fraction = ink_fraction
         self._image = Image
 
     def after_draw(self, fig: Any, rgba: np.ndarray) -> dict[str, Any]:
@@ -80,6 +80,6 @@ class ScreenProbe:
         # view that hashing an RGB array needs (that copy was a third of this probe's time).
         gray = self._image.fromarray(np.ascontiguousarray(rgba)).convert("L")
         return {
-            "ink": float(self._ink_mask(rgba).mean()),
+            "ink": self._ink_fraction(rgba),
             "phash": f"{self._phash64(gray):016x}",
         }

@@ -227,6 +227,29 @@ def ink_mask(rgb: np.ndarray, tol: int = INK_TOL) -> np.ndarray:
     return _ink(rgb, _ink_luts(_background(rgb)), tol)
 
 
+def ink_fraction(rgb: np.ndarray, tol: int = INK_TOL) -> float:
+    """``ink_mask(rgb, tol).mean()``, the same number in about a third of the time: the pixels
+    exactly equal to the background (most of a figure) are set aside by one packed comparison,
+    and only the rest go through the per-channel test."""
+    h, w = rgb.shape[:2]
+    if h * w == 0:
+        return float("nan")
+    bg = _background(rgb[..., :3])
+    luts = _ink_luts(bg)
+    if rgb.dtype == np.uint8 and rgb.shape[2] == 4 and rgb.flags.c_contiguous:
+        # bytes R, G, B, A (R the low byte); an opaque background pixel is one uint32, and any
+        # other pixel (a translucent one included) goes to the exact test below
+        packed = rgb.view("<u4").reshape(h, w)
+        v = packed[packed != (bg[0] | bg[1] << 8 | bg[2] << 16 | 0xFF << 24)]
+        strength = np.maximum(
+            np.maximum(np.take(luts[0], v & 255), np.take(luts[1], (v >> 8) & 255)),
+            np.take(luts[2], (v >> 16) & 255),
+        )
+        return float(np.count_nonzero(strength > tol)) / (h * w)
+    differs = (rgb[..., 0] != bg[0]) | (rgb[..., 1] != bg[1]) | (rgb[..., 2] != bg[2])
+    return float(np.count_nonzero(_ink(rgb[differs][:, :3], luts, tol))) / (h * w)
+
+
 def content_box(rgb: np.ndarray) -> tuple[int, int, int, int] | None:
     """``(x0, y0, x1, y1)`` (exclusive ends) of the ink, or None for a blank image."""
     rgb = rgb[..., :3]

@@ -30,7 +30,7 @@ from codepercept._fs import atomic_write
 from codepercept.data import Column, DatasetWriter, HashIndex, RawJSON, Schema, phash64
 from codepercept.sandbox import ExecResult, Executor
 from codepercept.scene.model import Scene
-from codepercept.score import ink_mask
+from codepercept.score.image import ink_fraction
 from codepercept.synth.base import Family, Program, list_families
 
 log = logging.getLogger(__name__)
@@ -132,11 +132,6 @@ def candidate(
     except Exception as exc:
         log.warning("family %s failed for seed %d: %r", fam.name, pseed, exc)
         return Program(fam.name, fam.domain, pseed, "", facts={"generator_error": repr(exc)})
-
-
-def ink_fraction(rgb: np.ndarray) -> float:
-    """Fraction of pixels that differ from the background (the most common border colour)."""
-    return float(ink_mask(rgb).mean())
 
 
 def text_outside(scene: Scene, margin: float) -> bool:
