@@ -325,3 +325,54 @@ def test_local_mean_averages_a_character_wide_window():
     assert torch.allclose(out[:, 0, 0], f[:, :2, :2].mean((1, 2)), atol=1e-6)  # cut, not padded
     wide = local_mean(f, 20, 4.0)  # 5 x 5
     assert torch.allclose(wide[:, 4, 5], f[:, 2:7, 3:8].mean((1, 2)), atol=1e-6)
+
+
+def test_point_ce_is_a_softmax_over_pixels_per_token(toy_batch):
+    from codepercept.tokenocr.losses import LossConfig, tokenocr_losses
+
+    feats, masks, ids, valid = toy_batch()
+    table = load_embedding_table(None, vocab_size=10, dim=16, restrict_to=[0, 4, 7])
+    cfg = LossConfig(seg=False, sim=False, siglip=False, point_ce=True, pixel_ce_scale=3.0)
+    out = tokenocr_losses(feats, masks, table(ids), ids, valid, cfg, table=table)
+    assert set(out) == {"point_ce", "total"}
+    # by hand: the singly owned pixels of the batch, and per id among their labels the
+    # cross-entropy of a softmax over all of them against the id's own pixels
+    pix, labels = [], []
+    for b in range(2):
+        for y in range(6):
+            for x in range(6):
+                owners = [k for k in range(3) if valid[b, k] and masks[b, k, y, x] > 0]
+                if len(owners) == 1:
+                    pix.append(torch.nn.functional.normalize(feats[b, :, y, x], dim=0))
+                    labels.append(int(ids[b, owners[0]]))
+    emb = torch.nn.functional.normalize(table.weight, dim=-1)
+    terms = []
+    for t in sorted(set(labels)):
+        e = emb[table.rows(torch.tensor([t]))[0]]
+        logit = torch.stack([3.0 * (p @ e) for p in pix])
+        own = torch.tensor([lab == t for lab in labels])
+        terms.append(logit.logsumexp(0) - logit[own].logsumexp(0))
+    assert out["point_ce"].item() == pytest.approx(torch.stack(terms).mean().item(), rel=1e-5)
+    # pointing-perfect features (each token's pixels hold its embedding, scaled up) score
+    # lower than features that put every token's best response on another token's pixels
+    good = torch.zeros_like(feats)
+    bad = torch.zeros_like(feats)
+    order = [0, 4, 7]
+    for b in range(2):
+        for k in range(3):
+            if not valid[b, k]:
+                continue
+            row = table.rows(ids[b, k : k + 1])[0]
+            wrong = table.rows(torch.tensor([order[(order.index(int(ids[b, k])) + 1) % 3]]))[0]
+            on = masks[b, k] > 0
+            good[b][:, on] = 8 * emb[row][:, None]
+            bad[b][:, on] = 8 * emb[wrong][:, None]
+    loss = {
+        name: tokenocr_losses(f, masks, table(ids), ids, valid, cfg, table=table)["point_ce"]
+        for name, f in (("good", good), ("bad", bad))
+    }
+    assert loss["good"] < loss["bad"]
+    both = LossConfig(**{**cfg.to_dict(), "pixel_ce": True, "point_ce_weight": 2.0})
+    out2 = tokenocr_losses(feats, masks, table(ids), ids, valid, both, table=table)
+    assert set(out2) == {"pixel_ce", "point_ce", "total"}
+    assert out2["point_ce"].item() == pytest.approx(2 * out["point_ce"].item(), rel=1e-5)

@@ -83,6 +83,12 @@ def train_cmd(
         "--pixel-ce-balance",
         help="Draw --pixel-ce pixels with weight area(owner)^-B (0: uniform).",
     ),
+    point_ce: bool = typer.Option(
+        False,
+        "--point-ce",
+        help="Our addition: per token, a softmax over the --pixel-ce pixels; CE of its own.",
+    ),
+    point_ce_weight: float = typer.Option(1.0, "--point-ce-weight", help="Weight of --point-ce."),
     min_visible: float = typer.Option(
         0.6, "--min-visible", help="Share of a token's ink a crop must hold for it to count."
     ),
@@ -159,6 +165,8 @@ def train_cmd(
             pixel_ce=pixel_ce,
             pixel_ce_weight=pixel_ce_weight,
             pixel_ce_balance=pixel_ce_balance,
+            point_ce=point_ce,
+            point_ce_weight=point_ce_weight,
         ),
     )
     with Progress(

@@ -22,6 +22,13 @@ embeddings ``E`` (B, K, D) and ``^`` meaning L2-normalised:
   so that small tokens are not outnumbered by the background mask) — per-pixel recognition,
   which is what localisation (a token's best pixel must lie on it) needs. Weighted by
   ``pixel_ce_weight``.
+* optional ``point_ce`` (**our addition**): the same pixels and logits read the other way — per
+  token id among their labels, a softmax over the pixels (of the whole batch) of their logits
+  for that id, and the cross-entropy of the id's own pixels: ``logsumexp_all − logsumexp_own``,
+  averaged over the ids. ``pixel_ce`` makes each pixel's best token right, but leaves a token's
+  cosine on an unrelated word free to exceed its cosine on its own pixels (both can be right
+  per pixel); the heat map's argmax — pointing — is exactly that comparison across pixels.
+  Weighted by ``point_ce_weight``.
 
 * optional ``seg_negatives`` (**our addition**): per crop, that many rows drawn at random from
   the table among the ids absent from the crop, each with an all-zero target in the same BCE
@@ -58,7 +65,7 @@ __all__ = [
 ]
 
 #: Every term :func:`tokenocr_losses` may return, in display order.
-LOSS_TERMS = ("total", "seg", "seg_neg", "sim", "siglip", "l2", "vocab_ce", "pixel_ce")
+LOSS_TERMS = ("total", "seg", "seg_neg", "sim", "siglip", "l2", "vocab_ce", "pixel_ce", "point_ce")
 #: Largest table whose every row is ranked per token (``vocab_ce``, ``pixel_ce``, the monitor).
 RANKABLE_ROWS = 65536
 
@@ -83,6 +90,8 @@ class LossConfig:
     pixel_ce_weight: float = 1.0
     pixel_ce_max: int = 4096  # pixels per batch (a random subset when there are more)
     pixel_ce_balance: float = 0.0  # b: the subset drawn with weight area(owner)^-b (0: uniform)
+    point_ce: bool = False  # our addition: per token id, softmax over the pixel_ce pixels
+    point_ce_weight: float = 1.0
     siglip_bias: float = -2.71
     siglip_bias_learnable: bool = True
     bg_boxes: int = 2  # background learning: text-free boxes labelled with the space token
@@ -123,12 +132,12 @@ def tokenocr_losses(
     table: EmbeddingTable | None = None,
     class_weight: torch.Tensor | None = None,
 ) -> dict[str, torch.Tensor]:
-    """All enabled loss terms plus ``total`` (their sum; only ``vocab_ce`` and ``pixel_ce``
-    are weighted), as scalar tensors.
+    """All enabled loss terms plus ``total`` (their sum; only ``vocab_ce``, ``pixel_ce`` and
+    ``point_ce`` are weighted), as scalar tensors.
 
     ``features`` (B, D, h, w); ``masks`` (B, K, h, w); ``emb`` (B, K, D) frozen targets;
-    ``ids`` (B, K); ``valid`` (B, K) bool; ``table`` the frozen table (needed by ``vocab_ce``
-    and ``pixel_ce``); ``class_weight`` (V,) per table row, used by ``vocab_ce`` (None: 1).
+    ``ids`` (B, K); ``valid`` (B, K) bool; ``table`` the frozen table (needed by ``vocab_ce``,
+    ``pixel_ce`` and ``point_ce``); ``class_weight`` (V,) per table row, used by ``vocab_ce`` (None: 1).
     Computed in float32 whatever the autocast dtype. With no valid token every term is 0
     (still connected to the graph).
     """
@@ -152,9 +161,10 @@ def tokenocr_losses(
         if siglip is None:
             raise ValueError("cfg.siglip is on but no SigLIPHead was given")
         out["siglip"] = siglip(pooled[valid], emb[valid], ids[valid]) + 0.0 * features.sum()
-    if (cfg.vocab_ce or cfg.pixel_ce or cfg.seg_negatives) and table is None:
+    if (cfg.vocab_ce or cfg.pixel_ce or cfg.point_ce or cfg.seg_negatives) and table is None:
         raise ValueError(
-            "cfg.vocab_ce / cfg.pixel_ce / cfg.seg_negatives is on but no embedding table was given"
+            "cfg.vocab_ce / cfg.pixel_ce / cfg.point_ce / cfg.seg_negatives is on but no embedding "
+            "table was given"
         )
     if cfg.seg_negatives:
         out["seg_neg"] = _seg_negatives(features, ids, valid, table, cfg)
@@ -167,8 +177,17 @@ def tokenocr_losses(
             ce = ce * class_weight[rows]
         ce = ce.sum() / n
         out["vocab_ce"] = cfg.vocab_ce_weight * ce + 0.0 * features.sum()
-    if cfg.pixel_ce:
-        out["pixel_ce"] = cfg.pixel_ce_weight * _pixel_ce(features, masks, ids, valid, table, cfg)
+    if cfg.pixel_ce or cfg.point_ce:
+        logits, labels = _pixel_logits(features, masks, ids, valid, table, cfg)
+        if labels is None:
+            pixel = point = 0.0 * features.sum()
+        else:
+            pixel = F.cross_entropy(logits, labels)
+            point = _point_ce(logits, labels)
+        if cfg.pixel_ce:
+            out["pixel_ce"] = cfg.pixel_ce_weight * pixel
+        if cfg.point_ce:
+            out["point_ce"] = cfg.point_ce_weight * point
     if not out:
         raise ValueError(
             "every loss term is switched off; enable at least one of " + "/".join(LOSS_TERMS[1:])
@@ -234,27 +253,39 @@ def pixel_subset(area: torch.Tensor, k: int, balance: float = 0.0) -> torch.Tens
     return torch.randperm(len(area), device=area.device)[:k]
 
 
-def _pixel_ce(
+def _pixel_logits(
     features: torch.Tensor,
     masks: torch.Tensor,
     ids: torch.Tensor,
     valid: torch.Tensor,
     table: EmbeddingTable,
     cfg: LossConfig,
-) -> torch.Tensor:
-    """Mean cross-entropy over the table's rows of pixels owned by exactly one valid token."""
+) -> tuple[torch.Tensor, torch.Tensor | None]:
+    """``(P, V)`` scaled cosines to the table's rows of the pixels owned by exactly one valid
+    token (at most ``pixel_ce_max``, drawn as :func:`pixel_subset`) and their owners' rows;
+    ``(empty, None)`` when no pixel is owned."""
     m = masks * valid.float()[..., None, None]
     owned = m.sum(1) == 1  # (B, h, w)
     b, y, x = owned.nonzero(as_tuple=True)
     if len(b) == 0:
-        return 0.0 * features.sum()
+        return features.new_zeros(0, len(table)), None
     owner = m.argmax(1)[b, y, x]  # the owning token's slot
     if len(b) > cfg.pixel_ce_max:
         keep = pixel_subset(m.flatten(2).sum(-1)[b, owner], cfg.pixel_ce_max, cfg.pixel_ce_balance)
         b, y, x, owner = b[keep], y[keep], x[keep], owner[keep]
     pix = F.normalize(features[b, :, y, x], dim=-1)  # (P, D)
     logits = pix @ F.normalize(table.weight.float(), dim=-1).T * cfg.pixel_ce_scale
-    return F.cross_entropy(logits, table.rows(ids[b, owner]))
+    return logits, table.rows(ids[b, owner])
+
+
+def _point_ce(logits: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
+    """Mean over the rows in ``labels`` of the cross-entropy of a softmax over the pixels (the
+    row's logits column) against that row's own pixels: ``logsumexp_all − logsumexp_own``."""
+    rows = labels.unique()
+    col = logits[:, rows]  # (P, U)
+    own = labels[:, None] == rows[None, :]
+    lse_own = col.masked_fill(~own, float("-inf")).logsumexp(0)
+    return (col.logsumexp(0) - lse_own).mean()
 
 
 @torch.no_grad()

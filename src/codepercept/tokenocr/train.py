@@ -245,9 +245,10 @@ def _train(
             f"the embedding table has width {table.dim} but the model's embed_dim is "
             f"{mcfg.embed_dim}; pass --embed-dim {table.dim}"
         )
-    if (cfg.loss.vocab_ce or cfg.loss.pixel_ce) and len(table) > RANKABLE_ROWS:
+    ranks = cfg.loss.vocab_ce or cfg.loss.pixel_ce or cfg.loss.point_ce
+    if ranks and len(table) > RANKABLE_ROWS:
         raise ValueError(
-            f"vocab_ce / pixel_ce rank every row of the table ({len(table)} rows); use "
+            f"vocab_ce / pixel_ce / point_ce rank every row of the table ({len(table)} rows); use "
             "restrict_vocab (--restrict-vocab) to keep only the training data's ids"
         )
     table = table.to(device)
