@@ -26,9 +26,9 @@ Recipes (``--recipe``):
   in 20 minutes on 2 cores.
 * ``cpu_pt`` (default) — ``cpu_px`` plus ``point_ce`` (weight 2): per token, a softmax over the
   same pixels, so its cosine peaks on its own pixels rather than another word's. The best CPU
-  recipe measured: with ``--bf16``, top-1 0.85 / 0.88, pointing 0.892 / 0.904 (single features)
-  in 20 minutes on 2 cores with training seeds 0 / 1 (the issue asks 0.8 / 0.9); point_ce weight
-  4 gave 0.80 / 0.87.
+  recipe measured: with ``--bf16``, top-1 0.85 / 0.88 / 0.86, pointing 0.892 / 0.904 / 0.892
+  (single features) in 20 minutes on 2 cores with training seeds 0 / 1 / 2 (the issue asks
+  0.8 / 0.9); point_ce weight 4 gave 0.80 / 0.87.
 * ``paper`` — the released losses alone (raw-cosine segmentation, similarity, SigLIP with a
   learnable bias), patch stem, lr 1.5e-3: the comparison row.
 * ``gpu`` — ``cpu_bg`` for the ``small`` config on a GPU (``--config small --device cuda``):
