@@ -138,3 +138,36 @@ def test_hash_index_is_fast_for_1e5_hashes() -> None:
     # Generous bounds for a loaded 2-core machine; typical: ~10 ms and ~0.1 s.
     assert band_s < 2.0, band_s
     assert scan_s < 3.0, scan_s
+
+
+def _reference_phash(image: np.ndarray) -> int:
+    """The classic pHash with scipy's DCT-II (what ``imagehash.phash`` computes)."""
+    import scipy.fft
+
+    gray = Image.fromarray(image).convert("L").resize((32, 32), Image.Resampling.LANCZOS)
+    coeffs = scipy.fft.dct(scipy.fft.dct(np.asarray(gray, dtype=np.float64), axis=0), axis=1)
+    low = np.round(coeffs[:8, :8], 6).ravel()
+    return int("".join("1" if c > np.median(low) else "0" for c in low), 2)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.integers(8, 200),
+    st.integers(8, 200),
+    st.integers(0, 2**32 - 1),
+    st.sampled_from(["noise", "flat", "blocks", "figure"]),
+)
+def test_matches_the_scipy_dct_reference(h: int, w: int, seed: int, kind: str) -> None:
+    rng = np.random.default_rng(seed)
+    if kind == "noise":
+        img = rng.integers(0, 256, (h, w, 3), dtype=np.uint8)
+    elif kind == "flat":
+        img = np.full((h, w, 3), rng.integers(0, 256), dtype=np.uint8)
+    elif kind == "figure":
+        img = _figure(seed)
+    else:  # a few flat rectangles on white, like a sparse figure
+        img = np.full((h, w, 3), 255, dtype=np.uint8)
+        for _ in range(3):
+            y, x = rng.integers(0, h), rng.integers(0, w)
+            img[y : y + h // 4 + 1, x : x + w // 4 + 1] = rng.integers(0, 256, 3)
+    assert phash64(img) == _reference_phash(img)

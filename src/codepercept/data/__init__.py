@@ -6,17 +6,22 @@ the producer loop, :mod:`codepercept.data.manifest` for the on-disk manifest, an
 :mod:`codepercept.data.phash` for near-duplicate hashing.
 """
 
-from codepercept.data.formats import FORMATS
-from codepercept.data.manifest import Manifest, ShardEntry, load_manifest
-from codepercept.data.phash import HashIndex, hamming, phash64
-from codepercept.data.reader import dataset_summary, read_dataset
-from codepercept.data.schema import Column, RawJSON, Schema
-from codepercept.data.writer import (
-    DatasetLockedError,
-    DatasetMismatchError,
-    DatasetWriter,
-    WriterState,
-)
+from typing import TYPE_CHECKING
+
+from codepercept._lazy import lazy_getattr
+
+if TYPE_CHECKING:
+    from codepercept.data.formats import FORMATS
+    from codepercept.data.manifest import Manifest, ShardEntry, load_manifest
+    from codepercept.data.phash import HashIndex, hamming, phash64
+    from codepercept.data.reader import dataset_summary, read_dataset
+    from codepercept.data.schema import Column, RawJSON, Schema
+    from codepercept.data.writer import (
+        DatasetLockedError,
+        DatasetMismatchError,
+        DatasetWriter,
+        WriterState,
+    )
 
 __all__ = [
     "FORMATS",
@@ -36,3 +41,27 @@ __all__ = [
     "phash64",
     "read_dataset",
 ]
+
+# Lazy: the sandbox's screen probe imports ``codepercept.data.phash`` and must not pay for
+# pyarrow through this package.
+__getattr__ = lazy_getattr(
+    __name__,
+    {
+        "FORMATS": "formats",
+        "Manifest": "manifest",
+        "ShardEntry": "manifest",
+        "load_manifest": "manifest",
+        "HashIndex": "phash",
+        "hamming": "phash",
+        "phash64": "phash",
+        "dataset_summary": "reader",
+        "read_dataset": "reader",
+        "Column": "schema",
+        "RawJSON": "schema",
+        "Schema": "schema",
+        "DatasetLockedError": "writer",
+        "DatasetMismatchError": "writer",
+        "DatasetWriter": "writer",
+        "WriterState": "writer",
+    },
+)

@@ -10,16 +10,21 @@ Both are pure functions returning :class:`ScoreResult`; formulas and edge cases 
 docstrings and in ``docs/scores.md``.
 """
 
-from codepercept.score._common import ScoreResult, normalise_text
-from codepercept.score.image import (
-    IMAGE_WEIGHTS,
-    PreparedImage,
-    content_box,
-    image_score,
-    ink_mask,
-    prepare_image,
-)
-from codepercept.score.scene import SCENE_WEIGHTS, scene_score, text_fidelity
+from typing import TYPE_CHECKING
+
+from codepercept._lazy import lazy_getattr
+
+if TYPE_CHECKING:
+    from codepercept.score._common import ScoreResult, normalise_text
+    from codepercept.score.image import (
+        IMAGE_WEIGHTS,
+        PreparedImage,
+        content_box,
+        image_score,
+        ink_mask,
+        prepare_image,
+    )
+    from codepercept.score.scene import SCENE_WEIGHTS, scene_score, text_fidelity
 
 __all__ = [
     "IMAGE_WEIGHTS",
@@ -34,3 +39,22 @@ __all__ = [
     "scene_score",
     "text_fidelity",
 ]
+
+# Lazy: the sandbox's screen probe imports ``codepercept.score.image`` and must not pay for
+# scipy.optimize through this package.
+__getattr__ = lazy_getattr(
+    __name__,
+    {
+        "ScoreResult": "_common",
+        "normalise_text": "_common",
+        "IMAGE_WEIGHTS": "image",
+        "PreparedImage": "image",
+        "content_box": "image",
+        "image_score": "image",
+        "ink_mask": "image",
+        "prepare_image": "image",
+        "SCENE_WEIGHTS": "scene",
+        "scene_score": "scene",
+        "text_fidelity": "scene",
+    },
+)

@@ -39,7 +39,6 @@ import math
 
 import numpy as np
 from PIL import Image
-from scipy import ndimage
 
 from codepercept.score._common import ScoreResult, clip100, weighted_total
 
@@ -334,6 +333,8 @@ def gaussian_blur(stack: np.ndarray, taps: np.ndarray = _TAPS) -> np.ndarray:
     Boundary: half-sample symmetric reflection (``mode="reflect"``), as
     ``scipy.ndimage.gaussian_filter``; float32 in, float32 out.
     """
+    from scipy import ndimage  # here, not at the top: the sandbox's screen probe imports this
+
     out = ndimage.correlate1d(stack, taps, axis=-1, mode="reflect")
     return ndimage.correlate1d(out, taps, axis=-2, mode="reflect")
 
