@@ -172,3 +172,46 @@ def test_screen_probe_and_parent_side_screening_give_the_same_dataset(tmp_path, 
     # the scene column holds exactly the sandbox's JSON, decoded on read like any value
     row = _rows(tmp_path / "a")[0]
     assert isinstance(row["scene"], dict) and row["scene"]["figures"]
+
+
+def test_runs_in_flight_at_the_end_are_abandoned_not_awaited(tmp_path, executor, temp_family):
+    # Once n are kept, the programs still running are not waited for: the last shard is
+    # written while they finish, their results are dropped, and the executor stays usable.
+    slow = temp_family(
+        "_test_slow",
+        "import time\nimport matplotlib.pyplot as plt\ntime.sleep(3)\nplt.plot([0, 1])\nplt.show()\n",
+    )
+    fast = temp_family(
+        "_test_fast",
+        "import numpy as np\nimport matplotlib.pyplot as plt\n"
+        "plt.plot(np.random.rand(5))\nplt.show()\n",
+    )
+    t0 = time.perf_counter()
+    # candidate 0 is fast (kept), candidate 1 slow: n = 1 must not wait the 3 s for it
+    out = synthesize(1, tmp_path / "a", family_names=[fast, slow], executor=executor)
+    assert out["kept"] == 1
+    assert time.perf_counter() - t0 < 2.5
+    assert len(_rows(tmp_path / "a")) == 1
+    assert executor.run("import matplotlib.pyplot as plt\nplt.plot([1])\nplt.show()\n").ok
+
+
+def test_own_executor_is_closed_with_runs_in_flight(tmp_path, temp_family):
+    import threading
+
+    slow = temp_family(
+        "_test_slow2",
+        "import time\nimport matplotlib.pyplot as plt\ntime.sleep(5)\nplt.plot([0, 1])\nplt.show()\n",
+    )
+    fast = temp_family(
+        "_test_fast2",
+        "import numpy as np\nimport matplotlib.pyplot as plt\n"
+        "plt.plot(np.random.rand(5))\nplt.show()\n",
+    )
+    before = set(threading.enumerate())
+    t0 = time.perf_counter()
+    assert synthesize(1, tmp_path / "a", family_names=[fast, slow], workers=2)["kept"] == 1
+    assert time.perf_counter() - t0 < 4.5  # the zygote's start, one fast program, no wait
+    deadline = time.monotonic() + 10
+    while set(threading.enumerate()) - before and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not set(threading.enumerate()) - before  # the feeding threads ended with the sandbox

@@ -150,6 +150,14 @@ def _write_file(path: Path, data: bytes) -> None:
         os.fsync(f.fileno())
 
 
+def warm_up(fmt: str) -> None:
+    """Pay a format's one-off lazy costs now: pyarrow imports pandas (~0.2 s) on its first
+    ``pa.array``, which would otherwise land on the first shard write, at the end of a short run
+    with nothing left to overlap it."""
+    if fmt == "parquet":
+        pa.array([0])
+
+
 def write_shard(fmt: str, schema: Schema, records: Sequence[dict[str, Any]], path: Path) -> None:
     """Write validated ``records`` as one shard at ``path`` (a file, or a directory for
     ``files``) and fsync everything written. ``path`` must not exist."""

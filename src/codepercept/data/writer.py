@@ -47,6 +47,7 @@ from codepercept.data.formats import (
     SHARD_NAME_RE,
     fsync_dir,
     shard_name,
+    warm_up,
     wds_key,
     write_shard,
 )
@@ -178,6 +179,7 @@ class DatasetWriter:
         self._last_line: dict[str, Any] | None = None
         self._manifest_fd = -1
         self.out_dir.mkdir(parents=True, exist_ok=True)
+        warm_up(format)  # the first shard's lazy imports now, while a producer starts its workers
         self._lock_fd = self._acquire_lock()
         try:
             self.state = self._open()

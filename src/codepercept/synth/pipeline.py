@@ -10,6 +10,7 @@ manifest and ends with exactly ``n`` unique samples.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 import itertools
@@ -281,52 +282,60 @@ def synthesize(
     """
     if n < 1:
         raise ValueError("n must be >= 1")
-    fams = list_families(domains, family_names)
-    if not fams:
-        raise ValueError("no families match the given --domains/--families")
-    cfg = filters or FilterConfig()
-    config = {
-        "job": "icc-synth",
-        "n": n,
-        "seed": seed,
-        "families": [f.name for f in fams],
-        "dpi": dpi,
-        "filters": cfg.__dict__,
-    }
-    summary = SynthSummary()
     out = Path(out)
     t0 = time.perf_counter()
     own_executor = executor is None
     ex = executor or synth_executor(workers, dpi, timeout_s, reuse)
+    # The sandbox starts (~0.6 s, one core) while this thread imports the families, opens the
+    # writer and pays its one-off imports on the other; the pool's threads feed the sandbox.
+    pool = ThreadPoolExecutor(max_workers=max(2, workers * 2))
     try:
+        starting = pool.submit(ex.start)
+        fams = list_families(domains, family_names)
+        if not fams:
+            raise ValueError("no families match the given --domains/--families")
+        cfg = filters or FilterConfig()
+        config = {
+            "job": "icc-synth",
+            "n": n,
+            "seed": seed,
+            "families": [f.name for f in fams],
+            "dpi": dpi,
+            "filters": cfg.__dict__,
+        }
+        summary = SynthSummary()
+        with contextlib.suppress(ImportError):  # its imports now, not on the first judged sample
+            import codepercept.caption  # noqa: F401
         with DatasetWriter(out, ICC_SCHEMA, format=format, shard_size=shard_size,
                            config=config) as writer:  # fmt: skip
             done = writer.state.done_indices
             if progress:
                 progress(writer.state.kept, n)
+            starting.result()
             # A sliding window of candidates in flight, consumed strictly in index order:
             # the executor stays busy while the parent judges and writes (deterministic output).
             window: deque[tuple[int, Program, Future[ExecResult]]] = deque()
             indices = (k for k in itertools.count() if k not in done)
-            with ThreadPoolExecutor(max_workers=max(2, workers * 2)) as pool:
-                while writer.state.kept < n:
-                    while len(window) < max(4, workers * 4):
-                        k = next(indices)
-                        prog = candidate(fams, seed, k)
-                        window.append((k, prog, pool.submit(ex.run, prog.code)))
-                    k, prog, fut = window.popleft()
-                    outcome, record, h = judge(prog, fut.result(), cfg, writer)
-                    if outcome == "kept":
-                        writer.add(k, record, phash=h)
-                    else:
-                        writer.add(k, None, reason=outcome)
-                    summary.note(prog, outcome)
-                    if progress:
-                        progress(writer.state.kept, n)
-                for _, _, fut in window:  # not needed: let them finish, do not wait on output
-                    fut.cancel()
+            while writer.state.kept < n:
+                while len(window) < max(4, workers * 4):
+                    k = next(indices)
+                    prog = candidate(fams, seed, k)
+                    window.append((k, prog, pool.submit(ex.run, prog.code)))
+                k, prog, fut = window.popleft()
+                outcome, record, h = judge(prog, fut.result(), cfg, writer)
+                if outcome == "kept":
+                    writer.add(k, record, phash=h)
+                else:
+                    writer.add(k, None, reason=outcome)
+                summary.note(prog, outcome)
+                if progress:
+                    progress(writer.state.kept, n)
+            # The rest of the window is not needed: drop what has not started and write the
+            # last shard while the programs already running finish (their results are unused).
+            pool.shutdown(wait=False, cancel_futures=True)
             writer.finish({"kept": writer.state.kept, "drops": dict(writer.state.drops)})
     finally:
+        pool.shutdown(wait=False, cancel_futures=True)
         if own_executor:
             ex.close()
     summary.seconds = time.perf_counter() - t0
