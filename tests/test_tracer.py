@@ -685,3 +685,53 @@ def test_figure_level_legend_entries_are_texts():
     plt.close(fig)
     assert scene.figures[0].legend == ["series", "alpha", "beta"]
     assert {"series", "alpha", "beta"} <= set(scene.texts())
+
+
+def _flatten_with_bezier_segments(path):
+    """The reference: matplotlib's own iter_bezier and BezierSegment, one object per segment."""
+    from matplotlib.path import Path
+
+    from codepercept.scene.tracer import _BEZIER_SAMPLES
+
+    out = []
+    for seg, code in path.iter_bezier(simplify=False):
+        cp = np.asarray(seg.control_points, dtype=float)
+        if code == Path.MOVETO:
+            out.append(cp[:1])
+        elif seg.degree <= 1:
+            out.append(cp[-1:])
+        else:
+            out.append(np.asarray(seg(_BEZIER_SAMPLES), dtype=float)[1:])
+    return np.concatenate(out) if out else np.zeros((0, 2))
+
+
+_CODE_STEPS = {"move": 1, "line": 1, "close": 1, "quad": 2, "cubic": 3, "stop": 1}
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(st.sampled_from(sorted(_CODE_STEPS)), min_size=0, max_size=12),
+    st.integers(0, 2**32 - 1),
+    st.booleans(),
+)
+def test_curve_flattening_equals_matplotlibs_bezier_segments(steps, seed, with_nan):
+    # The same floats as BezierSegment for any mix of moves, lines, closes, quadratic and cubic
+    # curves, NaN vertices and STOP, including curves after a CLOSEPOLY.
+    from matplotlib.path import Path
+
+    from codepercept.scene.tracer import _flatten
+
+    code_of = {"move": Path.MOVETO, "line": Path.LINETO, "close": Path.CLOSEPOLY,
+               "quad": Path.CURVE3, "cubic": Path.CURVE4, "stop": Path.STOP}  # fmt: skip
+    codes = [Path.MOVETO]
+    for step in steps:
+        codes += [code_of[step]] * _CODE_STEPS[step]
+    rng = np.random.default_rng(seed)
+    verts = rng.normal(size=(len(codes), 2)) * 10
+    if with_nan and len(verts) > 2:
+        verts[rng.integers(1, len(verts))] = np.nan
+    path = Path(verts, codes)
+    expected = _flatten_with_bezier_segments(path)
+    got = _flatten(path)
+    assert got.shape == expected.shape
+    assert np.array_equal(got, expected, equal_nan=True)

@@ -70,6 +70,14 @@ MAX_COLORS = 16
 _MAX_FLATTEN_VERTICES = 4096
 #: Samples per Bezier curve segment when flattening circles, ellipses, arcs, wedges.
 _BEZIER_SAMPLES = np.linspace(0.0, 1.0, 9)
+# Per curve order k (2: quadratic, 3: cubic): the binomial weights and the Bernstein basis at
+# the samples, computed exactly as matplotlib's BezierSegment computes them.
+_BINOMIAL = {k: [math.comb(k, i) for i in range(k + 1)] for k in (2, 3)}
+_BERNSTEIN = {
+    k: np.power.outer(1 - _BEZIER_SAMPLES, np.arange(k + 1)[::-1])
+    * np.power.outer(_BEZIER_SAMPLES, np.arange(k + 1))
+    for k in (2, 3)
+}
 
 _FillBetween = getattr(mcoll, "FillBetweenPolyCollection", None)
 
@@ -244,16 +252,7 @@ def _path_vertices(path: Path) -> np.ndarray:
     codes = np.asarray(codes)
     curved = np.isin(codes, (Path.CURVE3, Path.CURVE4)).any()
     if curved and len(verts) <= _MAX_FLATTEN_VERTICES:
-        out: list[np.ndarray] = []
-        for seg, code in path.iter_bezier(simplify=False):
-            cp = np.asarray(seg.control_points, dtype=float)
-            if code == Path.MOVETO:
-                out.append(cp[:1])
-            elif seg.degree <= 1:
-                out.append(cp[-1:])
-            else:
-                out.append(np.asarray(seg(_BEZIER_SAMPLES), dtype=float)[1:])
-        return np.concatenate(out) if out else np.zeros((0, 2))
+        return _flatten(path)
     keep = codes != Path.STOP
     closes = np.nonzero(codes == Path.CLOSEPOLY)[0]
     if len(closes):
@@ -264,6 +263,42 @@ def _path_vertices(path: Path) -> np.ndarray:
         pos = np.searchsorted(starts, closes, side="right") - 1
         verts[closes] = verts[starts[np.maximum(pos, 0)]]
     return verts[keep]
+
+
+def _flatten(path: Path) -> np.ndarray:
+    """The vertices ``path.iter_bezier(simplify=False)`` walks, each curve sampled at
+    :data:`_BEZIER_SAMPLES`: a MOVETO or LINETO gives its vertex, a CLOSEPOLY its subpath's
+    first vertex, a curve its samples after the start. The same segments and the same
+    arithmetic as matplotlib's ``BezierSegment`` (so the same floats), without building one
+    object per segment (which was half the cost of tracing a patch)."""
+    cleaned = path.cleaned(remove_nans=True, simplify=False, curves=True)  # as iter_segments
+    verts, codes = cleaned.vertices, cleaned.codes
+    out: list[np.ndarray] = []
+    first: np.ndarray | None = None
+    prev = None
+    i, n = 0, len(codes)
+    while i < n:
+        code = codes[i]
+        if code == Path.STOP:
+            break
+        if first is None and code != Path.MOVETO:
+            raise ValueError("Malformed path, must start with MOVETO.")
+        if code == Path.MOVETO or code == Path.LINETO:
+            out.append(verts[i : i + 1])
+            if code == Path.MOVETO:
+                first = verts[i]
+            prev, i = verts[i], i + 1
+        elif code == Path.CLOSEPOLY:
+            assert first is not None
+            out.append(first[None, :])
+            prev, i = verts[i], i + 1
+        else:  # CURVE3 or CURVE4: 2 or 3 more control points after the current vertex
+            k = 2 if code == Path.CURVE3 else 3
+            ctrl = np.concatenate([[prev], verts[i : i + k]])
+            weighted = (ctrl.T * _BINOMIAL[k]).T
+            out.append((_BERNSTEIN[k] @ weighted)[1:])
+            prev, i = verts[i + k - 1], i + k
+    return np.concatenate(out).astype(float, copy=False) if out else np.zeros((0, 2))
 
 
 # ------------------------------------------------------------------------------------------------
