@@ -298,7 +298,7 @@ def _flatten(path: Path) -> np.ndarray:
             weighted = (ctrl.T * _BINOMIAL[k]).T
             out.append((_BERNSTEIN[k] @ weighted)[1:])
             prev, i = verts[i + k - 1], i + k
-    return np.concatenate(out).astype(float, copy=False) if out else np.zeros((0, 2))
+    return np.concatenate(out) if out else np.zeros((0, 2))
 
 
 # ------------------------------------------------------------------------------------------------

@@ -10,7 +10,6 @@ manifest and ends with exactly ``n`` unique samples.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import io
 import itertools
@@ -28,6 +27,7 @@ import numpy as np
 from PIL import Image
 
 from codepercept._fs import atomic_write
+from codepercept.caption import describe
 from codepercept.data import Column, DatasetWriter, HashIndex, RawJSON, Schema, phash64
 from codepercept.sandbox import ExecResult, Executor
 from codepercept.scene.model import Scene
@@ -146,25 +146,8 @@ def text_outside(scene: Scene, margin: float) -> bool:
 
 
 def caption_for(prog: Program, scene: Scene) -> str:
-    """Caption from the scene (and the family's facts): the caption module when available."""
-    try:
-        from codepercept.caption import describe
-    except ImportError:
-        describe = None
-    if describe is not None:
-        return describe(scene, facts=prog.facts, style="dense", seed=prog.seed)
-    return summary_caption(prog, scene)
-
-
-def summary_caption(prog: Program, scene: Scene) -> str:
-    """A plain caption from the family's facts and the scene summary (no model, no templates)."""
-    parts = [s.rstrip(".") + "." for s in prog.facts.get("statements", [])]
-    counts = scene.summary()["counts"]
-    if counts:
-        parts.append(
-            "Drawn elements: " + ", ".join(f"{n} {kind}" for kind, n in counts.items()) + "."
-        )
-    return " ".join(parts)
+    """Caption from the scene and the family's facts (the caption module's dense style)."""
+    return describe(scene, facts=prog.facts, style="dense", seed=prog.seed)
 
 
 def image_stats(res: ExecResult) -> tuple[float, int]:
@@ -304,8 +287,6 @@ def synthesize(
             "filters": cfg.__dict__,
         }
         summary = SynthSummary()
-        with contextlib.suppress(ImportError):  # its imports now, not on the first judged sample
-            import codepercept.caption  # noqa: F401
         with DatasetWriter(out, ICC_SCHEMA, format=format, shard_size=shard_size,
                            config=config) as writer:  # fmt: skip
             done = writer.state.done_indices
