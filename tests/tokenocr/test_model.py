@@ -141,6 +141,16 @@ def test_feature_masks_any_coverage():
     assert fm[0].sum() == 1 and fm[0, 0, 0] == 1
     assert fm[1].sum() == 4 and fm[1, 2:, 2:].all()
     assert fm[2].sum() == 0
+    # ink_free appends the cells no non-zero pixel falls in, listed or not (5 is not listed)
+    m[0, 7] = 5
+    both = feature_masks(m, [3, 7], (4, 4), ink_free=True)
+    assert both.shape == (3, 4, 4)
+    assert torch.equal(both[:2], feature_masks(m, [3, 7], (4, 4)))
+    assert torch.equal(both[2], 1.0 - feature_masks((m > 0).astype(np.int64), [1], (4, 4))[0])
+    assert both[2, 0, 0] == 0 and both[2, 0, 3] == 0 and both[2].sum() == 16 - 1 - 1 - 4
+    assert torch.equal(feature_masks(m, [], (4, 4), ink_free=True), both[2:])
+    with pytest.raises(ValueError, match="non-zero"):
+        feature_masks(m, [0, 3], (4, 4), ink_free=True)
 
 
 def test_losses_switch_and_known_values(toy_batch):

@@ -12,6 +12,7 @@ up to ``max_tokens`` token masks already resized to the feature resolution and b
 
 from __future__ import annotations
 
+import functools
 import random
 from collections import Counter
 from collections.abc import Iterable, Iterator
@@ -227,27 +228,48 @@ def synthetic_samples(n: int, seed: int = 0, size: tuple[int, int] = (64, 96)) -
 
 
 def feature_masks(
-    mask: np.ndarray | torch.Tensor, values: Iterable[int], size: tuple[int, int]
+    mask: np.ndarray | torch.Tensor,
+    values: Iterable[int],
+    size: tuple[int, int],
+    ink_free: bool = False,
 ) -> torch.Tensor:
     """Binary masks ``(K, h, w)`` (float 0/1) of the given mask values at feature size ``(h,
     w)``: a feature cell is on when any pixel of the value falls in it (pixel ``(y, x)`` of an
-    ``H x W`` mask falls in cell ``(y·h // H, x·w // W)``). O(H·W) whatever K is."""
+    ``H x W`` mask falls in cell ``(y·h // H, x·w // W)``). O(H·W) whatever K is.
+
+    ``ink_free`` appends one more row: the cells no pixel of any non-zero value falls in (the
+    blank paper of an instance mask), from the same pass over the mask; the values must then
+    be non-zero."""
     m = mask.cpu().numpy() if isinstance(mask, torch.Tensor) else np.asarray(mask)
     m = m.astype(np.int64, copy=False)
     vals = [int(v) for v in values]
     k = len(vals)
     h, w = size
-    if k == 0:
+    if ink_free and 0 in vals:
+        raise ValueError("ink_free needs non-zero mask values (0 is the paper)")
+    if k == 0 and not ink_free:
         return torch.zeros(0, h, w)
-    lut = np.full(max(int(m.max()), max(vals)) + 1, k, dtype=np.int64)
+    # rows: the k values, then every other non-zero value, then (ink_free) value 0
+    lut = np.full(max(int(m.max()), max(vals, default=0)) + 1, k, dtype=np.int64)
     lut[vals] = np.arange(k)
-    big_h, big_w = m.shape
-    cell = ((np.arange(big_h) * h) // big_h)[:, None] * w + ((np.arange(big_w) * w) // big_w)[
-        None, :
-    ]
-    present = np.zeros((k + 1, h * w), dtype=np.float32)
-    present[lut[m].ravel(), cell.ravel()] = 1.0
-    return torch.from_numpy(present[:k].reshape(k, h, w))
+    if ink_free:
+        lut[0] = k + 1
+    present = np.zeros((k + 2, h * w), dtype=np.float32)
+    present[lut[m].ravel(), _cells(m.shape, size).ravel()] = 1.0
+    out = present[:k]
+    if ink_free:
+        out = np.concatenate([out, 1.0 - present[: k + 1].max(0, keepdims=True)])
+    return torch.from_numpy(out.reshape(len(out), h, w))
+
+
+@functools.lru_cache(maxsize=16)
+def _cells(shape: tuple[int, int], size: tuple[int, int]) -> np.ndarray:
+    """Per pixel of an ``shape`` mask, the index of its cell in an ``size`` feature grid."""
+    (big_h, big_w), (h, w) = shape, size
+    ys, xs = (np.arange(big_h) * h) // big_h, (np.arange(big_w) * w) // big_w
+    cells = ys[:, None] * w + xs[None, :]
+    cells.flags.writeable = False
+    return cells
 
 
 # ----------------------------------------------------------------------------------- batches
@@ -458,22 +480,25 @@ class CropSampler:
             p = self._next_pooled()
             ci, cm = self._crop(p)
             images[i] = ci
-            vals, counts = np.unique(cm, return_counts=True)
-            inside = dict(zip(vals.tolist(), counts.tolist(), strict=True))
+            inside = np.bincount(cm.ravel())
             # p.areas holds only the sample's inked tokens, so every kept value has a token id.
             keep = [
-                v for v in inside if v in p.areas and inside[v] >= self.min_visible * p.areas[v]
+                v
+                for v in np.flatnonzero(inside).tolist()
+                if v in p.areas and inside[v] >= self.min_visible * p.areas[v]
             ]
             if len(keep) > self.max_tokens:
                 keep = [keep[j] for j in self.rng.choice(len(keep), self.max_tokens, replace=False)]
-            fm = feature_masks(cm, keep, (f, f))
             tids = [p.token_ids[v] for v in keep]
-            if self.bg_fill:
-                ink = feature_masks((cm > 0).astype(np.int64), [1], (f, f))
-                if bool((ink < 1).any()):
-                    fm = torch.cat([fm, 1.0 - ink])
+            if self.bg_fill:  # the tokens and the ink-free cells in one pass
+                fm = feature_masks(cm, keep, (f, f), ink_free=True)
+                if bool(fm[-1].any()):
                     tids.append(self.space_id)
-            elif self.bg_boxes:
+                else:
+                    fm = fm[:-1]
+            else:
+                fm = feature_masks(cm, keep, (f, f))
+            if not self.bg_fill and self.bg_boxes:
                 box = self._bg_boxes(cm)
                 if box.any():
                     fm = torch.cat([fm, feature_masks(box.astype(np.int64), [1], (f, f))])
