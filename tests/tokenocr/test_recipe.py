@@ -376,3 +376,104 @@ def test_point_ce_is_a_softmax_over_pixels_per_token(toy_batch):
     out2 = tokenocr_losses(feats, masks, table(ids), ids, valid, both, table=table)
     assert set(out2) == {"pixel_ce", "point_ce", "total"}
     assert out2["point_ce"].item() == pytest.approx(2 * out["point_ce"].item(), rel=1e-5)
+
+
+def test_point_ce_scale_sharpens_the_softmax_over_pixels(toy_batch):
+    from codepercept.tokenocr.losses import LossConfig, tokenocr_losses
+
+    feats, masks, ids, valid = toy_batch()
+    table = load_embedding_table(None, vocab_size=10, dim=16, restrict_to=[0, 4, 7])
+    base = dict(seg=False, sim=False, siglip=False, point_ce=True, pixel_ce_scale=3.0)
+    same = tokenocr_losses(
+        feats, masks, table(ids), ids, valid, LossConfig(**base, point_ce_scale=3.0), table=table
+    )["point_ce"]
+    default = tokenocr_losses(
+        feats, masks, table(ids), ids, valid, LossConfig(**base), table=table
+    )["point_ce"]
+    assert same.item() == default.item()
+    # point_ce at scale 6 with pixel_ce at 3 is point_ce at scale 6 on its own
+    sharp = tokenocr_losses(
+        feats, masks, table(ids), ids, valid, LossConfig(**base, point_ce_scale=6.0), table=table
+    )["point_ce"]
+    alone = tokenocr_losses(
+        feats,
+        masks,
+        table(ids),
+        ids,
+        valid,
+        LossConfig(**{**base, "pixel_ce_scale": 6.0}),
+        table=table,
+    )["point_ce"]
+    assert sharp.item() == pytest.approx(alone.item(), rel=1e-6)
+    assert sharp.item() != pytest.approx(default.item(), rel=1e-3)
+
+
+def test_bf16_features_give_the_float32_losses_and_gradients(toy_batch):
+    """Under bf16 autocast the two big products run in bf16; every term and the gradient stay
+    within bf16 rounding of the float32 computation on the same (bf16-representable) features."""
+    from codepercept.tokenocr.losses import LossConfig, tokenocr_losses
+
+    feats, masks, ids, valid = toy_batch(d=32)
+    table = load_embedding_table(None, vocab_size=10, dim=32, restrict_to=[0, 4, 7])
+    cfg = LossConfig(
+        siglip=False,
+        vocab_ce=True,
+        pixel_ce=True,
+        point_ce=True,
+        seg_logit_scale=10.0,
+        seg_logit_bias=-5.0,
+    )
+    f32 = feats.detach().to(torch.bfloat16).float().requires_grad_()
+    b16 = f32.detach().to(torch.bfloat16).requires_grad_()
+    ref = tokenocr_losses(f32, masks, table(ids), ids, valid, cfg, table=table)
+    got = tokenocr_losses(b16, masks, table(ids), ids, valid, cfg, table=table)
+    assert set(got) == set(ref)
+    for k in ref:
+        assert got[k].dtype == torch.float32
+        assert got[k].item() == pytest.approx(ref[k].item(), rel=2e-2, abs=1e-3), k
+    ref["total"].backward()
+    got["total"].backward()
+    assert b16.grad.dtype == torch.bfloat16
+    cos = torch.nn.functional.cosine_similarity(b16.grad.float().flatten(), f32.grad.flatten(), 0)
+    assert cos > 0.99
+
+
+def test_edge_ce_is_a_softmax_over_each_mask_and_its_ring(toy_batch):
+    from codepercept.tokenocr.losses import LossConfig, tokenocr_losses
+
+    feats, masks, ids, valid = toy_batch()
+    table = load_embedding_table(None, vocab_size=10, dim=16, restrict_to=[0, 4, 7])
+    emb = table(ids)
+    cfg = LossConfig(seg=False, sim=False, siglip=False, edge_ce=True, edge_ce_scale=5.0)
+    out = tokenocr_losses(feats, masks, emb, ids, valid, cfg, table=table)
+    assert set(out) == {"edge_ce", "total"}
+    # by hand: per valid token, the cells of its mask and the cells touching it (8-neighbours)
+    unit = torch.nn.functional.normalize(feats, dim=1)
+    terms = []
+    for b in range(2):
+        for k in range(3):
+            if not valid[b, k]:
+                continue
+            e = torch.nn.functional.normalize(emb[b, k], dim=0)
+            z = 5.0 * torch.einsum("d,dhw->hw", e, unit[b])
+            own = masks[b, k] > 0
+            ring = torch.zeros_like(own)
+            for y, x in own.nonzero().tolist():
+                ring[max(0, y - 1) : y + 2, max(0, x - 1) : x + 2] = True
+            terms.append(z[ring].logsumexp(0) - z[own].logsumexp(0))
+    assert out["edge_ce"].item() == pytest.approx(torch.stack(terms).mean().item(), rel=1e-5)
+    # finite gradients although padding slots hold empty masks; a token whose cosine peaks on
+    # its own cells scores lower than one peaking on the ring
+    out["total"].backward()
+    assert torch.isfinite(feats.grad).all() and feats.grad.abs().sum() > 0
+    good, bad = torch.zeros_like(feats), torch.zeros_like(feats)
+    own = masks[0, 0] > 0
+    ring = torch.nn.functional.max_pool2d(masks[0, 0][None, None], 3, 1, 1)[0, 0].bool() & ~own
+    e = table(ids[0, 0:1])[0]
+    good[0][:, own], bad[0][:, ring] = e[:, None], e[:, None]
+    one = torch.tensor([[True, False, False], [False, False, False]])
+    loss = {
+        name: tokenocr_losses(f, masks, emb, ids, one, cfg, table=table)["edge_ce"]
+        for name, f in (("good", good + 0.01), ("bad", bad + 0.01))
+    }
+    assert loss["good"] < loss["bad"]

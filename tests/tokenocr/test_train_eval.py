@@ -172,3 +172,37 @@ def test_eval_with_a_restricted_table_skips_unseen_ids(
     assert out["trained"]["n_queries"] == with_known
     n_known = sum(t.token_id in known for s in heldout_samples for t in s.tokens)
     assert 0 < out["trained"]["n_tokens"] <= n_known
+
+
+def test_cli_train_and_eval_commands(tmp_path, micro):
+    """`codepercept tokenocr train` with the CE recipe's flags on a real TokenIT directory,
+    then `eval` on it: the flags reach the checkpoint's loss config and eval writes JSON."""
+    import json
+
+    from typer.testing import CliRunner
+
+    from codepercept.tokenit import generate
+    from codepercept.tokenocr.cli import app
+
+    data = tmp_path / "tokenit"
+    generate(3, data, domains=["documents"], seed=4)
+    sets = [f"--set={k}={v}" for k, v in micro.items()]
+    ckpt = tmp_path / "cli.pt"
+    flags = ["--no-siglip", "--vocab-ce", "--pixel-ce", "--point-ce", "--point-ce-scale", "24"]
+    flags += ["--edge-ce", "--edge-ce-weight", "0.5", "--bg-fill", "--restrict-vocab"]
+    args = ["train", "--data", str(data), "--out", str(ckpt), "--steps", "3", "--batch-size", "4"]
+    res = CliRunner().invoke(app, [*args, "--threads", "1", *sets, *flags])
+    assert res.exit_code == 0, res.output
+    loss = load_checkpoint(ckpt).meta["loss_config"]
+    assert loss["edge_ce"] and loss["edge_ce_weight"] == 0.5 and loss["point_ce_scale"] == 24
+    assert not loss["siglip"] and loss["vocab_ce"] and loss["pixel_ce"] and loss["bg_fill"]
+    with open(tmp_path / "cli.metrics.csv") as fh:
+        assert {"edge_ce", "point_ce", "pixel_ce"} <= set(next(csv.reader(fh)))
+    out = tmp_path / "eval.json"
+    res = CliRunner().invoke(
+        app, ["eval", "--ckpt", str(ckpt), "--data", str(data), "--limit", "1", "--out", str(out)]
+    )
+    assert res.exit_code == 0, res.output
+    result = json.loads(out.read_text())
+    assert result["n_images"] == 1 and 0 <= result["trained"]["top1"] <= 1
+    assert set(result["untrained"]) >= {"top1", "pointing", "text_iou", "recall@1"}

@@ -89,6 +89,15 @@ def train_cmd(
         help="Our addition: per token, a softmax over the --pixel-ce pixels; CE of its own.",
     ),
     point_ce_weight: float = typer.Option(1.0, "--point-ce-weight", help="Weight of --point-ce."),
+    point_ce_scale: float | None = typer.Option(
+        None, "--point-ce-scale", help="Logit scale of --point-ce (default: --pixel-ce's, 16)."
+    ),
+    edge_ce: bool = typer.Option(
+        False,
+        "--edge-ce",
+        help="Our addition: per token, a softmax over its mask and the ring around it.",
+    ),
+    edge_ce_weight: float = typer.Option(1.0, "--edge-ce-weight", help="Weight of --edge-ce."),
     min_visible: float = typer.Option(
         0.6, "--min-visible", help="Share of a token's ink a crop must hold for it to count."
     ),
@@ -167,6 +176,9 @@ def train_cmd(
             pixel_ce_balance=pixel_ce_balance,
             point_ce=point_ce,
             point_ce_weight=point_ce_weight,
+            point_ce_scale=point_ce_scale,
+            edge_ce=edge_ce,
+            edge_ce_weight=edge_ce_weight,
         ),
     )
     with Progress(
