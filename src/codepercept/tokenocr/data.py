@@ -498,9 +498,8 @@ class CropSampler:
                     fm = fm[:-1]
             else:
                 fm = feature_masks(cm, keep, (f, f))
-            if not self.bg_fill and self.bg_boxes:
-                box = self._bg_boxes(cm)
-                if box.any():
+                box = self._bg_boxes(cm) if self.bg_boxes else None
+                if box is not None and box.any():
                     fm = torch.cat([fm, feature_masks(box.astype(np.int64), [1], (f, f))])
                     tids.append(self.space_id)
             per_crop.append((fm, tids))

@@ -217,7 +217,7 @@ def tokenocr_losses(
         else:
             pixel = F.cross_entropy(logits, labels)
             ratio = (cfg.point_ce_scale or cfg.pixel_ce_scale) / cfg.pixel_ce_scale
-            point = _point_ce(logits * ratio if ratio != 1 else logits, labels)
+            point = _point_ce(logits * ratio, labels)
         if cfg.pixel_ce:
             out["pixel_ce"] = cfg.pixel_ce_weight * pixel
         if cfg.point_ce:
@@ -323,7 +323,7 @@ def _edge_ce(cos: torch.Tensor, masks: torch.Tensor, scale: float) -> torch.Tens
     ``logsumexp_{mask ∪ ring} − logsumexp_{mask}`` (0 for an empty mask). The ring holds the
     blank paper and the neighbouring tokens right next to the token."""
     b, k, h, w = masks.shape
-    near = F.max_pool2d(masks.reshape(b * k, 1, h, w), 3, 1, 1).flatten(1).reshape(b, k, -1) > 0
+    near = F.max_pool2d(masks.reshape(b * k, 1, h, w), 3, 1, 1).reshape(b, k, -1) > 0
     on = masks.flatten(2) > 0
     # an empty mask (padding) softmaxes over every cell twice: exactly 0, and no -inf anywhere
     empty = ~on.any(-1, keepdim=True)
