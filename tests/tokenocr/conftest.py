@@ -69,6 +69,16 @@ def heldout_samples():
 
 
 @pytest.fixture(scope="session")
+def tokenit_dir(tmp_path_factory):
+    """A real TokenIT directory: three generated documents (seed 4). Read it, don't write to it."""
+    from codepercept.tokenit import generate
+
+    out = tmp_path_factory.mktemp("tokenit") / "d"
+    generate(3, out, seed=4, domains=["documents"])
+    return out
+
+
+@pytest.fixture(scope="session")
 def trained(tmp_path_factory, train_samples):
     """A micro model trained for 120 steps on the 12 synthetic training samples."""
     out = tmp_path_factory.mktemp("tocr") / "micro.pt"

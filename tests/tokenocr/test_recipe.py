@@ -144,17 +144,16 @@ def test_time_schedule_ends_the_cosine_at_the_time_limit():
     assert _lr_factor(1000, by_time, elapsed=1.0) == pytest.approx(0.05)  # steps still bound
 
 
-def test_token_ids_scan_matches_the_decoded_samples(tmp_path):
-    from codepercept.tokenit import generate
+def test_token_ids_scan_matches_the_decoded_samples(tokenit_dir):
     from codepercept.tokenocr.data import iter_samples, token_counts, token_ids
 
-    generate(3, tmp_path / "d", seed=4, domains=["documents"])
-    decoded = {t.token_id for s in iter_samples(tmp_path / "d") for t in s.tokens}
-    assert token_ids(tmp_path / "d") == decoded and len(decoded) > 10
-    counts = token_counts(tmp_path / "d")
-    assert sum(counts.values()) == sum(len(s.tokens) for s in iter_samples(tmp_path / "d"))
-    first = {t.token_id for s in iter_samples(tmp_path / "d", 1) for t in s.tokens}
-    assert token_ids(tmp_path / "d", limit=1) == first
+    d = tokenit_dir
+    decoded = {t.token_id for s in iter_samples(d) for t in s.tokens}
+    assert token_ids(d) == decoded and len(decoded) > 10
+    counts = token_counts(d)
+    assert sum(counts.values()) == sum(len(s.tokens) for s in iter_samples(d))
+    first = {t.token_id for s in iter_samples(d, 1) for t in s.tokens}
+    assert token_ids(d, limit=1) == first
     samples = synthetic_samples(2, seed=1)
     assert token_ids(samples) == {t.token_id for s in samples for t in s.tokens}
 
@@ -409,7 +408,7 @@ def test_point_ce_scale_sharpens_the_softmax_over_pixels(toy_batch):
 
 
 def test_bf16_features_give_the_float32_losses_and_gradients(toy_batch):
-    """Under bf16 autocast the two big products run in bf16; every term and the gradient stay
+    """Under bf16 autocast the three big products run in bf16; every term and the gradient stay
     within bf16 rounding of the float32 computation on the same (bf16-representable) features."""
     from codepercept.tokenocr.losses import LossConfig, tokenocr_losses
 

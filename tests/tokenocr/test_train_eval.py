@@ -174,18 +174,16 @@ def test_eval_with_a_restricted_table_skips_unseen_ids(
     assert 0 < out["trained"]["n_tokens"] <= n_known
 
 
-def test_cli_train_and_eval_commands(tmp_path, micro):
+def test_cli_train_and_eval_commands(tmp_path, micro, tokenit_dir):
     """`codepercept tokenocr train` with the CE recipe's flags on a real TokenIT directory,
     then `eval` on it: the flags reach the checkpoint's loss config and eval writes JSON."""
     import json
 
     from typer.testing import CliRunner
 
-    from codepercept.tokenit import generate
     from codepercept.tokenocr.cli import app
 
-    data = tmp_path / "tokenit"
-    generate(3, data, domains=["documents"], seed=4)
+    data = tokenit_dir
     sets = [f"--set={k}={v}" for k, v in micro.items()]
     ckpt = tmp_path / "cli.pt"
     flags = ["--no-siglip", "--vocab-ce", "--pixel-ce", "--point-ce", "--point-ce-scale", "24"]
