@@ -203,29 +203,55 @@ def test_a_probe_that_fails_to_load_does_not_change_the_run():
 
 def test_workdirs_left_by_a_killed_executor_are_removed_by_the_next(tmp_path):
     # A producer killed with SIGKILL (its whole process group: zygote and workers too) cannot
-    # clean up; the next executor on the same root removes what dead processes left behind.
+    # clean up. With a private root it leaves nothing on the host (each run's scratch is a
+    # tmpfs in its own mount namespace); without one it leaves cp-run/cp-worker directories,
+    # which the next executor on the same root removes — whatever the program made in them.
     import subprocess
     import sys
 
     code = (
         "import sys, time\nfrom codepercept.sandbox import Executor\n"
         f"ex = Executor(workers=1, reuse=5, workdir_root={str(tmp_path)!r})\n"
-        f"assert ex.run({PLOT!r}).status == 'ok'\nprint('ran', flush=True)\ntime.sleep(60)\n"
+        f"assert ex.run({PLOT!r}).status == 'ok'\nprint(ex.isolation['private_root'], flush=True)\n"
+        "time.sleep(60)\n"
     )
     proc = subprocess.Popen(
         [sys.executable, "-c", code], stdout=subprocess.PIPE, start_new_session=True
     )
     try:
-        assert proc.stdout.readline().strip() == b"ran"
+        private = proc.stdout.readline().strip()
+        assert private in (b"True", b"False")
         left = [p.name for p in tmp_path.iterdir()]
-        assert any(n.startswith(f"cp-worker-{proc.pid}-") for n in left), left
+        if private == b"True":
+            assert left == []
+        else:
+            assert any(n.startswith(f"cp-worker-{proc.pid}-") for n in left), left
     finally:
         os.killpg(proc.pid, signal.SIGKILL)
         proc.wait(10)
+    # What a dead executor's hostile program could have left in a host directory: a chain
+    # deeper than Python's recursion limit, a symlink out of it, an unreadable directory.
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "keep.txt").write_text("keep")
+    dead = tmp_path / f"cp-run-{proc.pid}-deep"
+    dead.mkdir()
+    fd = os.open(dead, os.O_RDONLY)
+    for _ in range(3000):
+        os.mkdir("d", dir_fd=fd)
+        nfd = os.open("d", os.O_RDONLY, dir_fd=fd)
+        os.close(fd)
+        fd = nfd
+    os.symlink(outside, "escape", dir_fd=fd)
+    os.mkdir("locked", mode=0, dir_fd=fd)
+    os.close(fd)
     mine = tmp_path / f"cp-run-{os.getpid()}-keep"  # a live process's directory stays
     mine.mkdir()
     other = tmp_path / "cp-worker-unrelated"
     other.mkdir()
     with Executor(workers=1, workdir_root=str(tmp_path)) as e:
         assert e.run(PLOT).status == "ok"
-    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([mine.name, other.name])
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        [mine.name, other.name, outside.name]
+    )
+    assert (outside / "keep.txt").read_text() == "keep"

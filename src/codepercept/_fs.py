@@ -32,3 +32,82 @@ def atomic_write(path: str | Path, data: bytes | str | Callable[[BinaryIO], obje
             os.unlink(tmp)
         raise
     return path
+
+
+def clear_dir(path: str | Path, *, remove: bool = False, max_entries: int = 10_000_000) -> bool:
+    """Delete everything inside the directory ``path`` (and ``path`` itself when ``remove``),
+    however deep, without recursion and without following a symlink anywhere: each level is
+    opened relative to its parent with ``O_NOFOLLOW``, so a tree made by a hostile program
+    (thousands of levels, symlinks planted while it is removed, directories made unreadable)
+    can neither exhaust the stack nor redirect the removal outside ``path``.
+
+    Never raises for what it finds; returns True when everything went (or ``path`` did not
+    exist), False when something could not be removed. Stops after ``max_entries`` entries.
+    """
+    flags = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC
+    try:
+        fd = os.open(path, flags)
+    except FileNotFoundError:
+        return True
+    except OSError:
+        return False
+    names: list[str] = []  # the directories we are inside of, below ``path``
+    budget = max_entries
+    clean = True
+    try:
+        while budget > 0:
+            sub = None
+            try:
+                with os.scandir(fd) as it:
+                    for entry in it:
+                        budget -= 1
+                        try:
+                            if entry.is_dir(follow_symlinks=False):
+                                sub = entry.name
+                                break
+                            os.unlink(entry.name, dir_fd=fd)
+                        except FileNotFoundError:
+                            continue
+                        except OSError:
+                            clean = False
+                        if budget <= 0:
+                            break
+            except OSError:
+                clean = False
+            if sub is not None:
+                try:
+                    child = os.open(sub, flags, dir_fd=fd)
+                except OSError:
+                    # unreadable (mode 000): make it ours again, once, then descend
+                    try:
+                        os.chmod(sub, 0o700, dir_fd=fd, follow_symlinks=False)
+                        child = os.open(sub, flags, dir_fd=fd)
+                    except OSError:
+                        clean = False
+                        break
+                os.close(fd)
+                fd = child
+                names.append(sub)
+                continue
+            if not names:
+                break
+            parent = os.open("..", flags, dir_fd=fd)
+            os.close(fd)
+            fd = parent
+            try:
+                os.rmdir(names.pop(), dir_fd=fd)
+            except OSError:
+                clean = False
+                break
+        else:
+            clean = False
+    finally:
+        os.close(fd)
+    if remove and clean:
+        try:
+            os.rmdir(path)
+        except FileNotFoundError:
+            pass
+        except OSError:
+            clean = False
+    return clean

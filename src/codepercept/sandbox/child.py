@@ -34,6 +34,7 @@ import traceback
 from dataclasses import dataclass, field
 from typing import Any, NoReturn
 
+from codepercept._fs import clear_dir
 from codepercept.sandbox import harden
 from codepercept.sandbox.protocol import WORKER_TAKEN, encode_result, worker_frame
 
@@ -41,6 +42,7 @@ from codepercept.sandbox.protocol import WORKER_TAKEN, encode_result, worker_fra
 # os / json / matplotlib cannot break how the harness reports.
 _os_write = os.write
 _os_read = os.read
+_os_open = os.open
 _os_exit = os._exit
 _os_close = os.close
 _perf = time.perf_counter
@@ -72,6 +74,12 @@ class ChildConfig:
     seccomp: bool
     probes: list[str] = field(default_factory=list)  # resolved "module:factory" specs
     png: str = "savefig"  # "savefig": savefig's bytes; "fast": the same pixels, cheaper encoding
+    private_root: bool = False  # the zygote pivoted into a private root: scratch is a tmpfs
+    disk_mb: int = 64  # size of that tmpfs
+    uid: int | None = None  # this slot's unprivileged uid (None: keep the zygote's)
+    pids_max: int = 256  # processes + threads (RLIMIT_NPROC per slot uid; the cgroup's pids.max)
+    cgroup_fds: list[int] = field(default_factory=list)  # this slot's cgroup.procs files
+    memfd: bool = True  # memfd_create allowed (only where a memory cgroup counts its pages)
 
 
 @dataclass
@@ -92,6 +100,7 @@ class _State:
 
 
 _state = _State()
+SOURCE_FD = 4  # a fresh child's program source (a worker's request pipe is there instead)
 _SAVEFIG_KEEP = ("bbox_inches", "pad_inches", "facecolor", "edgecolor")
 
 
@@ -140,7 +149,10 @@ def _make_audit_hook(workdir: str, pid: int) -> Any:
         except TypeError:
             return True
         full = os.path.normpath(os.path.join(os.getcwd(), p))
-        return full == root or full.startswith(prefix) or full == "/dev/null"
+        if full == root or full.startswith(prefix) or full == "/dev/null":
+            return True
+        full = os.path.realpath(full)  # e.g. /dev/shm, which points into the scratch tmpfs
+        return full == root or full.startswith(prefix)
 
     def deny(what: str) -> NoReturn:
         if _state.violation is None:
@@ -473,8 +485,8 @@ def run_child(cfg: ChildConfig, result_fd: int) -> NoReturn:
 
 
 def run_worker(cfg: ChildConfig, result_fd: int, request_fd: int, max_runs: int) -> NoReturn:
-    """Trusted-reuse mode: harden once, then for each request byte on ``request_fd`` run
-    ``program.py`` of ``cfg.workdir`` and write :data:`~protocol.WORKER_TAKEN`, then
+    """Trusted-reuse mode: harden once, then for each request on ``request_fd`` (``u32
+    length | source``) run the program and write :data:`~protocol.WORKER_TAKEN`, then
     :func:`~protocol.worker_frame` of its result, to ``result_fd``; exit after ``max_runs``
     programs or at EOF. The frame's header says ``"more": true`` when the worker will take
     another program (the executor retires it otherwise). Between programs, pyplot's figures
@@ -486,7 +498,6 @@ def run_worker(cfg: ChildConfig, result_fd: int, request_fd: int, max_runs: int)
     import numpy as np
 
     t_start = _perf()
-    os.chdir(cfg.workdir)
     _state.dpi = cfg.dpi
     orig = _install_matplotlib_hooks(cfg.max_figures, cfg.max_pixels)
     rc = dict(matplotlib.rcParams.copy())
@@ -497,7 +508,9 @@ def run_worker(cfg: ChildConfig, result_fd: int, request_fd: int, max_runs: int)
     _harden(cfg, cpu_s=cpu_limit)
     setup_s = _perf() - t_start
     for run in range(max_runs):
-        if not _os_read(request_fd, 1) or not _write_all(result_fd, WORKER_TAKEN):
+        head = _read_exact(request_fd, 4)
+        source = _read_exact(request_fd, int.from_bytes(head, "little")) if head else None
+        if source is None or not _write_all(result_fd, WORKER_TAKEN):
             break
         t_start = _perf()
         ru = _getrusage(_RUSAGE_SELF)
@@ -509,7 +522,7 @@ def run_worker(cfg: ChildConfig, result_fd: int, request_fd: int, max_runs: int)
                 (min(int(used + cfg.timeout_s) + 2, cpu_limit), cpu_limit + 1),
             )
         try:
-            header, images, scene_json, blobs = _run(cfg, t_start, orig, ru)
+            header, images, scene_json, blobs = _run(cfg, t_start, orig, ru, source)
             timings = header.setdefault("timings", {})
             timings["setup_s"] = timings.get("setup_s", 0.0) + setup_s
         except BaseException as exc:
@@ -527,7 +540,13 @@ def run_worker(cfg: ChildConfig, result_fd: int, request_fd: int, max_runs: int)
             _state.reset(cfg.dpi)
             # A program that left threads running or replaced functions of the modules the
             # harness and the next program use cannot be undone cheaply: retire the worker.
-            more = _threads() == 1 and all(_same(vars(m), snap) for m, snap in guard)
+            # Otherwise empty the scratch directory for the next program (the worker does it
+            # itself, inside its own sandbox: nothing privileged touches what a program made).
+            more = (
+                _threads() == 1
+                and all(_same(vars(m), snap) for m, snap in guard)
+                and clear_dir(cfg.workdir)
+            )
         except BaseException:
             more = False  # cannot put the process back: the executor starts a fresh one
         header["more"] = more and run + 1 < max_runs
@@ -550,6 +569,17 @@ def _same(now: dict[str, Any], snap: dict[str, Any]) -> bool:
 
 
 def _threads() -> int:
+    """Threads of this process as the kernel counts them (``threading.active_count`` misses
+    threads started with ``_thread`` or from C)."""
+    try:
+        fd = _os_open("/proc/self/status", os.O_RDONLY | os.O_CLOEXEC)
+        try:
+            text = _os_read(fd, 1 << 16)
+        finally:
+            _os_close(fd)
+        return int(text.split(b"\nThreads:", 1)[1].split()[0])
+    except (OSError, ValueError, IndexError):
+        pass
     threading = sys.modules.get("threading")
     return threading.active_count() if threading is not None else 1
 
@@ -584,20 +614,79 @@ def _write_all(fd: int, data: bytes) -> bool:
 
 
 def _harden(cfg: ChildConfig, cpu_s: int | None = None) -> None:
+    """Everything between the fork and the program, in the only order that works: root-only
+    steps (namespaces and scratch, cgroup, rlimits, bounding set), then the unprivileged uid,
+    then no_new_privs, Landlock and seccomp, which need no privilege and can never be undone."""
     pid = os.getpid()
+    if cfg.private_root:
+        harden.enter_run_namespaces(cfg.disk_mb, cfg.uid if cfg.uid is not None else os.getuid())
+    for fd in cfg.cgroup_fds:
+        _os_write(fd, str(pid).encode())
+    for fd in cfg.cgroup_fds:
+        _os_close(fd)
     harden.set_rlimits(
         cpu_s=int(cfg.timeout_s) + 2 if cpu_s is None else cpu_s,
         memory_mb=cfg.memory_mb,
         fsize_mb=cfg.fsize_mb,
         nofile=256,
+        nproc=cfg.pids_max if cfg.uid is not None else None,
     )
+    harden.drop_bounding_capabilities()
+    if cfg.uid is not None:
+        harden.drop_to_uid(cfg.uid)
+    harden.set_parent_death_signal()  # a uid change cleared it
+    os.chdir(cfg.workdir)
     harden.set_no_new_privs()
     if cfg.landlock_abi:
-        harden.landlock_restrict(cfg.read_paths, [cfg.workdir, "/dev/null"], cfg.landlock_abi)
+        harden.landlock_restrict(
+            [*cfg.read_paths, "/proc/self"], [cfg.workdir, "/dev/null"], cfg.landlock_abi
+        )
     harden.drop_capabilities()
     if cfg.seccomp:
-        harden.install_seccomp(pid)
+        harden.install_seccomp(pid, memfd=cfg.memfd)
     sys.addaudithook(_make_audit_hook(cfg.workdir, pid))
+
+
+def _read_exact(fd: int, n: int) -> bytes | None:
+    """``n`` bytes from ``fd`` (None at EOF before them)."""
+    parts = []
+    while n > 0:
+        try:
+            chunk = _os_read(fd, min(n, 1 << 20))
+        except InterruptedError:
+            continue
+        if not chunk:
+            return None
+        parts.append(chunk)
+        n -= len(chunk)
+    return b"".join(parts)
+
+
+def _read_source(fd: int) -> bytes:
+    """A fresh child's program: everything in the descriptor the executor sent (a sealed
+    memfd or an unlinked file), read from offset 0; then the descriptor is closed."""
+    parts = []
+    offset = 0
+    try:
+        while chunk := os.pread(fd, 1 << 20, offset):
+            parts.append(chunk)
+            offset += len(chunk)
+    finally:
+        _os_close(fd)
+    return b"".join(parts)
+
+
+def _write_program(cfg: ChildConfig, source: bytes) -> str:
+    """Put the source into the (private) working directory as ``program.py``, so tracebacks,
+    ``__file__`` and ``inspect`` work as in a plain run; written by the child, after hardening,
+    so no path the program could have changed is ever written by a privileged process."""
+    path = os.path.join(cfg.workdir, "program.py")
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)
+    try:
+        _write_all(fd, source)
+    finally:
+        _os_close(fd)
+    return path
 
 
 def _run(
@@ -605,10 +694,17 @@ def _run(
     t_start: float,
     orig: dict[str, Any] | None = None,
     ru_start: Any = None,
+    source: bytes = b"",
 ) -> tuple[dict[str, Any], list[bytes], bytes, list[bytes]]:
-    """One program: ``orig`` (a worker's hooks, already installed and hardened) or None (a
-    fresh child: install the hooks and harden here); CPU times count from ``ru_start``."""
+    """One program: ``orig`` (a worker's hooks, already installed and hardened, and the
+    ``source`` it read from its request pipe) or None (a fresh child: read the source from
+    :data:`SOURCE_FD`, install the hooks and harden here); CPU times count from ``ru_start``."""
     timings: dict[str, float] = {}
+    _state.dpi = cfg.dpi
+    if orig is None:
+        source = _read_source(SOURCE_FD)
+        orig = _install_matplotlib_hooks(cfg.max_figures, cfg.max_pixels)
+        _harden(cfg)
     os.chdir(cfg.workdir)
     os.environ.clear()
     os.environ.update(
@@ -620,13 +716,7 @@ def _run(
             "PATH": "/usr/bin:/bin",
         }
     )
-    program_path = os.path.join(cfg.workdir, "program.py")
-    with open(program_path, "rb") as fh:
-        source = fh.read()
-    _state.dpi = cfg.dpi
-    if orig is None:
-        orig = _install_matplotlib_hooks(cfg.max_figures, cfg.max_pixels)
-        _harden(cfg)
+    program_path = _write_program(cfg, source)
     timings["setup_s"] = _perf() - t_start
 
     def result(

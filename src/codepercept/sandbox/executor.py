@@ -21,11 +21,12 @@ you trust, such as codepercept's own generators.
 from __future__ import annotations
 
 import contextlib
+import json
 import logging
 import os
 import re
+import select
 import selectors
-import shutil
 import signal
 import socket
 import subprocess
@@ -38,6 +39,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
+from codepercept._fs import clear_dir
 from codepercept.sandbox.probes import resolve as resolve_probe
 from codepercept.sandbox.protocol import (
     WORKER_HEADER,
@@ -67,6 +69,15 @@ _ENV_ALLOW = (
     "CODEPERCEPT_PRELOAD",
 )
 _TAIL_BYTES = 8 * 1024
+#: How the zygote starts: isolated mode (no cwd, user site or PYTHON* variables), with exactly
+#: the caller's import path, so it imports the same codepercept the caller did.
+#: Its settings arrive as the first message on the socket, not in argv, so /proc/self/cmdline
+#: (which every child inherits) names no path of the caller's.
+_BOOT = (
+    "import json, socket, sys; c = socket.socket(fileno=int(sys.argv[1])); "
+    "s = json.loads(c.recv(1 << 20)); sys.path[:] = s['sys_path']; "
+    "from codepercept.sandbox.zygote import main; sys.exit(main(c, s))"
+)
 
 
 class SandboxUnavailable(RuntimeError):
@@ -82,6 +93,7 @@ class _Pending:
     wait_status: int | None = None
     error: str | None = None
     more: bool = False  # a worker's last result said it takes another program
+    oom: bool = False  # the slot's cgroup OOM-killed a process while it ran
 
 
 @dataclass
@@ -90,8 +102,9 @@ class _Worker:
 
     zyg: _Zygote
     pending: _Pending
-    workdir: str
-    req_w: int  # one byte per program to run
+    workdir: str | None  # a host scratch directory (only without a private root)
+    slot: int
+    req_w: int  # u32 length | source, per program
     res_r: int
     out_r: int
     err_r: int
@@ -108,25 +121,32 @@ _REUSABLE = frozenset({"ok", "no_figure", "syntax_error", "runtime_error"})
 
 
 class _Zygote:
-    def __init__(self, env: dict[str, str], start_timeout_s: float) -> None:
+    def __init__(self, env: dict[str, str], start_timeout_s: float, settings: dict[str, Any]) -> None:
         parent_sock, child_sock = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         self.sock = parent_sock
         self._stderr = tempfile.TemporaryFile()  # noqa: SIM115 - lives as long as the zygote
+        settings = {**settings, "sys_path": [p for p in sys.path if p and os.path.isabs(p)]}
         try:
             self.proc = subprocess.Popen(
-                [sys.executable, "-m", "codepercept.sandbox.zygote", str(child_sock.fileno())],
+                [sys.executable, "-I", "-c", _BOOT, str(child_sock.fileno())],
                 pass_fds=[child_sock.fileno()],
                 stdin=subprocess.DEVNULL,
                 stdout=subprocess.DEVNULL,
                 stderr=self._stderr,
                 env=env,
+                cwd="/",
                 close_fds=True,
             )
         finally:
             child_sock.close()
+        try:
+            self.sock.send(json.dumps(settings).encode())
+        except OSError:
+            pass  # the zygote died at once: reported below with its stderr
         self.pending: dict[int, _Pending] = {}
         self.send_lock = threading.Lock()
         self.alive = True
+        self.isolation: dict[str, Any] = {}
         self.sock.settimeout(start_timeout_s)
         try:
             msg, _ = recv_message(self.sock)
@@ -139,7 +159,7 @@ class _Zygote:
             self.kill()
             raise SandboxUnavailable(f"sandbox zygote failed to start: {self._err()}")
         self.sock.settimeout(None)
-        self.isolation: dict[str, Any] = msg.get("isolation", {})
+        self.isolation = msg.get("isolation", {})
         self.pid = int(msg.get("pid", self.proc.pid))
         self.reader = threading.Thread(target=self._read_loop, name="zygote-reader", daemon=True)
         self.reader.start()
@@ -169,6 +189,7 @@ class _Zygote:
                 p.forked.set()
             elif kind == "exit":
                 p.wait_status = int(msg["status"])
+                p.oom = msg.get("oom") is True
                 p.exited.set()
                 p.forked.set()
             elif kind == "error":
@@ -188,40 +209,63 @@ class _Zygote:
             send_message(self.sock, request, fds)
 
     def kill(self) -> None:
+        """Stop the zygote: EOF on its socket makes it kill and reap its children (so their
+        slot cgroups empty) and exit; SIGKILL if it has not within a few seconds."""
         self.alive = False
         with contextlib.suppress(OSError):
-            self.sock.close()
+            # shutdown, not just close: the reader thread's pending recv keeps the socket
+            # open (and the zygote waiting) until it is woken
+            self.sock.shutdown(socket.SHUT_RDWR)
         with contextlib.suppress(OSError):
-            self.proc.kill()
-        with contextlib.suppress(Exception):
-            self.proc.wait(timeout=5)
+            self.sock.close()
+        try:
+            self.proc.wait(timeout=3)
+        except subprocess.TimeoutExpired:
+            with contextlib.suppress(OSError):
+                self.proc.kill()
+            with contextlib.suppress(Exception):
+                self.proc.wait(timeout=5)
         with contextlib.suppress(OSError):
             self._stderr.close()
+        if self.isolation.get("cgroup"):
+            from codepercept.sandbox import cgroup
+
+            cgroup.sweep_stale()  # its slot cgroups, now that it is gone
 
 
-_WORKDIR = re.compile(r"cp-(?:run|worker)-(\d+)-")
+_WORKDIR = re.compile(r"cp-(?:run|worker|root)-(\d+)-")
 
 
 def sweep_stale_workdirs(root: str | None = None) -> int:
-    """Remove the private directories (``cp-run-PID-*``, ``cp-worker-PID-*`` under ``root``,
-    default the system temp dir) left by executors whose process PID no longer exists (one
-    killed with SIGKILL cannot clean up after itself). Returns how many were removed."""
+    """Remove the private directories (``cp-run-PID-*``, ``cp-worker-PID-*``, and the empty
+    ``cp-root-PID-*`` a zygote pivots through, under ``root``, default the system temp dir) and
+    the slot cgroups left by executors whose process PID no longer exists (one killed with
+    SIGKILL cannot clean up after itself). Never raises, never recurses, never follows a
+    symlink, whatever a program left there. Returns how many directories were removed."""
     root = root or tempfile.gettempdir()
     removed = 0
-    with contextlib.suppress(OSError):
-        for entry in os.scandir(root):
-            m = _WORKDIR.match(entry.name)
+    try:
+        entries = list(os.scandir(root))
+    except OSError:
+        entries = []
+    for entry in entries:
+        m = _WORKDIR.match(entry.name)
+        try:
             if m is None or not entry.is_dir(follow_symlinks=False):
                 continue
-            try:
-                os.kill(int(m.group(1)), 0)
-                continue  # its executor's process is alive (or owned by another user)
-            except ProcessLookupError:
-                pass
-            except (PermissionError, OverflowError):
-                continue
-            shutil.rmtree(entry.path, ignore_errors=True)
-            removed += not os.path.exists(entry.path)
+            os.kill(int(m.group(1)), 0)
+            continue  # its executor's process is alive (or owned by another user)
+        except ProcessLookupError:
+            pass
+        except (OSError, OverflowError, ValueError):
+            continue
+        removed += clear_dir(entry.path, remove=True)
+    try:
+        from codepercept.sandbox import cgroup
+
+        cgroup.sweep_stale()
+    except Exception:  # never let a sweep stop an executor from starting
+        log.warning("could not sweep stale sandbox cgroups", exc_info=True)
     return removed
 
 
@@ -239,9 +283,13 @@ class Executor:
         max_output_mb: largest result (PNG + scene) accepted back from a child.
         max_stream_mb: stdout+stderr a program may print before it is stopped.
         fsize_mb: largest file a program may write inside its private directory.
-        workdir_root: where the per-run private directories are made (default: the system
-            temp dir). Directories left there by a killed executor are removed when the next
-            one starts (:func:`sweep_stale_workdirs`).
+        disk_mb: size of each run's private scratch tmpfs (its working directory, HOME and
+            TMPDIR; its pages count against the run's memory cgroup).
+        pids_max: processes + threads one run may have (a pids cgroup per slot, and
+            RLIMIT_NPROC of the slot's uid).
+        workdir_root: where the per-run private directories are made where no private root
+            is possible (default: the system temp dir). Directories left there by a killed
+            executor are removed when the next one starts (:func:`sweep_stale_workdirs`).
         probes: render probes to run in the child on every captured figure (built-in short
             names such as ``"screen"``, or ``"module:factory"``; see
             :mod:`codepercept.sandbox.probes`); their outputs land in ``ExecResult.probes``.
@@ -264,6 +312,8 @@ class Executor:
         max_output_mb: int = 64,
         max_stream_mb: int = 16,
         fsize_mb: int = 64,
+        disk_mb: int = 256,
+        pids_max: int = 256,
         workdir_root: str | None = None,
         start_timeout_s: float = 120.0,
         probes: Sequence[str] = (),
@@ -287,7 +337,15 @@ class Executor:
         self.max_output_bytes = int(max_output_mb) * 1024 * 1024
         self.max_stream_bytes = int(max_stream_mb) * 1024 * 1024
         self.fsize_mb = int(fsize_mb)
+        self.disk_mb = int(disk_mb)
+        self.pids_max = int(pids_max)
+        if self.disk_mb < 1 or self.pids_max < 8 or self.memory_mb < 1:
+            raise ValueError("disk_mb and memory_mb must be >= 1 and pids_max >= 8")
         self.workdir_root = workdir_root
+        # One unprivileged uid per concurrent slot, from a block picked by this process's pid
+        # (so two executors on one host rarely share uids; the other layers hold if they do).
+        self._uid_base = 100_000 + (os.getpid() % 16_000) * 256
+        self._free_slots = list(range(workers - 1, -1, -1))
         self.start_timeout_s = start_timeout_s
         self.probes = {name: resolve_probe(name) for name in probes}
         self.reuse = int(reuse)
@@ -323,7 +381,11 @@ class Executor:
 
     @property
     def isolation(self) -> dict[str, Any]:
-        """Which hardening mechanisms the children run under (see docs/sandbox.md)."""
+        """Which isolation layers the children run under, measured when the zygote started
+        (see docs/sandbox.md): ``network_namespace``, ``private_root``, ``ipc_namespace``,
+        ``scratch`` ("tmpfs" or "directory"), ``uid`` (the first slot's uid, or None),
+        ``cgroup`` ("v1"/"v2"/""), ``landlock_abi``, ``seccomp``, ``capabilities_dropped``, and
+        ``notes``: for each layer not in force, why and what it would need."""
         return dict(self._get_zygote().isolation)
 
     def _get_zygote(self) -> _Zygote:
@@ -337,7 +399,6 @@ class Executor:
                 env = {k: v for k, v in os.environ.items() if k in _ENV_ALLOW}
                 env.update(
                     PYTHONHASHSEED="0",
-                    PYTHONPATH=os.pathsep.join(p for p in sys.path if p),
                     MPLBACKEND="Agg",
                     OPENBLAS_NUM_THREADS="1",
                     OMP_NUM_THREADS="1",
@@ -348,7 +409,14 @@ class Executor:
                 env.setdefault("PATH", "/usr/bin:/bin")
                 if self._zygote is None:
                     sweep_stale_workdirs(self.workdir_root)
-                self._zygote = _Zygote(env, self.start_timeout_s)
+                settings = {
+                    "slots": self.workers,
+                    "uid_base": self._uid_base,
+                    "disk_mb": self.disk_mb,
+                    "pids_max": self.pids_max,
+                    "cgroup_memory_mb": self.memory_mb + self.disk_mb + 64,
+                }
+                self._zygote = _Zygote(env, self.start_timeout_s, settings)
             return self._zygote
 
     # -- running ---------------------------------------------------------------------------------
@@ -391,13 +459,22 @@ class Executor:
         res.wall_s = time.perf_counter() - t0
         return res
 
-    def _request(self, kind: str, workdir: str) -> tuple[_Pending, dict[str, Any]]:
+    def _take_slot(self) -> int:
+        with self._lock:
+            return self._free_slots.pop()
+
+    def _give_slot(self, slot: int) -> None:
+        with self._lock:
+            self._free_slots.append(slot)
+
+    def _request(self, kind: str, workdir: str, slot: int) -> tuple[_Pending, dict[str, Any]]:
         with self._lock:
             self._ids += 1
             rid = self._ids
         request = {
             "type": kind,
             "id": rid,
+            "slot": slot,
             "workdir": workdir,
             "dpi": self.dpi,
             "timeout_s": self.timeout_s,
@@ -405,6 +482,8 @@ class Executor:
             "max_pixels": self.max_pixels,
             "max_figures": self.max_figures,
             "fsize_mb": self.fsize_mb,
+            "disk_mb": self.disk_mb,
+            "pids_max": self.pids_max,
             "probes": list(self.probes.values()),
             "png": self.png,
         }
@@ -412,25 +491,40 @@ class Executor:
             request["max_runs"] = self.reuse
         return _Pending(rid), request
 
+    def _host_workdir(self, zyg: _Zygote, kind: str, slot: int) -> str | None:
+        """A scratch directory on the host, only where the zygote has no private root (there
+        every run makes its own tmpfs and the host sees nothing)."""
+        if zyg.isolation.get("private_root"):
+            return None
+        workdir = tempfile.mkdtemp(prefix=f"cp-{kind}-{os.getpid()}-", dir=self.workdir_root)
+        uid = zyg.isolation.get("uid")
+        if isinstance(uid, int):
+            os.chown(workdir, uid + slot, uid + slot)
+        return workdir
+
     def _run_one(self, source: bytes) -> ExecResult:
-        workdir = tempfile.mkdtemp(prefix=f"cp-run-{os.getpid()}-", dir=self.workdir_root)
+        slot = self._take_slot()
+        workdir: str | None = None
         pipes: list[int] = []
         try:
-            with open(os.path.join(workdir, "program.py"), "wb") as fh:
-                fh.write(source)
+            try:
+                zyg = self._get_zygote()
+                workdir = self._host_workdir(zyg, "run", slot)
+                src = _source_fd(source)
+            except (OSError, SandboxUnavailable) as exc:
+                return ExecResult("crashed", f"could not start the sandbox: {exc}")
             r_res, w_res = os.pipe()
             r_out, w_out = os.pipe()
             r_err, w_err = os.pipe()
             pipes = [r_res, r_out, r_err]
-            pending, request = self._request("run", workdir)
+            pending, request = self._request("run", workdir or "", slot)
             rid = pending.id
             try:
-                zyg = self._get_zygote()
-                zyg.submit(pending, request, [w_res, w_out, w_err])
-            except (OSError, SandboxUnavailable) as exc:
+                zyg.submit(pending, request, [w_res, w_out, w_err, src])
+            except OSError as exc:
                 return ExecResult("crashed", f"could not start the sandbox: {exc}")
             finally:
-                for fd in (w_res, w_out, w_err):
+                for fd in (w_res, w_out, w_err, src):
                     os.close(fd)
             try:
                 return self._collect(zyg, pending, r_res, r_out, r_err)[0]
@@ -440,7 +534,9 @@ class Executor:
             for fd in pipes:
                 with contextlib.suppress(OSError):
                     os.close(fd)
-            shutil.rmtree(workdir, ignore_errors=True)
+            if workdir is not None:
+                clear_dir(workdir, remove=True)
+            self._give_slot(slot)
 
     # -- reusable workers (reuse > 1) ------------------------------------------------------------
     def _run_reused(self, source: bytes) -> ExecResult:
@@ -449,10 +545,7 @@ class Executor:
             if isinstance(w, ExecResult):
                 return w
             try:
-                _clear_dir(w.workdir)
-                with open(os.path.join(w.workdir, "program.py"), "wb") as fh:
-                    fh.write(source)
-                os.write(w.req_w, b"R")
+                _send_program(w.req_w, source, time.monotonic() + self.timeout_s)
             except OSError as exc:  # the worker died while idle: one more try with a new one
                 self._retire(w)
                 if attempt:
@@ -488,26 +581,29 @@ class Executor:
         return found if found is not None else self._spawn_worker()
 
     def _spawn_worker(self) -> _Worker | ExecResult:
-        workdir = tempfile.mkdtemp(prefix=f"cp-worker-{os.getpid()}-", dir=self.workdir_root)
+        slot = self._take_slot()
+        try:
+            zyg = self._get_zygote()
+            workdir = self._host_workdir(zyg, "worker", slot)
+        except (OSError, SandboxUnavailable) as exc:
+            self._give_slot(slot)
+            return ExecResult("crashed", f"could not start the sandbox: {exc}")
         r_res, w_res = os.pipe()
         r_out, w_out = os.pipe()
         r_err, w_err = os.pipe()
         r_req, w_req = os.pipe()
-        for fd in (r_res, r_out, r_err):
+        for fd in (r_res, r_out, r_err, w_req):
             os.set_blocking(fd, False)
-        pending, request = self._request("worker", workdir)
+        pending, request = self._request("worker", workdir or "", slot)
+        w = _Worker(zyg, pending, workdir, slot, w_req, r_res, r_out, r_err)
         try:
-            zyg = self._get_zygote()
             zyg.submit(pending, request, [w_res, w_out, w_err, r_req])
-        except (OSError, SandboxUnavailable) as exc:
-            for fd in (r_res, r_out, r_err, w_req):
-                os.close(fd)
-            shutil.rmtree(workdir, ignore_errors=True)
+        except OSError as exc:
+            self._retire(w)
             return ExecResult("crashed", f"could not start the sandbox: {exc}")
         finally:
             for fd in (w_res, w_out, w_err, r_req):
                 os.close(fd)
-        w = _Worker(zyg, pending, workdir, w_req, r_res, r_out, r_err)
         if not pending.forked.wait(timeout=max(self.timeout_s, 10.0)) or pending.pid is None:
             self._retire(w)
             return ExecResult("crashed", pending.error or "the sandbox did not start a worker")
@@ -515,7 +611,7 @@ class Executor:
 
     def _retire(self, w: _Worker) -> None:
         """Stop a worker (it exits at EOF on its request pipe; killed if it was busy) and
-        release its pipes and directory."""
+        release its pipes, slot and (without a private root) host directory."""
         with contextlib.suppress(OSError):
             os.close(w.req_w)
         if not w.pending.exited.is_set():
@@ -524,7 +620,11 @@ class Executor:
             with contextlib.suppress(OSError):
                 os.close(fd)
         w.zyg.pending.pop(w.pending.id, None)
-        shutil.rmtree(w.workdir, ignore_errors=True)
+        if w.workdir is not None:
+            # the worker may still be dying: its last program's files go once it is gone
+            w.pending.exited.wait(timeout=5)
+            clear_dir(w.workdir, remove=True)
+        self._give_slot(w.slot)
 
     def _collect(
         self,
@@ -635,7 +735,7 @@ class Executor:
     def _interpret(self, p: _Pending, frame: bytes, stdout: str, stderr: str) -> ExecResult:
         status = p.wait_status
         if not frame:
-            return ExecResult(*_death_status(status, p.error), stdout=stdout, stderr=stderr)
+            return ExecResult(*_death_status(status, p.error, p.oom), stdout=stdout, stderr=stderr)
         try:
             header, scene_json, images, blobs = decode_result(frame, max_images=self.max_figures)
             p.more = header.get("more") is True
@@ -695,27 +795,64 @@ class Executor:
         return out
 
 
-def _clear_dir(path: str) -> None:
-    """Remove everything a previous program left in a worker's directory."""
-    with os.scandir(path) as it:
-        for entry in it:
-            if entry.is_dir(follow_symlinks=False):
-                shutil.rmtree(entry.path, ignore_errors=True)
-            else:
-                with contextlib.suppress(FileNotFoundError):
-                    os.unlink(entry.path)
+def _source_fd(source: bytes) -> int:
+    """A read-only descriptor holding ``source`` (a sealed memfd where the platform has one,
+    else an unlinked temporary file): the program reaches the child without a path anyone could
+    redirect."""
+    if hasattr(os, "memfd_create"):
+        fd = os.memfd_create("program.py", os.MFD_CLOEXEC | os.MFD_ALLOW_SEALING)
+        try:
+            view = memoryview(source)
+            while view:
+                view = view[os.write(fd, view) :]
+            import fcntl
+
+            fcntl.fcntl(
+                fd,
+                fcntl.F_ADD_SEALS,
+                fcntl.F_SEAL_SEAL | fcntl.F_SEAL_SHRINK | fcntl.F_SEAL_GROW | fcntl.F_SEAL_WRITE,
+            )
+        except BaseException:
+            os.close(fd)
+            raise
+        return fd
+    with tempfile.TemporaryFile() as fh:
+        fh.write(source)
+        fh.flush()
+        return os.dup(fh.fileno())
+
+
+def _send_program(fd: int, source: bytes, deadline: float) -> None:
+    """Write ``u32 length | source`` to a worker's (non-blocking) request pipe by ``deadline``."""
+    if len(source) >= 1 << 32:
+        raise OSError("program too large")
+    view = memoryview(len(source).to_bytes(4, "little") + source)
+    while view:
+        try:
+            view = view[os.write(fd, view) :]
+            continue
+        except BlockingIOError:
+            pass
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            raise OSError("the sandbox worker did not take the program")
+        select.select([], [fd], [], min(remaining, 0.25))
 
 
 def _tail(buf: bytearray) -> str:
     return bytes(buf[-_TAIL_BYTES:]).decode("utf-8", "replace")
 
 
-def _death_status(wait_status: int | None, error: str | None) -> tuple[str, str]:
+def _death_status(
+    wait_status: int | None, error: str | None, oom: bool = False
+) -> tuple[str, str]:
     """Status and message for a child that died without writing a result."""
     if error:
         return "crashed", error
     if wait_status is None:
         return "crashed", "program ended without a result"
+    if oom:
+        return "memory_error", "program exceeded its memory limit (killed by the OOM killer)"
     if os.WIFSIGNALED(wait_status):
         sig = os.WTERMSIG(wait_status)
         try:

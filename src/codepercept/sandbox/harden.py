@@ -21,15 +21,22 @@ import struct
 import sys
 from dataclasses import dataclass, field
 
-_IS_LINUX = sys.platform.startswith("linux")
+_IS_LINUX = IS_LINUX = sys.platform.startswith("linux")
 _libc = ctypes.CDLL(None, use_errno=True) if _IS_LINUX else None
 
 
 @dataclass
 class Isolation:
-    """Which mechanisms are active in the children of one zygote."""
+    """Which mechanisms are active in the children of one zygote (measured, not assumed).
+
+    ``notes`` says, for every layer that is not in force, why and what would enable it."""
 
     network_namespace: bool = False
+    private_root: bool = False  # a pivot_root into an allow-listed tmpfs root (mount namespace)
+    ipc_namespace: bool = False  # per run / worker
+    scratch: str = "directory"  # "tmpfs": a private size-limited tmpfs per run; else a host dir
+    uid: int | None = None  # first of the unprivileged uids (one per concurrent slot), or None
+    cgroup: str = ""  # "v1" / "v2": memory and pids accounted per slot; "" none
     landlock_abi: int = 0  # 0 = unavailable
     seccomp: bool = False
     capabilities_dropped: bool = False
@@ -38,6 +45,11 @@ class Isolation:
     def to_dict(self) -> dict[str, object]:
         return {
             "network_namespace": self.network_namespace,
+            "private_root": self.private_root,
+            "ipc_namespace": self.ipc_namespace,
+            "scratch": self.scratch,
+            "uid": self.uid,
+            "cgroup": self.cgroup,
             "landlock_abi": self.landlock_abi,
             "seccomp": self.seccomp,
             "capabilities_dropped": self.capabilities_dropped,
@@ -70,6 +82,7 @@ def _prctl(option: int, arg2: int = 0, arg3: int = 0, arg4: int = 0, arg5: int =
 
 
 PR_SET_PDEATHSIG = 1
+PR_SET_DUMPABLE = 4
 PR_CAPBSET_DROP = 24
 PR_SET_NO_NEW_PRIVS = 38
 PR_SET_SECCOMP = 22
@@ -94,6 +107,144 @@ def enter_network_namespace() -> bool:
     return _libc.unshare(ctypes.c_int(CLONE_NEWNET)) == 0
 
 
+# --------------------------------------------------------------------------------------------
+# Mount, IPC namespaces and the private root (zygote once; each run or worker)
+# --------------------------------------------------------------------------------------------
+CLONE_NEWNS = 0x00020000
+CLONE_NEWIPC = 0x08000000
+MS_RDONLY = 1
+MS_NOSUID = 2
+MS_NODEV = 4
+MS_NOEXEC = 8
+MS_REMOUNT = 32
+MS_BIND = 4096
+MS_REC = 16384
+MS_PRIVATE = 1 << 18
+MNT_DETACH = 2
+_PIVOT_ROOT = {"x86_64": 155, "aarch64": 41, "arm64": 41}
+
+#: Where each run's private scratch tmpfs is mounted inside the private root; it is the run's
+#: working directory, HOME and TMPDIR (``/dev/shm`` points to it too).
+SCRATCH = "/tmp"
+
+
+def _check(res: int, what: str) -> None:
+    if res != 0:
+        err = ctypes.get_errno()
+        raise OSError(err, f"{what}: {os.strerror(err)}")
+
+
+def umount(target: str) -> None:
+    assert _libc is not None
+    _check(_libc.umount2(os.fsencode(target), ctypes.c_int(MNT_DETACH)), f"umount {target}")
+
+
+def unshare(flags: int) -> None:
+    assert _libc is not None
+    _check(_libc.unshare(ctypes.c_int(flags)), "unshare")
+
+
+def mount(source: str | None, target: str, fstype: str | None, flags: int, data: str = "") -> None:
+    assert _libc is not None
+    enc = (lambda s: None if s is None else os.fsencode(s))  # noqa: E731
+    _check(
+        _libc.mount(enc(source), enc(target), enc(fstype), ctypes.c_ulong(flags), enc(data) or None),
+        f"mount {target}",
+    )
+
+
+def covered(path: str, by: list[str]) -> bool:
+    """Whether ``path`` is one of ``by`` or lies below one of them (lexically)."""
+    return any(path == p or path.startswith(p.rstrip("/") + "/") for p in by)
+
+
+def build_private_root(read_paths: list[str], staging: str) -> None:
+    """Make this process's root a fresh tmpfs holding only ``read_paths`` (bound read-only at
+    the same paths), a few device nodes, a procfs that hides other users' processes, and an
+    empty ``SCRATCH`` mount point; then ``pivot_root`` into it (in a new mount namespace, so
+    nothing changes outside). ``staging`` is an empty directory the caller made for the new
+    root's first mount point; it is no longer needed afterwards.
+
+    Afterwards nothing outside the allow-list exists for this process or anything it forks:
+    not the caller's working directory or home, not /etc/shadow (``stat`` too), not the other
+    runs' scratch directories. Needs CAP_SYS_ADMIN (root); raises OSError where refused.
+    """
+    unshare(CLONE_NEWNS)
+    mount(None, "/", None, MS_REC | MS_PRIVATE)
+    mount("tmpfs", staging, "tmpfs", MS_NOSUID | MS_NODEV, "size=4m,mode=0755")
+    binds: list[str] = []
+    for path in sorted({os.path.normpath(p) for p in read_paths}, key=len):
+        if covered(path, binds) or not os.path.lexists(path):
+            continue
+        real = os.path.realpath(path)
+        dest = staging + path
+        if real != path:  # /lib -> usr/lib: the same link, and its target bound on its own
+            if not os.path.lexists(dest):
+                os.makedirs(os.path.dirname(dest), exist_ok=True)
+                os.symlink(os.readlink(path) if os.path.islink(path) else real, dest)
+            if covered(real, binds):
+                continue
+            path, dest = real, staging + real
+        if os.path.isdir(path):
+            os.makedirs(dest, exist_ok=True)
+        else:
+            os.makedirs(os.path.dirname(dest), exist_ok=True)
+            with open(dest, "wb"):
+                pass
+        device = path.startswith("/dev/")
+        mount(path, dest, None, MS_BIND | MS_REC)
+        flags = MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID | (0 if device else MS_NODEV)
+        mount(None, dest, None, flags)
+        binds.append(path)
+    os.makedirs(staging + SCRATCH, mode=0o755, exist_ok=True)
+    os.makedirs(staging + "/dev", exist_ok=True)
+    if not os.path.lexists(staging + "/dev/shm"):
+        os.symlink(SCRATCH, staging + "/dev/shm")
+    os.makedirs(staging + "/proc", exist_ok=True)
+    for opts in ("hidepid=invisible", "hidepid=2"):
+        try:
+            mount("proc", staging + "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, opts)
+            break
+        except OSError:
+            continue
+    else:
+        raise OSError(errno.EPERM, "cannot mount a procfs that hides other processes")
+    mount(None, staging, None, MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV)
+    os.chdir(staging)
+    nr = _PIVOT_ROOT[platform.machine()]
+    _syscall(nr, ctypes.c_char_p(b"."), ctypes.c_char_p(b"."))
+    assert _libc is not None
+    _check(_libc.umount2(b".", ctypes.c_int(MNT_DETACH)), "umount old root")
+    os.chdir("/")
+
+
+def enter_run_namespaces(disk_mb: int, uid: int) -> None:
+    """In a freshly forked child of a zygote with a private root: a new mount and IPC
+    namespace (SysV objects made by this run are its own and vanish with it), and a fresh
+    tmpfs of ``disk_mb`` at ``SCRATCH`` owned by ``uid`` (its pages count against the run's
+    memory cgroup; everything in it vanishes with the run, whatever the program made there)."""
+    unshare(CLONE_NEWNS | CLONE_NEWIPC)
+    mount(
+        "tmpfs",
+        SCRATCH,
+        "tmpfs",
+        MS_NOSUID | MS_NODEV,
+        f"size={max(1, disk_mb)}m,nr_inodes={max(1024, disk_mb * 64)},mode=0700,uid={uid},gid={uid}",
+    )
+
+
+def drop_to_uid(uid: int) -> None:
+    """Become ``uid``/``gid`` ``uid`` with no supplementary groups (real, effective, saved): a
+    root child loses the owner's rights over every file and process (DAC then refuses chmod,
+    chown, utime, xattrs, prlimit and signals towards anyone else). Capabilities go with it."""
+    os.setgroups([])
+    os.setresgid(uid, uid, uid)
+    os.setresuid(uid, uid, uid)
+    # A uid change makes the process non-dumpable, which hands its /proc/self to root; the
+    # program may read its own /proc/self (libraries do), and ptrace stays denied by seccomp.
+    _prctl(PR_SET_DUMPABLE, 1)
+
+
 def set_parent_death_signal() -> None:
     if _IS_LINUX:
         _prctl(PR_SET_PDEATHSIG, 9)  # SIGKILL
@@ -112,8 +263,12 @@ def current_address_space_bytes() -> int:
         return 0
 
 
-def set_rlimits(*, cpu_s: int, memory_mb: int, fsize_mb: int, nofile: int) -> None:
-    """CPU seconds, address space (current size + ``memory_mb``), file size, open files, no core."""
+def set_rlimits(
+    *, cpu_s: int, memory_mb: int, fsize_mb: int, nofile: int, nproc: int | None = None
+) -> None:
+    """CPU seconds, address space (current size + ``memory_mb``), file size, open files, no core,
+    and (``nproc``) processes+threads of the real uid: per slot where each slot has its own uid,
+    the thread cap that still holds without a pids cgroup."""
 
     def _set(which: int, soft: int, hard: int | None = None) -> None:
         hard = soft if hard is None else hard
@@ -129,6 +284,8 @@ def set_rlimits(*, cpu_s: int, memory_mb: int, fsize_mb: int, nofile: int) -> No
     _set(resource.RLIMIT_CORE, 0)
     _set(resource.RLIMIT_FSIZE, fsize_mb * 1024 * 1024)
     _set(resource.RLIMIT_NOFILE, nofile)
+    if nproc is not None:
+        _set(resource.RLIMIT_NPROC, nproc)
     current = current_address_space_bytes()
     if current:
         _set(resource.RLIMIT_AS, current + memory_mb * 1024 * 1024)
@@ -235,13 +392,11 @@ _CAPSET = {"x86_64": 126, "aarch64": 91, "arm64": 91}
 _LINUX_CAPABILITY_VERSION_3 = 0x20080522
 
 
-def drop_capabilities() -> bool:
-    """Drop every capability from the bounding, effective, permitted and inheritable sets, so a
-    root child is an ordinary process: no mount, no raw sockets, no ptrace of others, no
-    overriding file permissions."""
-    nr = _CAPSET.get(platform.machine())
-    if not _IS_LINUX or nr is None:
-        return False
+def drop_bounding_capabilities() -> None:
+    """Empty the bounding set (needs CAP_SETPCAP, so before :func:`drop_to_uid`): nothing this
+    process or its descendants run can regain a capability."""
+    if not _IS_LINUX:
+        return
     for cap in range(64):
         try:
             _prctl(PR_CAPBSET_DROP, cap)
@@ -250,6 +405,16 @@ def drop_capabilities() -> bool:
                 break
             if exc.errno != errno.EPERM:
                 raise
+
+
+def drop_capabilities() -> bool:
+    """Drop every capability from the bounding, effective, permitted and inheritable sets, so a
+    root child is an ordinary process: no mount, no raw sockets, no ptrace of others, no
+    overriding file permissions."""
+    nr = _CAPSET.get(platform.machine())
+    if not _IS_LINUX or nr is None:
+        return False
+    drop_bounding_capabilities()
     header = ctypes.create_string_buffer(struct.pack("Ii", _LINUX_CAPABILITY_VERSION_3, 0), 8)
     data = ctypes.create_string_buffer(b"\0" * 24, 24)
     try:
@@ -315,7 +480,67 @@ _DENY = (
     "setdomainname",
     "mknod",
     "mknodat",
+    # watching other runs' files and directories
+    "inotify_init",
+    "inotify_init1",
+    "inotify_add_watch",
+    "fanotify_init",
+    "fanotify_mark",
+    # metadata writes, which Landlock does not cover
+    "chmod",
+    "fchmod",
+    "fchmodat",
+    "fchmodat2",
+    "chown",
+    "fchown",
+    "lchown",
+    "fchownat",
+    "utime",
+    "utimes",
+    "futimesat",
+    "utimensat",
+    "setxattr",
+    "lsetxattr",
+    "fsetxattr",
+    "setxattrat",
+    "removexattr",
+    "lremovexattr",
+    "fremovexattr",
+    "removexattrat",
+    "file_setattr",
+    # SysV IPC: no plotting program needs it, and its objects outlive processes
+    "msgget",
+    "msgsnd",
+    "msgrcv",
+    "msgctl",
+    "semget",
+    "semop",
+    "semctl",
+    "semtimedop",
+    "shmget",
+    "shmat",
+    "shmctl",
+    "shmdt",
+    # other processes' memory and the new mount API
+    "kcmp",
+    "migrate_pages",
+    "move_pages",
+    "process_madvise",
+    "process_mrelease",
+    "memfd_secret",
+    "quotactl",
+    "syslog",
+    "open_tree",
+    "move_mount",
+    "fsopen",
+    "fsconfig",
+    "fsmount",
+    "fspick",
+    "mount_setattr",
 )
+
+#: Denied only where no memory cgroup accounts for them (memfd pages are not in RLIMIT_AS).
+DENY_WITHOUT_CGROUP = ("memfd_create",)
 
 _NR: dict[str, dict[str, int]] = {
     "x86_64": {
@@ -374,6 +599,62 @@ _NR: dict[str, dict[str, int]] = {
         "tgkill": 234,
         "rt_sigqueueinfo": 129,
         "rt_tgsigqueueinfo": 297,
+        "inotify_init": 253,
+        "inotify_init1": 294,
+        "inotify_add_watch": 254,
+        "fanotify_init": 300,
+        "fanotify_mark": 301,
+        "chmod": 90,
+        "fchmod": 91,
+        "fchmodat": 268,
+        "fchmodat2": 452,
+        "chown": 92,
+        "fchown": 93,
+        "lchown": 94,
+        "fchownat": 260,
+        "utime": 132,
+        "utimes": 235,
+        "futimesat": 261,
+        "utimensat": 280,
+        "setxattr": 188,
+        "lsetxattr": 189,
+        "fsetxattr": 190,
+        "setxattrat": 463,
+        "removexattr": 197,
+        "lremovexattr": 198,
+        "fremovexattr": 199,
+        "removexattrat": 466,
+        "file_setattr": 469,
+        "msgget": 68,
+        "msgsnd": 69,
+        "msgrcv": 70,
+        "msgctl": 71,
+        "semget": 64,
+        "semop": 65,
+        "semctl": 66,
+        "semtimedop": 220,
+        "shmget": 29,
+        "shmat": 30,
+        "shmctl": 31,
+        "shmdt": 67,
+        "kcmp": 312,
+        "migrate_pages": 256,
+        "move_pages": 279,
+        "process_madvise": 440,
+        "process_mrelease": 448,
+        "memfd_secret": 447,
+        "quotactl": 179,
+        "syslog": 103,
+        "open_tree": 428,
+        "move_mount": 429,
+        "fsopen": 430,
+        "fsconfig": 431,
+        "fsmount": 432,
+        "fspick": 433,
+        "mount_setattr": 442,
+        "memfd_create": 319,
+        "prlimit64": 302,
+        "fallocate": 285,
     },
     "aarch64": {
         "socket": 198,
@@ -428,6 +709,55 @@ _NR: dict[str, dict[str, int]] = {
         "tgkill": 131,
         "rt_sigqueueinfo": 138,
         "rt_tgsigqueueinfo": 240,
+        "inotify_init1": 26,
+        "inotify_add_watch": 27,
+        "fanotify_init": 262,
+        "fanotify_mark": 263,
+        "fchmod": 52,
+        "fchmodat": 53,
+        "fchmodat2": 452,
+        "fchown": 55,
+        "fchownat": 54,
+        "utimensat": 88,
+        "setxattr": 5,
+        "lsetxattr": 6,
+        "fsetxattr": 7,
+        "setxattrat": 463,
+        "removexattr": 14,
+        "lremovexattr": 15,
+        "fremovexattr": 16,
+        "removexattrat": 466,
+        "file_setattr": 469,
+        "msgget": 186,
+        "msgctl": 187,
+        "msgrcv": 188,
+        "msgsnd": 189,
+        "semget": 190,
+        "semctl": 191,
+        "semtimedop": 192,
+        "semop": 193,
+        "shmget": 194,
+        "shmctl": 195,
+        "shmat": 196,
+        "shmdt": 197,
+        "kcmp": 272,
+        "migrate_pages": 238,
+        "move_pages": 239,
+        "process_madvise": 440,
+        "process_mrelease": 448,
+        "memfd_secret": 447,
+        "quotactl": 60,
+        "syslog": 116,
+        "open_tree": 428,
+        "move_mount": 429,
+        "fsopen": 430,
+        "fsconfig": 431,
+        "fsmount": 432,
+        "fspick": 433,
+        "mount_setattr": 442,
+        "memfd_create": 279,
+        "prlimit64": 261,
+        "fallocate": 47,
     },
 }
 _NR["arm64"] = _NR["aarch64"]
@@ -448,11 +778,14 @@ def _ins(code: int, jt: int, jf: int, k: int) -> bytes:
     return struct.pack("HBBI", code, jt, jf, k & 0xFFFFFFFF)
 
 
-def build_seccomp_filter(pid: int, arch: str | None = None) -> bytes:
-    """The BPF program: deny the syscalls in ``_DENY``; allow ``clone`` only for threads; make
-    ``clone3`` fail with ENOSYS (libc then falls back to ``clone`` for threads); allow
-    ``kill``/``tgkill``/``rt_(tg)sigqueueinfo`` only towards this process (``pid``), its own
-    process group (0 / -pid); kill the process on a foreign architecture; allow the rest."""
+def build_seccomp_filter(pid: int, arch: str | None = None, memfd: bool = True) -> bytes:
+    """The BPF program: deny the syscalls in ``_DENY`` (and ``memfd_create`` unless ``memfd``);
+    allow ``clone`` only for threads; make ``clone3`` fail with ENOSYS (libc then falls back
+    to ``clone`` for threads); allow ``kill``/``tgkill``/``rt_(tg)sigqueueinfo`` only towards
+    this process (``pid``), its own process group (0 / -pid), and ``prlimit64`` only on itself
+    (0 or ``pid``); make ``fallocate`` answer EOPNOTSUPP (libc then writes, which
+    RLIMIT_FSIZE and the scratch quota bound); kill the process on a foreign architecture;
+    allow the rest."""
     arch = arch or platform.machine()
     nrs = _NR[arch]
     eperm = _RET_ERRNO | errno.EPERM
@@ -467,9 +800,20 @@ def build_seccomp_filter(pid: int, arch: str | None = None) -> bytes:
             _ins(_BPF_JGE_K, 0, 1, _X32_SYSCALL_BIT),
             _ins(_BPF_RET_K, 0, 0, _RET_ERRNO | errno.ENOSYS),
         ]
-    for name in _DENY:
+    for name in (*_DENY, *(() if memfd else DENY_WITHOUT_CGROUP)):
         if name in nrs:
             prog += [_ins(_BPF_JEQ_K, 0, 1, nrs[name]), _ins(_BPF_RET_K, 0, 0, eperm)]
+    prog += [
+        _ins(_BPF_JEQ_K, 0, 1, nrs["fallocate"]),
+        _ins(_BPF_RET_K, 0, 0, _RET_ERRNO | errno.EOPNOTSUPP),
+        # prlimit64: only this process (pid 0 or its own)
+        _ins(_BPF_JEQ_K, 0, 5, nrs["prlimit64"]),
+        _ins(_BPF_LD_W_ABS, 0, 0, 16),
+        _ins(_BPF_JEQ_K, 2, 0, 0),
+        _ins(_BPF_JEQ_K, 1, 0, pid),
+        _ins(_BPF_RET_K, 0, 0, eperm),
+        _ins(_BPF_RET_K, 0, 0, _RET_ALLOW),
+    ]
     prog += [
         _ins(_BPF_JEQ_K, 0, 1, nrs["clone3"]),
         _ins(_BPF_RET_K, 0, 0, _RET_ERRNO | errno.ENOSYS),
@@ -507,9 +851,9 @@ def seccomp_supported() -> bool:
     return _IS_LINUX and platform.machine() in _NR
 
 
-def install_seccomp(pid: int) -> None:
+def install_seccomp(pid: int, memfd: bool = True) -> None:
     """Set no_new_privs and load the filter for this process (irreversible)."""
-    prog = build_seccomp_filter(pid)
+    prog = build_seccomp_filter(pid, memfd=memfd)
     n = len(prog) // 8
     buf = ctypes.create_string_buffer(prog, len(prog))
 

@@ -1,17 +1,23 @@
 """The zygote: a warm, single-threaded process that forks one fresh child per program.
 
-Run as ``python -m codepercept.sandbox.zygote FD`` by :class:`~codepercept.sandbox.Executor`,
-with FD one end of a ``SOCK_SEQPACKET`` socket pair. It enters an empty network namespace,
-imports numpy / matplotlib (Agg) / mplot3d and the tracer, renders a warm-up figure so fonts and
-caches are loaded, freezes the GC (so children do not copy every page on their first
+Started by :class:`~codepercept.sandbox.Executor` as ``python -I -c BOOT FD`` with cwd ``/``
+(isolated mode: nothing from the caller's working directory, ``PYTHON*`` variables or user
+site-packages on ``sys.path``), FD one end of a ``SOCK_SEQPACKET`` socket pair whose first
+message is a JSON object of settings (``sys_path``, ``slots``, ``uid_base``, ``disk_mb``,
+``pids_max``, ``cgroup_memory_mb``). It enters an empty network namespace, imports numpy / matplotlib (Agg) /
+mplot3d and the tracer, renders a warm-up figure so fonts and caches are loaded, creates one
+memory+pids cgroup per concurrent slot where it can, pivots into a private root that holds only
+the read allow-list, freezes the GC (so children do not copy every page on their first
 collection), says ``ready``, then serves requests:
 
-* ``{"type": "run", "id", "workdir", ...limits}`` with three fds (result, stdout, stderr):
-  fork; the child hardens itself and runs the program (never returns); the zygote answers
-  ``{"type": "forked", "id", "pid"}``;
+* ``{"type": "run", "id", "slot", "workdir", ...limits}`` with four fds (result, stdout, stderr,
+  the program's source): fork; the child enters its own mount and IPC namespace with a fresh
+  scratch tmpfs, joins its slot's cgroup, becomes the slot's uid, hardens itself and runs the
+  program (never returns); the zygote answers ``{"type": "forked", "id", "pid"}``;
 * ``{"type": "worker", ..., "max_runs"}`` with four fds (result, stdout, stderr, requests):
   the same, but the child is a reusable worker (:func:`codepercept.sandbox.child.run_worker`);
-* when a child exits, ``{"type": "exit", "id", "pid", "status"}`` (the raw wait status).
+* when a child exits, ``{"type": "exit", "id", "pid", "status", "oom"}`` (the raw wait status;
+  ``oom``: the slot's cgroup OOM-killed a process meanwhile).
 
 When the executor goes away (EOF on the socket) the zygote kills its children and exits.
 """
@@ -25,6 +31,7 @@ import selectors
 import signal
 import socket
 import sys
+import time
 from typing import Any
 
 from codepercept.sandbox import harden
@@ -53,22 +60,26 @@ DEFAULT_PRELOAD = (
 
 
 def _read_paths() -> list[str]:
-    """What a child may read: the interpreter and its libraries, system data, fonts, devices."""
+    """What a child may read: the interpreter and its libraries, codepercept's own package,
+    matplotlib's data, system libraries and fonts, a few devices. Never the caller's working
+    directory, home or project: a ``sys.path`` entry is kept only if it is part of the Python
+    installation or an installed-packages directory."""
     import matplotlib
 
     import codepercept
 
+    prefixes = {os.path.realpath(p) for p in (sys.prefix, sys.base_prefix, sys.exec_prefix)}
     paths = {
-        sys.prefix,
-        sys.base_prefix,
-        sys.exec_prefix,
-        os.path.dirname(os.path.dirname(os.path.abspath(codepercept.__file__))),
+        *prefixes,
+        os.path.dirname(os.path.abspath(codepercept.__file__)),
         matplotlib.get_data_path(),
         matplotlib.get_cachedir(),
         matplotlib.get_configdir(),
         "/usr",
         "/lib",
+        "/lib32",
         "/lib64",
+        "/libx32",
         # from /etc only what libraries read: not passwd, shadow, ssh or ssl keys
         "/etc/ld.so.cache",
         "/etc/localtime",
@@ -82,9 +93,15 @@ def _read_paths() -> list[str]:
         "/dev/urandom",
         "/dev/random",
         "/sys/devices/system/cpu",
-        "/proc/self",  # resolved by the child to its own /proc/<pid>
     }
-    paths.update(p for p in sys.path if p and os.path.isdir(p))
+    for entry in sys.path:
+        if not entry or not os.path.isabs(entry) or not os.path.isdir(entry):
+            continue
+        real = os.path.realpath(entry)
+        if any(real == p or real.startswith(p + os.sep) for p in prefixes) or os.path.basename(
+            real
+        ) in ("site-packages", "dist-packages"):
+            paths.add(entry)
     return sorted(p for p in paths if p and os.path.exists(p))
 
 
@@ -120,16 +137,21 @@ def _warm_up() -> None:
     matplotlib.use("Agg")
 
 
-def main(argv: list[str]) -> int:
-    ctl = socket.socket(fileno=int(argv[1]))
+def main(ctl: socket.socket, settings: dict[str, Any]) -> int:
+    """Serve the executor on ``ctl`` with ``settings`` (its first message) until it goes."""
+    sys.argv = [sys.argv[0]]
     iso = harden.Isolation()
     iso.network_namespace = harden.enter_network_namespace()
     if not iso.network_namespace:
-        iso.notes.append("network namespace unavailable: relying on seccomp to block sockets")
+        iso.notes.append(
+            "network namespace unavailable (needs root or unprivileged user namespaces): "
+            "relying on seccomp to block sockets"
+        )
     iso.landlock_abi = harden.landlock_abi()
     if not iso.landlock_abi:
         iso.notes.append(
-            "Landlock unavailable: filesystem writes are checked by an audit hook only"
+            "Landlock unavailable (needs Linux >= 5.13 with the LSM enabled): "
+            "filesystem writes are checked by an audit hook only"
         )
     iso.seccomp = harden.seccomp_supported()
     if not iso.seccomp:
@@ -157,7 +179,12 @@ def main(argv: list[str]) -> int:
     from codepercept.sandbox import child
 
     read_paths = _read_paths()
-    _probe(iso, read_paths)
+    slots = _SlotCgroups.create(settings, iso)
+    _enter_private_root(read_paths, iso)
+    # Programs see only the import path that exists for them (no names of the caller's dirs).
+    sys.path[:] = [p for p in sys.path if harden.covered(os.path.realpath(p), read_paths)]
+    uid_base = int(settings.get("uid_base") or 0)
+    _probe(iso, read_paths, uid_base, int(settings.get("disk_mb") or 64), slots)
     gc.collect()
     gc.freeze()
 
@@ -167,9 +194,12 @@ def main(argv: list[str]) -> int:
     os.set_blocking(wake_r, False)
     signal.set_wakeup_fd(wake_w)
     signal.signal(signal.SIGCHLD, lambda *_: None)
-    send_message(ctl, {"type": "ready", "pid": os.getpid(), "isolation": iso.to_dict()})
+    send_message(
+        ctl,
+        {"type": "ready", "pid": os.getpid(), "isolation": iso.to_dict(), "cgroup": slots.tag},
+    )
 
-    running: dict[int, Any] = {}  # pid -> request id
+    running: dict[int, tuple[Any, int, int]] = {}  # pid -> (request id, slot, oom kills then)
     sel = selectors.DefaultSelector()
     sel.register(ctl, selectors.EVENT_READ, "ctl")
     sel.register(wake_r, selectors.EVENT_READ, "wake")
@@ -181,7 +211,7 @@ def main(argv: list[str]) -> int:
                         pass
                 except BlockingIOError:
                     pass
-                _reap(ctl, running)
+                _reap(ctl, running, slots)
                 continue
             try:
                 msg, fds = recv_message(ctl, max_fds=4)
@@ -191,39 +221,164 @@ def main(argv: list[str]) -> int:
                 for pid in running:
                     with contextlib.suppress(OSError):
                         os.killpg(pid, signal.SIGKILL)
+                # and wait for them, so their slot cgroups are empty once we are gone
+                deadline = time.monotonic() + 5
+                while running and time.monotonic() < deadline:
+                    try:
+                        pid, _ = os.waitpid(-1, 0)
+                    except ChildProcessError:
+                        break
+                    running.pop(pid, None)
                 return 0
             kind = msg.get("type")
-            if not ((kind == "run" and len(fds) == 3) or (kind == "worker" and len(fds) == 4)):
+            try:
+                if kind not in ("run", "worker") or len(fds) != 4:
+                    raise ValueError("bad request")
+                slot = int(msg.get("slot") or 0)
+                private = iso.private_root
+                cfg = child.ChildConfig(
+                    workdir=harden.SCRATCH if private else str(msg["workdir"]),
+                    dpi=float(msg["dpi"]),
+                    timeout_s=float(msg["timeout_s"]),
+                    memory_mb=int(msg["memory_mb"]),
+                    max_pixels=int(msg["max_pixels"]),
+                    max_figures=int(msg["max_figures"]),
+                    fsize_mb=int(msg["fsize_mb"]),
+                    read_paths=read_paths,
+                    landlock_abi=iso.landlock_abi,
+                    seccomp=iso.seccomp,
+                    probes=[str(x) for x in msg.get("probes") or []],
+                    png=str(msg.get("png") or "savefig"),
+                    private_root=private,
+                    disk_mb=int(msg.get("disk_mb") or 64),
+                    uid=uid_base + slot if iso.uid is not None else None,
+                    pids_max=int(msg.get("pids_max") or 256),
+                    cgroup_fds=slots.attach_fds(slot),
+                    memfd=bool(iso.cgroup),
+                )
+                max_runs = max(1, int(msg.get("max_runs") or 1)) if kind == "worker" else 0
+            except (KeyError, TypeError, ValueError) as exc:
                 for fd in fds:
                     os.close(fd)
-                send_message(ctl, {"type": "error", "id": msg.get("id"), "message": "bad request"})
+                send_message(ctl, {"type": "error", "id": msg.get("id"), "message": str(exc)})
                 continue
-            cfg = child.ChildConfig(
-                workdir=str(msg["workdir"]),
-                dpi=float(msg["dpi"]),
-                timeout_s=float(msg["timeout_s"]),
-                memory_mb=int(msg["memory_mb"]),
-                max_pixels=int(msg["max_pixels"]),
-                max_figures=int(msg["max_figures"]),
-                fsize_mb=int(msg["fsize_mb"]),
-                read_paths=read_paths,
-                landlock_abi=iso.landlock_abi,
-                seccomp=iso.seccomp,
-                probes=[str(x) for x in msg.get("probes") or []],
-                png=str(msg.get("png") or "savefig"),
-            )
-            max_runs = max(1, int(msg.get("max_runs") or 1)) if kind == "worker" else 0
+            oom_before = slots.oom_kills(slot)
             pid = os.fork()
             if pid == 0:
                 _become_child(ctl, fds, cfg, max_runs)
             for fd in fds:
                 os.close(fd)
-            running[pid] = msg.get("id")
+            running[pid] = (msg.get("id"), slot, oom_before)
             send_message(ctl, {"type": "forked", "id": msg.get("id"), "pid": pid})
-            _reap(ctl, running)
+            _reap(ctl, running, slots)
 
 
-def _probe(iso: harden.Isolation, read_paths: list[str]) -> None:
+class _SlotCgroups:
+    """The memory+pids cgroup of each concurrent slot, reached through descriptors opened
+    before the zygote leaves the host's filesystem view (the private root has no /sys/fs/cgroup):
+    a child writes its pid into its slot's ``cgroup.procs`` descriptors before dropping root,
+    and the zygote reads the slot's OOM-kill counter when a child exits."""
+
+    def __init__(self) -> None:
+        self.tag = ""
+        self.procs: list[list[int]] = []  # per slot: cgroup.procs fds (one per hierarchy)
+        self.events: list[tuple[int, str] | None] = []  # per slot: (fd, file kind)
+
+    @classmethod
+    def create(cls, settings: dict[str, Any], iso: harden.Isolation) -> _SlotCgroups:
+        out = cls()
+        n = int(settings.get("slots") or 0)
+        if n < 1:
+            return out
+        try:
+            from codepercept.sandbox import cgroup
+        except ImportError:  # pragma: no cover - shipped with the package
+            iso.notes.append("cgroup support is not installed")
+            return out
+        tag = f"codepercept-{os.getpid()}"
+        memory = int(settings.get("cgroup_memory_mb") or 0) * 1024 * 1024
+        pool, reason = cgroup.create_slots(n, memory, int(settings.get("pids_max") or 256), tag)
+        if pool is None:
+            iso.notes.append(
+                f"no memory/pids cgroup: {reason}; memory is bounded by RLIMIT_AS, threads by "
+                "RLIMIT_NPROC, and memfd_create is refused"
+            )
+            return out
+        try:
+            events = "memory.events" if pool.version == 2 else "memory.oom_control"
+            for slot in pool.slots:
+                out.procs.append(
+                    [
+                        os.open(os.path.join(d, "cgroup.procs"), os.O_WRONLY | os.O_CLOEXEC)
+                        for d in slot.dirs
+                    ]
+                )
+                path = os.path.join(slot.memory_dir, events)
+                out.events.append((os.open(path, os.O_RDONLY | os.O_CLOEXEC), events))
+        except OSError as exc:
+            iso.notes.append(f"no memory/pids cgroup: cannot open the slot files ({exc})")
+            pool.close()
+            return cls()
+        out.tag = tag
+        iso.cgroup = f"v{pool.version}"
+        return out
+
+    def attach_fds(self, slot: int) -> list[int]:
+        return list(self.procs[slot % len(self.procs)]) if self.procs else []
+
+    def oom_kills(self, slot: int) -> int:
+        if not self.events:
+            return 0
+        entry = self.events[slot % len(self.events)]
+        if entry is None:
+            return 0
+        fd, _kind = entry
+        try:
+            text = os.pread(fd, 4096, 0).decode()
+        except OSError:
+            return 0
+        for line in text.splitlines():
+            key, _, value = line.partition(" ")
+            if key == "oom_kill":
+                return int(value)
+        return 0
+
+
+def _enter_private_root(read_paths: list[str], iso: harden.Isolation) -> None:
+    """Pivot into a root that holds only ``read_paths`` (see :func:`harden.build_private_root`),
+    where the kernel allows it; otherwise say what it would need."""
+    if not harden.IS_LINUX:
+        iso.notes.append("no private root: Linux only; runs use a host temp directory")
+        return
+    import tempfile
+
+    staging = tempfile.mkdtemp(prefix=f"cp-root-{os.getpid()}-")
+    parent = os.open(os.path.dirname(staging), os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+    try:
+        harden.build_private_root(read_paths, staging)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            harden.umount(staging)
+        iso.notes.append(
+            f"no private root ({exc}; needs root, CAP_SYS_ADMIN or unprivileged user "
+            "namespaces): runs use a host temp directory, other files are hidden by Landlock "
+            "only and their metadata (stat) is visible"
+        )
+    else:
+        iso.private_root = True
+    finally:
+        with contextlib.suppress(OSError):
+            os.rmdir(os.path.basename(staging), dir_fd=parent)
+        os.close(parent)
+
+
+def _probe(
+    iso: harden.Isolation,
+    read_paths: list[str],
+    uid_base: int,
+    disk_mb: int,
+    slots: _SlotCgroups,
+) -> None:
     """Apply each mechanism once in a throw-away child and keep (and report) only those that
     work on this kernel, so the isolation report is measured, not assumed, and children never
     fail on a mechanism the kernel refuses."""
@@ -231,6 +386,22 @@ def _probe(iso: harden.Isolation, read_paths: list[str]) -> None:
     if pid == 0:
         failed = 0
         try:
+            if iso.private_root:
+                try:
+                    harden.enter_run_namespaces(disk_mb, uid_base or os.getuid())
+                except OSError:
+                    failed |= 8
+            for fd in slots.attach_fds(0):
+                try:
+                    os.write(fd, str(os.getpid()).encode())
+                except OSError:
+                    failed |= 32
+            harden.drop_bounding_capabilities()
+            if uid_base and os.getuid() == 0:
+                try:
+                    harden.drop_to_uid(uid_base)
+                except OSError:
+                    failed |= 16
             harden.set_no_new_privs()
             if iso.landlock_abi:
                 try:
@@ -247,7 +418,7 @@ def _probe(iso: harden.Isolation, read_paths: list[str]) -> None:
         finally:
             os._exit(failed)
     _, status = os.waitpid(pid, 0)
-    failed = os.WEXITSTATUS(status) if os.WIFEXITED(status) else 7
+    failed = os.WEXITSTATUS(status) if os.WIFEXITED(status) else 63
     if failed & 1:
         iso.landlock_abi = 0
         iso.notes.append("Landlock refused a ruleset: writes are checked by the audit hook only")
@@ -255,9 +426,31 @@ def _probe(iso: harden.Isolation, read_paths: list[str]) -> None:
     if failed & 4:
         iso.seccomp = False
         iso.notes.append("the kernel refused the seccomp filter: relying on the other mechanisms")
+    if iso.private_root:
+        if failed & 8:
+            iso.private_root = False
+            iso.notes.append(
+                "the kernel refused a per-run mount/IPC namespace: runs use a host temp directory"
+            )
+        else:
+            iso.ipc_namespace = True
+            iso.scratch = "tmpfs"
+    if uid_base and os.getuid() == 0 and not failed & 16:
+        iso.uid = uid_base
+    elif os.getuid() != 0:
+        iso.notes.append(
+            "runs keep the caller's uid (an unprivileged uid per slot needs root); the other "
+            "layers still apply"
+        )
+    else:
+        iso.notes.append("the kernel refused an unprivileged uid per slot: runs stay uid 0")
+    if failed & 32:
+        iso.cgroup = ""
+        slots.procs, slots.events = [], []
+        iso.notes.append("could not move a process into a slot cgroup: no memory/pids cgroup")
 
 
-def _reap(ctl: socket.socket, running: dict[int, Any]) -> None:
+def _reap(ctl: socket.socket, running: dict[int, Any], slots: _SlotCgroups) -> None:
     while running:
         try:
             pid, status = os.waitpid(-1, os.WNOHANG)
@@ -265,13 +458,18 @@ def _reap(ctl: socket.socket, running: dict[int, Any]) -> None:
             return
         if pid == 0:
             return
-        rid = running.pop(pid, None)
-        send_message(ctl, {"type": "exit", "id": rid, "pid": pid, "status": status})
+        entry = running.pop(pid, None)
+        if entry is None:
+            continue
+        rid, slot, oom_before = entry
+        oom = slots.oom_kills(slot) > oom_before
+        send_message(ctl, {"type": "exit", "id": rid, "pid": pid, "status": status, "oom": oom})
 
 
 def _become_child(ctl: socket.socket, fds: list[int], cfg: Any, max_runs: int) -> None:
-    """In the forked child: stdio and the result pipe on fixed descriptors (0-3, and the
-    request pipe on 4 for a worker), nothing else open; then run (never returns)."""
+    """In the forked child: stdio and the result pipe on fixed descriptors (0-3; on 4 the
+    program's source, or a worker's request pipe; from 5 the slot's cgroup files), nothing
+    else open; then run (never returns)."""
     import fcntl
 
     from codepercept.sandbox import child
@@ -283,13 +481,16 @@ def _become_child(ctl: socket.socket, fds: list[int], cfg: Any, max_runs: int) -
         signal.set_wakeup_fd(-1)
         signal.signal(signal.SIGCHLD, signal.SIG_DFL)
         ctl.close()
-        # Move the received fds out of the way first, so no dup2 below overwrites another.
+        # Move the received fds (and the slot's cgroup files) out of the way first, so no
+        # dup2 below overwrites another; then nothing else of the zygote's stays open.
         high = [fcntl.fcntl(fd, fcntl.F_DUPFD_CLOEXEC, 1000) for fd in fds]
+        cgroup_high = [fcntl.fcntl(fd, fcntl.F_DUPFD_CLOEXEC, 1000) for fd in cfg.cgroup_fds]
         devnull = os.open("/dev/null", os.O_RDONLY)
         os.dup2(devnull, 0)
-        for target, fd in zip((3, 1, 2, 4), high, strict=False):
+        for target, fd in zip((3, 1, 2, 4), high, strict=True):
             os.dup2(fd, target)
-        os.closerange(5 if max_runs else 4, 65536)
+        cfg.cgroup_fds = [os.dup2(fd, 5 + i) for i, fd in enumerate(cgroup_high)]
+        os.closerange(5 + len(cfg.cgroup_fds), 65536)
         if max_runs:
             child.run_worker(cfg, 3, 4, max_runs)
         child.run_child(cfg, 3)
@@ -297,5 +498,3 @@ def _become_child(ctl: socket.socket, fds: list[int], cfg: Any, max_runs: int) -
         exit_now(70)
 
 
-if __name__ == "__main__":
-    sys.exit(main(sys.argv))
