@@ -8,9 +8,11 @@ are executed three ways at the same dpi:
   (b) ``codepercept.sandbox.Executor(workers=--workers)`` — hardened, and it also traces a Scene;
   (c) plain in-process ``exec`` + ``savefig`` in this process, one at a time, no isolation.
 
-Prints programs/s for each and the ratios b/a and b/c. Usage:
+Also (b1) one hardened worker and (b1r) one reusable worker against (c) on one core, and with
+``--layers`` (b1) with each isolation layer left out (``Executor(disable=...)``), so a reader
+sees what each layer costs. Prints programs/s for each and the ratios. Usage:
 
-    .venv/bin/python benchmarks/exec_throughput.py [--n 120] [--workers 2] [--dpi 100]
+    .venv/bin/python benchmarks/exec_throughput.py [--n 120] [--workers 2] [--dpi 100] [--layers]
 """
 
 from __future__ import annotations
@@ -61,11 +63,13 @@ def run_subprocesses(codes: list[str], dpi: float, workers: int) -> tuple[float,
     return time.perf_counter() - t0, ok
 
 
-def run_executor(codes: list[str], dpi: float, workers: int) -> tuple[float, int, float]:
+def run_executor(
+    codes: list[str], dpi: float, workers: int, **kwargs: object
+) -> tuple[float, int, float]:
     from codepercept.sandbox import Executor
 
     t_start = time.perf_counter()
-    with Executor(workers=workers, dpi=dpi, timeout_s=60) as ex:
+    with Executor(workers=workers, dpi=dpi, timeout_s=60, **kwargs) as ex:
         startup = time.perf_counter() - t_start
         t0 = time.perf_counter()
         results = ex.map(codes)
@@ -79,6 +83,13 @@ def main() -> None:
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--dpi", type=float, default=100)
     ap.add_argument("--skip-subprocess", action="store_true")
+    ap.add_argument(
+        "--layers",
+        action="store_true",
+        help="also run (b1) once with each isolation layer left out, and with all of them "
+        "left out, to show what each layer costs",
+    )
+    ap.add_argument("--reuse", type=int, default=64, help="programs per worker for (b1r)")
     args = ap.parse_args()
     codes = programs(args.n)
     print(
@@ -91,6 +102,16 @@ def main() -> None:
     rows.insert(0, (f"(b) Executor, {args.workers} workers (+ Scene trace)", tb, ok_b))
     tb1, ok_b1, _ = run_executor(codes, args.dpi, 1)
     rows.insert(1, ("(b1) Executor, 1 worker (per-core overhead)", tb1, ok_b1))
+    tr, ok_r, _ = run_executor(codes, args.dpi, 1, reuse=args.reuse)
+    rows.insert(2, (f"(b1r) Executor, 1 worker, reuse={args.reuse}", tr, ok_r))
+    layer_rows = []
+    if args.layers:
+        from codepercept.sandbox.executor import LAYERS
+
+        for layer in (*LAYERS, "all"):
+            off = LAYERS if layer == "all" else (layer,)
+            t, ok, _ = run_executor(codes, args.dpi, 1, disable=off)
+            layer_rows.append((layer, t, ok))
     if not args.skip_subprocess:
         ta, ok_a = run_subprocesses(codes, args.dpi, args.workers)
         rows.insert(0, (f"(a) fresh python subprocess, {args.workers} at a time", ta, ok_a))
@@ -109,6 +130,15 @@ def main() -> None:
         print(f"b/a1 = {rate['(b)'] / rate['(a1)']:.1f}  (a1: one subprocess at a time)")
     print(f"b/c = {rate['(b)'] / rate['(c)']:.2f}   (target >= 0.75)")
     print(f"b1/c = {rate['(b1)'] / rate['(c)']:.2f}  (one worker vs one in-process core)")
+    print(f"b1r/c = {rate['(b1r)'] / rate['(c)']:.2f}  (one reusable worker vs one core)")
+    if layer_rows:
+        print("what each isolation layer costs (b1 without it; cost = its share of b1's time):")
+        print(
+            f"  {'layer left out':20s} {'seconds':>8s} {'ok':>4s} {'programs/s':>11s} {'cost':>7s}"
+        )
+        for layer, t, ok in layer_rows:
+            cost = 1 - t / tb1
+            print(f"  {layer:20s} {t:8.2f} {ok:4d} {len(codes) / t:11.1f} {cost:+7.1%}")
 
 
 if __name__ == "__main__":

@@ -255,3 +255,60 @@ def test_workdirs_left_by_a_killed_executor_are_removed_by_the_next(tmp_path):
         [mine.name, other.name, outside.name]
     )
     assert (outside / "keep.txt").read_text() == "keep"
+
+
+def test_degraded_layers_still_contain_and_clean_up(tmp_path):
+    # A laptop without root has no private root, cgroup or per-slot uid: runs then use host
+    # directories under workdir_root, which must be removed whatever the program made there
+    # (a tree deeper than Python's recursion limit, a symlink out, an unreadable directory),
+    # and the report must say which layers are missing.
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "keep.txt").write_text("keep")
+    root = tmp_path / "runs"
+    root.mkdir()
+    hostile = (
+        "import os\n"
+        "for _ in range(1100):\n    os.mkdir('d')\n    os.chdir('d')\n"
+        # through libc: the audit hook would refuse a link pointing outside
+        f"import ctypes\nctypes.CDLL(None).symlink({str(outside).encode()!r}, b'escape')\n"
+        "os.mkdir('locked', 0)\n"
+        "import matplotlib.pyplot as plt\nplt.plot([1, 2])\n"
+    )
+    for reuse in (1, 3):
+        with Executor(workers=1, reuse=reuse, workdir_root=str(root), timeout_s=20,
+                      disable=("private_root", "cgroup", "uid")) as e:  # fmt: skip
+            iso = e.isolation
+            assert not iso["private_root"] and iso["scratch"] == "directory"
+            assert iso["uid"] is None and iso["cgroup"] == ""
+            assert any("private_root: disabled" in n for n in iso["notes"])
+            for _ in range(2):
+                assert e.run(hostile).status == "ok"
+            assert e.run(PLOT).status == "ok"
+        assert list(root.iterdir()) == []
+        assert (outside / "keep.txt").read_text() == "keep"
+
+
+def test_unknown_layer_is_refused():
+    with pytest.raises(ValueError, match="unknown isolation layer"):
+        Executor(disable=["selinux"])
+
+
+def test_exec_isolation_flag_prints_every_layer(tmp_path):
+    import json
+
+    from typer.testing import CliRunner
+
+    from codepercept.cli import app
+
+    res = CliRunner().invoke(app, ["exec", "--isolation"])
+    assert res.exit_code == 0, res.output
+    report = json.loads(res.stdout)
+    for key in ("network_namespace", "private_root", "ipc_namespace", "scratch", "uid",
+                "cgroup", "landlock_abi", "seccomp", "capabilities_dropped", "notes"):  # fmt: skip
+        assert key in report
+    prog = tmp_path / "p.py"
+    prog.write_text(PLOT)
+    res = CliRunner().invoke(app, ["exec", str(prog), "--isolation", "--out", str(tmp_path / "o")])
+    assert res.exit_code == 0, res.output
+    assert (tmp_path / "o" / "figure.png").exists()

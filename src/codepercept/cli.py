@@ -28,21 +28,38 @@ def _read_source(path: str) -> bytes:
 
 @app.command("exec")
 def exec_cmd(
-    file: str = typer.Argument(..., help="Python program to run ('-' reads stdin)."),
-    out: Path = typer.Option(
-        ..., "--out", "-o", help="Directory for figure.png, scene.json, result.json."
+    file: str | None = typer.Argument(
+        None, help="Python program to run ('-' reads stdin); optional with --isolation."
+    ),
+    out: Path | None = typer.Option(
+        None, "--out", "-o", help="Directory for figure.png, scene.json, result.json."
     ),
     dpi: float = typer.Option(100, help="Rendering resolution."),
     timeout: float = typer.Option(30, help="Wall-clock limit in seconds."),
     memory_mb: int = typer.Option(2048, help="Memory the program may allocate."),
+    isolation: bool = typer.Option(
+        False,
+        "--isolation",
+        help="Print (as JSON, on stdout) each isolation layer in force on this machine and "
+        "what a missing one would need; with FILE, run it too.",
+    ),
 ) -> None:
     """Run FILE in the sandbox, then write its figures, its trace and the result record."""
     from codepercept.sandbox import Executor
     from codepercept.sandbox.io import write_exec_outputs
 
-    source = _read_source(file)
+    if file is None and not isolation:
+        raise typer.BadParameter("give a program to run (a .py file, or - for stdin)")
+    if file is not None and out is None:
+        raise typer.BadParameter("--out is required to run a program", param_hint="--out")
+    source = _read_source(file) if file is not None else b""
     with Executor(workers=1, dpi=dpi, timeout_s=timeout, memory_mb=memory_mb) as ex:
+        if isolation:
+            typer.echo(json.dumps(ex.isolation, indent=1))
+        if file is None:
+            return
         res = ex.run(source)
+    assert out is not None
     paths = write_exec_outputs(res, out)
     color = "green" if res.ok else "red"
     console.print(f"[{color}]{res.status}[/{color}] {res.message}  ({res.wall_s:.2f} s)")

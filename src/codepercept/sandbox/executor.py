@@ -69,6 +69,8 @@ _ENV_ALLOW = (
     "CODEPERCEPT_PRELOAD",
 )
 _TAIL_BYTES = 8 * 1024
+#: Isolation layers a caller may leave out (``Executor(disable=...)``).
+LAYERS = ("network_namespace", "private_root", "cgroup", "uid", "landlock", "seccomp")
 #: How the zygote starts: isolated mode (no cwd, user site or PYTHON* variables), with exactly
 #: the caller's import path, so it imports the same codepercept the caller did.
 #: Its settings arrive as the first message on the socket, not in argv, so /proc/self/cmdline
@@ -121,7 +123,9 @@ _REUSABLE = frozenset({"ok", "no_figure", "syntax_error", "runtime_error"})
 
 
 class _Zygote:
-    def __init__(self, env: dict[str, str], start_timeout_s: float, settings: dict[str, Any]) -> None:
+    def __init__(
+        self, env: dict[str, str], start_timeout_s: float, settings: dict[str, Any]
+    ) -> None:
         parent_sock, child_sock = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         self.sock = parent_sock
         self._stderr = tempfile.TemporaryFile()  # noqa: SIM115 - lives as long as the zygote
@@ -295,6 +299,8 @@ class Executor:
             :mod:`codepercept.sandbox.probes`); their outputs land in ``ExecResult.probes``.
         reuse: programs one hardened child may run in turn (1: a fresh process for every
             program, the default). Larger values are for trusted programs only (see above).
+        disable: isolation layers to leave out, from :data:`LAYERS` (for measuring what each
+            costs, or for hosts where one misbehaves); ``isolation`` reports them as disabled.
         png: ``"savefig"`` (default): every image is byte-identical to what
             ``savefig(format="png", dpi=dpi)`` writes in-process; ``"fast"``: the same pixels,
             encoded more cheaply (opaque figures as RGB, zlib's run-length strategy: about half
@@ -319,6 +325,7 @@ class Executor:
         probes: Sequence[str] = (),
         reuse: int = 1,
         png: str = "savefig",
+        disable: Sequence[str] = (),
     ) -> None:
         if workers < 1:
             raise ValueError("workers must be >= 1")
@@ -328,6 +335,10 @@ class Executor:
             raise ValueError("timeout_s must be > 0")
         if png not in ("savefig", "fast"):
             raise ValueError(f"png must be 'savefig' or 'fast', not {png!r}")
+        unknown = set(disable) - set(LAYERS)
+        if unknown:
+            raise ValueError(f"unknown isolation layer(s) {sorted(unknown)}; known: {LAYERS}")
+        self.disable = tuple(sorted(set(disable)))
         self.workers = workers
         self.dpi = float(dpi)
         self.timeout_s = float(timeout_s)
@@ -415,6 +426,7 @@ class Executor:
                     "disk_mb": self.disk_mb,
                     "pids_max": self.pids_max,
                     "cgroup_memory_mb": self.memory_mb + self.disk_mb + 64,
+                    "disable": list(self.disable),
                 }
                 self._zygote = _Zygote(env, self.start_timeout_s, settings)
             return self._zygote
@@ -843,9 +855,7 @@ def _tail(buf: bytearray) -> str:
     return bytes(buf[-_TAIL_BYTES:]).decode("utf-8", "replace")
 
 
-def _death_status(
-    wait_status: int | None, error: str | None, oom: bool = False
-) -> tuple[str, str]:
+def _death_status(wait_status: int | None, error: str | None, oom: bool = False) -> tuple[str, str]:
     """Status and message for a child that died without writing a result."""
     if error:
         return "crashed", error

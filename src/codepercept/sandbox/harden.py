@@ -146,9 +146,11 @@ def unshare(flags: int) -> None:
 
 def mount(source: str | None, target: str, fstype: str | None, flags: int, data: str = "") -> None:
     assert _libc is not None
-    enc = (lambda s: None if s is None else os.fsencode(s))  # noqa: E731
+    enc = lambda s: None if s is None else os.fsencode(s)  # noqa: E731
     _check(
-        _libc.mount(enc(source), enc(target), enc(fstype), ctypes.c_ulong(flags), enc(data) or None),
+        _libc.mount(
+            enc(source), enc(target), enc(fstype), ctypes.c_ulong(flags), enc(data) or None
+        ),
         f"mount {target}",
     )
 

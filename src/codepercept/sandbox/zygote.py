@@ -141,21 +141,27 @@ def main(ctl: socket.socket, settings: dict[str, Any]) -> int:
     """Serve the executor on ``ctl`` with ``settings`` (its first message) until it goes."""
     sys.argv = [sys.argv[0]]
     iso = harden.Isolation()
-    iso.network_namespace = harden.enter_network_namespace()
-    if not iso.network_namespace:
-        iso.notes.append(
-            "network namespace unavailable (needs root or unprivileged user namespaces): "
-            "relying on seccomp to block sockets"
-        )
-    iso.landlock_abi = harden.landlock_abi()
-    if not iso.landlock_abi:
-        iso.notes.append(
-            "Landlock unavailable (needs Linux >= 5.13 with the LSM enabled): "
-            "filesystem writes are checked by an audit hook only"
-        )
-    iso.seccomp = harden.seccomp_supported()
-    if not iso.seccomp:
-        iso.notes.append("seccomp unavailable on this platform")
+    off = set(settings.get("disable") or ())
+    for layer in sorted(off):
+        iso.notes.append(f"{layer}: disabled by the caller")
+    if "network_namespace" not in off:
+        iso.network_namespace = harden.enter_network_namespace()
+        if not iso.network_namespace:
+            iso.notes.append(
+                "network namespace unavailable (needs root or unprivileged user namespaces): "
+                "relying on seccomp to block sockets"
+            )
+    if "landlock" not in off:
+        iso.landlock_abi = harden.landlock_abi()
+        if not iso.landlock_abi:
+            iso.notes.append(
+                "Landlock unavailable (needs Linux >= 5.13 with the LSM enabled): "
+                "filesystem writes are checked by an audit hook only"
+            )
+    if "seccomp" not in off:
+        iso.seccomp = harden.seccomp_supported()
+        if not iso.seccomp:
+            iso.notes.append("seccomp unavailable on this platform")
 
     preload = os.environ.get("CODEPERCEPT_PRELOAD")
     modules = [m for m in preload.split(",") if m] if preload else list(DEFAULT_PRELOAD)
@@ -179,11 +185,12 @@ def main(ctl: socket.socket, settings: dict[str, Any]) -> int:
     from codepercept.sandbox import child
 
     read_paths = _read_paths()
-    slots = _SlotCgroups.create(settings, iso)
-    _enter_private_root(read_paths, iso)
+    slots = _SlotCgroups() if "cgroup" in off else _SlotCgroups.create(settings, iso)
+    if "private_root" not in off:
+        _enter_private_root(read_paths, iso)
     # Programs see only the import path that exists for them (no names of the caller's dirs).
     sys.path[:] = [p for p in sys.path if harden.covered(os.path.realpath(p), read_paths)]
-    uid_base = int(settings.get("uid_base") or 0)
+    uid_base = 0 if "uid" in off else int(settings.get("uid_base") or 0)
     _probe(iso, read_paths, uid_base, int(settings.get("disk_mb") or 64), slots)
     gc.collect()
     gc.freeze()
@@ -437,6 +444,8 @@ def _probe(
             iso.scratch = "tmpfs"
     if uid_base and os.getuid() == 0 and not failed & 16:
         iso.uid = uid_base
+    elif not uid_base:
+        pass  # disabled by the caller (noted above)
     elif os.getuid() != 0:
         iso.notes.append(
             "runs keep the caller's uid (an unprivileged uid per slot needs root); the other "
@@ -496,5 +505,3 @@ def _become_child(ctl: socket.socket, fds: list[int], cfg: Any, max_runs: int) -
         child.run_child(cfg, 3)
     finally:
         exit_now(70)
-
-
