@@ -36,7 +36,12 @@ from typing import Any, NoReturn
 
 from codepercept._fs import clear_dir
 from codepercept.sandbox import harden
-from codepercept.sandbox.protocol import WORKER_TAKEN, encode_result, worker_frame
+from codepercept.sandbox.protocol import (
+    VIOLATION_MARK,
+    WORKER_TAKEN,
+    encode_result,
+    worker_frame,
+)
 
 # Private references, taken at import time in the zygote, so a program that monkeypatches
 # os / json / matplotlib cannot break how the harness reports.
@@ -88,6 +93,7 @@ class _State:
     shown: set[int] = field(default_factory=set)
     saved: dict[int, dict[str, Any]] = field(default_factory=dict)
     violation: str | None = None
+    network: str | None = None  # a refused network operation (forbidden only if the program failed)
     too_many_figures: bool = False
     too_large: str | None = None
     dpi: float = 100.0  # the executor's rendering dpi (file-like savefig targets get it too)
@@ -96,6 +102,7 @@ class _State:
         """Forget the last program (a worker between programs)."""
         self.figs, self.shown, self.saved = [], set(), {}
         self.violation, self.too_many_figures, self.too_large = None, False, None
+        self.network = None
         self.dpi = dpi
 
 
@@ -125,12 +132,16 @@ def _make_audit_hook(workdir: str, pid: int) -> Any:
         "os.rename",
         "os.chdir",
     }
-    always = {
+    # Refused network access raises an OSError (as an offline machine's would), and a program
+    # that catches it and carries on ends normally: real scripts try a download and fall back.
+    network = {
         "socket.__new__": "opening a network socket",
         "socket.connect": "connecting a socket",
         "socket.bind": "binding a socket",
         "socket.getaddrinfo": "resolving a host name",
         "socket.gethostbyname": "resolving a host name",
+    }
+    always = {
         "subprocess.Popen": "starting a subprocess",
         "os.system": "running a shell command",
         "os.exec": "executing another program",
@@ -157,7 +168,16 @@ def _make_audit_hook(workdir: str, pid: int) -> Any:
     def deny(what: str) -> NoReturn:
         if _state.violation is None:
             _state.violation = what
+            # Out of band, at once: the parent reads it from the stderr pipe, so a program that
+            # resets the flag above (it shares this process) still ends ``forbidden``.
+            with contextlib.suppress(OSError):
+                _os_write(2, VIOLATION_MARK + what.encode("utf-8", "replace")[:200] + b"\n")
         raise SandboxViolation(f"sandbox: {what} is not allowed")
+
+    def deny_network(what: str) -> NoReturn:
+        if _state.network is None:
+            _state.network = what
+        raise SandboxViolation(f"sandbox: {what} is not allowed (there is no network)")
 
     def hook(event: str, args: tuple[Any, ...]) -> None:
         if event == "open":
@@ -167,6 +187,8 @@ def _make_audit_hook(workdir: str, pid: int) -> Any:
             )
             if writing and not inside(path):
                 deny(f"writing to {os.fsdecode(path) if not isinstance(path, int) else path}")
+        elif event in network:
+            deny_network(network[event])
         elif event in always:
             deny(always[event])
         elif event in path_events:
@@ -773,6 +795,10 @@ def _run(
 
     if _state.violation is not None:
         return result("forbidden", f"program tried {_state.violation}; the sandbox refused it")
+    if failure is not None and _state.network is not None:
+        return result(
+            "forbidden", f"program tried {_state.network}; the sandbox refused it ({failure[1]})"
+        )
     if _state.too_many_figures:
         return result("output_too_large", f"program created more than {cfg.max_figures} figures")
     if _state.too_large is not None:
@@ -822,6 +848,8 @@ def _run(
     if ru_start is not None:
         timings["cpu_user_s"] -= ru_start.ru_utime
         timings["cpu_sys_s"] -= ru_start.ru_stime
+    if _state.network is not None and not message:
+        message = f"the sandbox refused {_state.network}; the program carried on"
     header: dict[str, Any] = {"status": "ok", "message": message, "timings": timings}
     blobs: list[bytes] = []
     if probes:

@@ -42,6 +42,7 @@ from typing import Any
 from codepercept._fs import clear_dir
 from codepercept.sandbox.probes import resolve as resolve_probe
 from codepercept.sandbox.protocol import (
+    VIOLATION_MARK,
     WORKER_HEADER,
     ProtocolError,
     decode_result,
@@ -654,6 +655,7 @@ class Executor:
         if not p.forked.wait(timeout=max(self.timeout_s, 10.0)) or p.pid is None:
             return ExecResult("crashed", p.error or "the sandbox did not start the program"), False
         bufs = {r_res: bytearray(), r_out: bytearray(), r_err: bytearray()}
+        violation: str | None = None  # the child's audit hook refused something (stderr mark)
         frame_len: int | None = None
         stream_total = 0
         killed_for: tuple[str, str] | None = None
@@ -702,6 +704,8 @@ class Executor:
                             )
                     else:
                         stream_total += len(chunk)
+                        if fd == r_err and violation is None:
+                            violation = _violation(buf)
                         if len(buf) > 2 * _TAIL_BYTES:
                             del buf[: len(buf) - _TAIL_BYTES]
                         if stream_total > self.max_stream_bytes:
@@ -724,11 +728,17 @@ class Executor:
                 with contextlib.suppress(BlockingIOError, OSError):
                     while chunk := os.read(fd, 1 << 16):
                         bufs[fd] += chunk
+                        if fd == r_err and violation is None:
+                            violation = _violation(bufs[fd])
                         del bufs[fd][: max(0, len(bufs[fd]) - 2 * _TAIL_BYTES)]
         stdout = _tail(bufs[r_out])
         stderr = _tail(bufs[r_err])
         if killed_for:
             return ExecResult(*killed_for, stdout=stdout, stderr=stderr), False
+        if violation is not None:
+            res = ExecResult("forbidden", f"program tried {violation}; the sandbox refused it",
+                             stdout=stdout, stderr=stderr)  # fmt: skip
+            return res, complete
         frame = bytes(bufs[r_res])
         if framed:
             if not frame:  # the worker died before it took the program (killed while idle)
@@ -852,7 +862,21 @@ def _send_program(fd: int, source: bytes, deadline: float) -> None:
 
 
 def _tail(buf: bytearray) -> str:
-    return bytes(buf[-_TAIL_BYTES:]).decode("utf-8", "replace")
+    """The last bytes of a stream as text, without the harness's violation marks."""
+    text = bytes(buf[-_TAIL_BYTES:])
+    if VIOLATION_MARK in text:
+        text = re.sub(re.escape(VIOLATION_MARK) + rb"[^\n]*\n?", b"", text)
+    return text.decode("utf-8", "replace")
+
+
+def _violation(buf: bytearray) -> str | None:
+    """What the child's audit hook refused, if its mark is in ``buf`` (see VIOLATION_MARK)."""
+    at = buf.find(VIOLATION_MARK)
+    if at < 0:
+        return None
+    end = buf.find(b"\n", at)
+    what = bytes(buf[at + len(VIOLATION_MARK) : end if end >= 0 else at + 256])
+    return " ".join(what.decode("utf-8", "replace").split())[:200] or "a refused operation"
 
 
 def _death_status(wait_status: int | None, error: str | None, oom: bool = False) -> tuple[str, str]:

@@ -33,6 +33,10 @@ WORKER_HEADER = len(WORKER_TAKEN) + len(WORKER_MAGIC) + 8  # b"S" | b"CPRW" | u6
 MAX_BLOBS = 4096
 MAX_CONTROL_MESSAGE = 64 * 1024
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+#: Written by a child's audit hook on its stderr pipe the moment it refuses an operation: the
+#: parent ends that run ``forbidden`` whatever its frame says (a program can rewrite the
+#: harness's state, but not take back bytes already in the pipe; forging one only hurts itself).
+VIOLATION_MARK = b"\x00cp-sandbox-violation:"
 
 
 class ProtocolError(ValueError):
