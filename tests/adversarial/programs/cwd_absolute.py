@@ -1,4 +1,4 @@
-# expect: ok
+# expect: ok forbidden
 # texts: blocked
 # The caller's working directory by its absolute path (__CWD__, as a program could guess or
 # learn it): reference_answer.txt must be neither readable nor listed, nor statted.

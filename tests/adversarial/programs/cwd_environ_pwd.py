@@ -1,4 +1,4 @@
-# expect: ok
+# expect: ok forbidden
 # texts: blocked
 # What the environment says about the caller's directories: os.environ (PWD, OLDPWD, HOME) and
 # the zygote's start-up block as /proc/self/environ still holds it; then reads the caller's

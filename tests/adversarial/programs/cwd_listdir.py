@@ -1,4 +1,4 @@
-# expect: ok
+# expect: ok forbidden
 # texts: blocked
 # Lists every sys.path entry (the first is the caller's working directory) looking for the
 # caller's files: even the name reference_answer.txt is more than a run should learn.

@@ -1,4 +1,4 @@
-# expect: ok
+# expect: ok forbidden
 # texts: blocked
 # The caller's working directory seen through /proc: the zygote's (the parent's) cwd link and
 # the executor's (__EXECPID__), read as a link and followed to reference_answer.txt.

@@ -1,4 +1,4 @@
-# expect: ok
+# expect: ok forbidden
 # texts: blocked
 # The caller's working directory holds reference_answer.txt (the test runs the executor from a
 # directory with a secret in it). Relative paths from the run's directory, up to eight levels

@@ -1,4 +1,4 @@
-# expect: ok
+# expect: ok forbidden
 # texts: blocked
 # sys.path[0] of the zygote (started with python -m) is the caller's working directory, and the
 # read allow-list takes every sys.path entry: reference_answer.txt there (and in any sys.path

@@ -1,4 +1,4 @@
-# expect: ok output_too_large memory_error runtime_error
+# expect: ok output_too_large memory_error runtime_error crashed
 # texts: blocked
 # fallocate(fd, FALLOC_FL_KEEP_SIZE, 0, 3 GB) through libc: reserves 3 GB of disk blocks while
 # the file's size stays 0, so RLIMIT_FSIZE (a size limit) never applies. Only a quota on the

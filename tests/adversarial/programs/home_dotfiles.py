@@ -1,4 +1,4 @@
-# expect: ok
+# expect: ok forbidden
 # texts: blocked
 # The caller's HOME (__HOME__, a fake home the test made, holding .bashrc, .netrc and a token
 # under .config with the secret): its dotfiles must be neither readable nor listed.

@@ -1,4 +1,4 @@
-# expect: ok
+# expect: ok forbidden
 # texts: blocked
 # Lists /tmp (the host's, with other users' and other runs' files), by os.listdir and by
 # getdents64 through libc.

@@ -1,4 +1,4 @@
-# expect: ok
+# expect: ok forbidden
 # texts: blocked
 # Lists the executor's workdir_root (__WORKROOT__), where the other runs' private directories
 # are, and stats it: names and times of sibling runs.

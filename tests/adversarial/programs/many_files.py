@@ -1,4 +1,4 @@
-# expect: ok output_too_large memory_error runtime_error
+# expect: ok output_too_large memory_error runtime_error crashed
 # 30,000 empty files in the run's directory (time-bounded): the executor must remove them all,
 # within the deadline budget; a quota on inodes may stop it earlier.
 # Through libc, so the audit hook does not slow it down.

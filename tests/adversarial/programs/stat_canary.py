@@ -1,4 +1,4 @@
-# expect: ok
+# expect: ok forbidden
 # texts: blocked
 # Metadata of a host file outside every sandbox directory (the test's canary, __CANARY__):
 # existence, size, owner, times. A run must not be able to probe the host's files this way.

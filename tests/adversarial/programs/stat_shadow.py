@@ -1,4 +1,4 @@
-# expect: ok
+# expect: ok forbidden
 # texts: blocked
 # Metadata outside the allow-list: os.stat('/etc/shadow') (Landlock governs opening, not stat)
 # tells a run the file exists and its size, owner and times.

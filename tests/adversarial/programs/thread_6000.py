@@ -17,7 +17,7 @@ err = ""
 t0 = time.monotonic()
 try:
     while n < 6000 and time.monotonic() - t0 < 3.0:
-        threading.Thread(target=stop.wait, args=(3,), daemon=True).start()
+        threading.Thread(target=stop.wait, args=(10,), daemon=True).start()
         n += 1
 except (RuntimeError, MemoryError) as exc:
     err = type(exc).__name__
