@@ -34,7 +34,13 @@ def atomic_write(path: str | Path, data: bytes | str | Callable[[BinaryIO], obje
     return path
 
 
-def clear_dir(path: str | Path, *, remove: bool = False, max_entries: int = 10_000_000) -> bool:
+def clear_dir(
+    path: str | Path,
+    *,
+    remove: bool = False,
+    max_entries: int = 10_000_000,
+    max_seconds: float | None = None,
+) -> bool:
     """Delete everything inside the directory ``path`` (and ``path`` itself when ``remove``),
     however deep, without recursion and without following a symlink anywhere: each level is
     opened relative to its parent with ``O_NOFOLLOW``, so a tree made by a hostile program
@@ -42,8 +48,12 @@ def clear_dir(path: str | Path, *, remove: bool = False, max_entries: int = 10_0
     can neither exhaust the stack nor redirect the removal outside ``path``.
 
     Never raises for what it finds; returns True when everything went (or ``path`` did not
-    exist), False when something could not be removed. Stops after ``max_entries`` entries.
+    exist), False when something could not be removed. Stops (returning False) after
+    ``max_entries`` entries or ``max_seconds``.
     """
+    import time
+
+    deadline = None if max_seconds is None else time.monotonic() + max_seconds
     flags = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC
     try:
         fd = os.open(path, flags)
@@ -56,6 +66,9 @@ def clear_dir(path: str | Path, *, remove: bool = False, max_entries: int = 10_0
     clean = True
     try:
         while budget > 0:
+            if deadline is not None and time.monotonic() > deadline:
+                clean = False
+                break
             sub = None
             try:
                 with os.scandir(fd) as it:

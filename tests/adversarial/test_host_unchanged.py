@@ -113,10 +113,10 @@ type(harness._state).violation = property(lambda self: None, lambda self, value:
 plt.plot([0, 1])
 """
 SOCKET = """
-import socket
+import subprocess
 import matplotlib.pyplot as plt
 try:
-    socket.socket()
+    subprocess.run(["true"])
 except OSError:
     pass
 plt.title("PWNED: violation lost")

@@ -567,7 +567,9 @@ def run_worker(cfg: ChildConfig, result_fd: int, request_fd: int, max_runs: int)
             more = (
                 _threads() == 1
                 and all(_same(vars(m), snap) for m, snap in guard)
-                and clear_dir(cfg.workdir)
+                # a tree the program made too big or deep to empty quickly (Landlock makes
+                # each step cost its depth) retires the worker: a fresh one gets a new tmpfs
+                and clear_dir(cfg.workdir, max_entries=20_000, max_seconds=0.25)
             )
         except BaseException:
             more = False  # cannot put the process back: the executor starts a fresh one
