@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import math
 import os
 import re
 import selectors
@@ -38,6 +39,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
+from codepercept import _jsonbound
 from codepercept.sandbox.probes import resolve as resolve_probe
 from codepercept.sandbox.protocol import (
     WORKER_HEADER,
@@ -357,22 +359,41 @@ class Executor:
         codes: Iterable[str | bytes],
         progress: Callable[[int, ExecResult], None] | None = None,
     ) -> list[ExecResult]:
-        """Run every program, ``workers`` at a time; results in input order.
+        """Run every program, ``workers`` at a time; one result per program, in input order.
 
-        ``progress(index, result)`` is called (from worker threads) as each one finishes.
+        One program never costs the others: if running it raises (an executor bug, a closed
+        executor, no disk for its directory), its result is ``crashed`` with the error as the
+        message and the rest carry on. ``progress(index, result)`` is called (from worker
+        threads) as each one finishes; an exception from ``progress`` is the caller's and is
+        raised once every program has run.
         """
         codes = list(codes)
         results: list[ExecResult | None] = [None] * len(codes)
 
         def one(i: int) -> None:
-            results[i] = self.run(codes[i])
+            results[i] = res = self._run_guarded(codes[i])
             if progress is not None:
-                progress(i, results[i])  # type: ignore[arg-type]
+                progress(i, res)
 
         with ThreadPoolExecutor(max_workers=self.workers) as pool:
-            for fut in [pool.submit(one, i) for i in range(len(codes))]:
-                fut.result()
-        return [r for r in results if r is not None]
+            futures = [pool.submit(one, i) for i in range(len(codes))]
+        for fut in futures:
+            fut.result()  # re-raises only what ``progress`` raised
+        assert all(r is not None for r in results)
+        return results  # type: ignore[return-value]
+
+    def _run_guarded(self, code: str | bytes) -> ExecResult:
+        """``run``, with whatever it raises turned into a ``crashed`` result for that program."""
+        t0 = time.perf_counter()
+        try:
+            return self.run(code)
+        except Exception as exc:
+            log.exception("sandbox run failed")
+            res = ExecResult(
+                "crashed", f"sandbox error: {_one_line(f'{type(exc).__name__}: {exc}')}"
+            )
+            res.wall_s = time.perf_counter() - t0
+            return res
 
     def run(self, code: str | bytes) -> ExecResult:
         """Run one program and return what happened. Never raises for anything the program does."""
@@ -633,34 +654,41 @@ class Executor:
             os.kill(p.pid, signal.SIGKILL)
 
     def _interpret(self, p: _Pending, frame: bytes, stdout: str, stderr: str) -> ExecResult:
-        status = p.wait_status
-        if not frame:
-            return ExecResult(*_death_status(status, p.error), stdout=stdout, stderr=stderr)
+        """The ExecResult a child's frame describes. The frame was written by the process that
+        ran the program, so it may be anything: whatever it holds, this returns a result
+        (``crashed`` for a malformed one) and raises nothing."""
         try:
-            header, scene_json, images, blobs = decode_result(frame, max_images=self.max_figures)
-            p.more = header.get("more") is True
-            if header.get("status") not in STATUSES:
-                raise ProtocolError(f"unknown status {header.get('status')!r}")
-            for img in images:
-                w, h = png_size(img)
-                if w * h > self.max_pixels * 1.05 + 1e6:  # tight bbox may grow a little
-                    raise ProtocolError(f"image of {w}x{h} pixels exceeds the limit")
-            scene = Scene.from_json(scene_json) if scene_json else None
-            probes = self._probe_outputs(header.get("probes"), blobs, len(images))
-        except (ProtocolError, ValueError, TypeError, KeyError) as exc:
-            return ExecResult("crashed", f"malformed result from the sandbox: {exc}",
+            if not frame:
+                return ExecResult(*_death_status(p.wait_status, p.error), stdout=stdout,
+                                  stderr=stderr)  # fmt: skip
+            return self._parse_frame(p, frame, stdout, stderr)
+        except Exception as exc:  # ProtocolError, a Scene's ValueError, or anything else
+            return ExecResult("crashed", f"malformed result from the sandbox: {_one_line(exc)}",
                               stdout=stdout, stderr=stderr)  # fmt: skip
-        timings = header.get("timings") or {}
+
+    def _parse_frame(self, p: _Pending, frame: bytes, stdout: str, stderr: str) -> ExecResult:
+        header, scene_json, images, blobs = decode_result(frame, max_images=self.max_figures)
+        p.more = header.get("more") is True
+        status = header.get("status")
+        if type(status) is not str or status not in STATUSES:
+            raise ProtocolError("unknown status")
+        for img in images:
+            w, h = png_size(img)
+            if w * h > self.max_pixels * 1.05 + 1e6:  # tight bbox may grow a little
+                raise ProtocolError(f"image of {w}x{h} pixels exceeds the limit")
+        ok = status == "ok"
+        scene = Scene.from_json(scene_json) if scene_json and ok else None
+        probes = self._probe_outputs(header.get("probes"), blobs, len(images)) if ok else {}
         return ExecResult(
-            status=header["status"],
-            message=str(header.get("message", ""))[:500],
-            images=images if header["status"] == "ok" else [],
-            scene=scene if header["status"] == "ok" else None,
-            scene_json=scene_json if header["status"] == "ok" and scene is not None else b"",
+            status=status,
+            message=_one_line(header.get("message", "")),
+            images=images if ok else [],
+            scene=scene,
+            scene_json=scene_json if scene is not None else b"",
             stdout=stdout,
             stderr=stderr,
-            timings={str(k): float(v) for k, v in timings.items() if isinstance(v, (int, float))},
-            probes=probes if header["status"] == "ok" else {},
+            timings=_timings(header.get("timings")),
+            probes=probes,
         )
 
     def _probe_outputs(
@@ -678,19 +706,23 @@ class Executor:
                 continue
             if not isinstance(entries, list) or len(entries) > n_images:
                 raise ProtocolError(f"probe {name!r} returned a malformed result")
-            got = []
+            got: list[dict[str, Any]] = []
             for e in entries:
                 if not isinstance(e, dict):
                     raise ProtocolError(f"probe {name!r} returned a malformed entry")
                 if "error" in e:
-                    got.append({"error": str(e["error"])[:500]})
+                    got.append({"error": _one_line(e["error"])})
                     continue
                 idx = e.get("blobs", [])
                 if not isinstance(idx, list) or not all(
-                    isinstance(i, int) and 0 <= i < len(blobs) for i in idx
+                    type(i) is int and 0 <= i < len(blobs) for i in idx
                 ):
                     raise ProtocolError(f"probe {name!r} names blobs that are not there")
-                got.append({"data": e.get("data"), "blobs": [blobs[i] for i in idx]})
+                data = e.get("data")
+                if not _jsonbound.finite(data):  # a program could forge it: plain data only
+                    got.append({"error": "probe data is not plain JSON with finite numbers"})
+                    continue
+                got.append({"data": data, "blobs": [blobs[i] for i in idx]})
             out[name] = got
         return out
 
@@ -704,6 +736,44 @@ def _clear_dir(path: str) -> None:
             else:
                 with contextlib.suppress(FileNotFoundError):
                     os.unlink(entry.path)
+
+
+#: Characters that may not stay in a one-line message: C0 controls and DEL (the line breaks and
+#: tabs among them become spaces through ``str.split``).
+_CONTROL = dict.fromkeys([*range(32), 127])
+_MAX_TIMINGS = 64
+
+
+def _one_line(value: Any, limit: int = 500) -> str:
+    """A message from the sandbox as one printable line of at most ``limit`` characters,
+    whatever ``value`` is (a hostile frame may put anything where a message belongs)."""
+    if isinstance(value, BaseException):
+        text = str(value)
+    elif isinstance(value, str):
+        text = value
+    elif value is None or type(value) in (int, float, bool):
+        text = repr(value) if type(value) is not int or abs(value) < 10**30 else "a huge number"
+    else:
+        text = f"<{type(value).__name__}>"
+    text = " ".join(text[: 4 * limit].split()).translate(_CONTROL)
+    text = text.encode("utf-8", "replace").decode("utf-8")  # no lone surrogates
+    return text[:limit]
+
+
+def _timings(raw: Any) -> dict[str, float]:
+    """The child's timings, kept only as finite, non-negative floats under short names."""
+    if type(raw) is not dict:
+        return {}
+    out: dict[str, float] = {}
+    for k, v in list(raw.items())[:_MAX_TIMINGS]:
+        if type(k) is str and len(k) <= 64 and type(v) in (int, float):
+            try:
+                f = float(v)
+            except OverflowError:  # an int of 400 digits
+                continue
+            if math.isfinite(f) and f >= 0:
+                out[k] = f
+    return out
 
 
 def _tail(buf: bytearray) -> str:
