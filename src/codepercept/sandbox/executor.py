@@ -20,6 +20,8 @@ you trust, such as codepercept's own generators.
 
 from __future__ import annotations
 
+import asyncio
+import collections
 import contextlib
 import logging
 import math
@@ -34,7 +36,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
@@ -75,11 +77,124 @@ class SandboxUnavailable(RuntimeError):
     """The zygote could not be started (see the message for its stderr)."""
 
 
+class _Signal(threading.Event):
+    """A ``threading.Event`` that asyncio code can also wait on: the zygote's reader thread
+    sets it as before, and each waiting event loop is woken through ``call_soon_threadsafe``
+    (no thread blocks for an async waiter)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._callbacks: list[Callable[[], None]] = []
+        self._cb_lock = threading.Lock()
+
+    def set(self) -> None:
+        super().set()
+        with self._cb_lock:
+            callbacks, self._callbacks = self._callbacks, []
+        for cb in callbacks:
+            cb()
+
+    def when_set(self, cb: Callable[[], None]) -> None:
+        """Call ``cb()`` once the event is set: now, if it is, or from the thread that sets it
+        (so ``cb`` must be quick and thread-safe)."""
+        with self._cb_lock:
+            if not self.is_set():
+                self._callbacks.append(cb)
+                return
+        cb()
+
+    async def wait_async(self, timeout: float) -> bool:
+        """Like ``wait(timeout)``, on the running event loop."""
+        if self.is_set():
+            return True
+        loop = asyncio.get_running_loop()
+        fut: asyncio.Future[None] = loop.create_future()
+        self.when_set(lambda: _call_threadsafe(loop, _resolve, fut))
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(fut, max(timeout, 0.0))
+        return self.is_set()
+
+
+def _resolve(fut: asyncio.Future[None]) -> None:
+    if not fut.done():
+        fut.set_result(None)
+
+
+def _call_threadsafe(loop: asyncio.AbstractEventLoop, fn: Callable[..., Any], *args: Any) -> bool:
+    """``loop.call_soon_threadsafe(fn, *args)``; False if the loop is closed."""
+    try:
+        loop.call_soon_threadsafe(fn, *args)
+    except RuntimeError:
+        return False
+    return True
+
+
+class _Slots:
+    """At most ``n`` programs in flight, shared by threads (``with slots:``, blocking) and by
+    tasks of any number of event loops (``await slots.acquire_async()``), served in arrival
+    order. A freed slot is handed straight to the next waiter."""
+
+    def __init__(self, n: int) -> None:
+        self._lock = threading.Lock()
+        self._free = n
+        self._waiters: collections.deque[Any] = collections.deque()
+
+    def __enter__(self) -> None:
+        with self._lock:
+            if self._free and not self._waiters:
+                self._free -= 1
+                return
+            ev = threading.Event()
+            self._waiters.append(ev)
+        ev.wait()  # set by release(): the slot is ours
+
+    def __exit__(self, *exc: object) -> None:
+        self.release()
+
+    async def acquire_async(self) -> None:
+        loop = asyncio.get_running_loop()
+        with self._lock:
+            if self._free and not self._waiters:
+                self._free -= 1
+                return
+            fut: asyncio.Future[None] = loop.create_future()
+            waiter = (loop, fut)
+            self._waiters.append(waiter)
+        try:
+            await fut
+        except asyncio.CancelledError:
+            with self._lock:
+                if waiter in self._waiters:  # never got a slot
+                    self._waiters.remove(waiter)
+                    raise
+            if fut.done() and not fut.cancelled():
+                self.release()  # handed a slot as we were cancelled: pass it on
+            raise  # (a slot in transit to a cancelled future is passed on by _grant)
+
+    def release(self) -> None:
+        with self._lock:
+            while self._waiters:
+                w = self._waiters.popleft()
+                if isinstance(w, threading.Event):
+                    w.set()
+                    return
+                loop, fut = w
+                if _call_threadsafe(loop, self._grant, fut):
+                    return
+            self._free += 1
+
+    def _grant(self, fut: asyncio.Future[None]) -> None:
+        if fut.done():  # its task was cancelled meanwhile
+            self.release()
+        else:
+            fut.set_result(None)
+
+
 @dataclass
 class _Pending:
     id: int
-    forked: threading.Event = field(default_factory=threading.Event)
-    exited: threading.Event = field(default_factory=threading.Event)
+    forked: threading.Event = field(default_factory=_Signal)
+    exited: threading.Event = field(default_factory=_Signal)
     pid: int | None = None
     wait_status: int | None = None
     error: str | None = None
@@ -101,6 +216,16 @@ class _Worker:
 
     def usable(self, zyg: _Zygote | None) -> bool:
         return self.zyg is zyg and self.zyg.alive and not self.pending.exited.is_set()
+
+
+@dataclass
+class _Run:
+    """A fresh-process run of the async path: its directory, read ends, request."""
+
+    workdir: str
+    fds: list[int] = field(default_factory=list)  # result, stdout, stderr
+    pending: _Pending | None = None
+    zyg: _Zygote | None = None
 
 
 _GONE = "the sandbox worker was gone before it took the program"
@@ -230,8 +355,21 @@ def sweep_stale_workdirs(root: str | None = None) -> int:
 class Executor:
     """Run matplotlib programs in hardened, single-use processes forked from a warm zygote.
 
+    Blocking API: ``run`` / ``map`` (from any number of threads). asyncio API: ``arun`` /
+    ``amap`` / ``aiter_results`` (from any number of event loops, in any threads): the wait for
+    a child is driven by the event loop (``add_reader`` on its pipes, an asyncio deadline, the
+    zygote's reports bridged with ``call_soon_threadsafe``), so awaiting 10,000 programs costs
+    no thread; cancelling an ``arun`` kills its program. Both APIs share one pool of
+    ``workers`` slots: at most ``workers`` programs are in flight in all, served in arrival
+    order. (With ``reuse > 1``, ``arun`` runs the blocking path in one of ``workers`` threads,
+    and a cancelled program runs on to its end or deadline, keeping its slot till then.)
+
+    Whatever a program writes as its result is hostile data: ``run``/``arun`` return a status
+    from :data:`~codepercept.sandbox.result.STATUSES` for any bytes (``crashed`` for a malformed
+    frame), never an exception, and ``map``/``amap`` give every program a result.
+
     Args:
-        workers: programs in flight at once (``map`` uses this many threads).
+        workers: programs in flight at once, over all callers (``map`` uses this many threads).
         dpi: rendering resolution for every captured figure.
         timeout_s: wall-clock limit per program, from fork to result (also the CPU-time limit).
         memory_mb: address space a child may add to what it inherited from the zygote.
@@ -297,7 +435,7 @@ class Executor:
         self._idle: list[_Worker] = []
         self._zygote: _Zygote | None = None
         self._lock = threading.Lock()
-        self._slots = threading.BoundedSemaphore(workers)
+        self._slots = _Slots(workers)
         self._ids = 0
         self._closed = False
 
@@ -322,6 +460,9 @@ class Executor:
                 self._zygote = None
         for w in idle:
             self._retire(w)
+        pool = getattr(self, "_apool", None)
+        if pool is not None:
+            pool.shutdown(wait=False)
 
     @property
     def isolation(self) -> dict[str, Any]:
@@ -411,6 +552,175 @@ class Executor:
             res = self._run_one(source) if self.reuse == 1 else self._run_reused(source)
         res.wall_s = time.perf_counter() - t0
         return res
+
+    # -- asyncio ---------------------------------------------------------------------------------
+    async def arun(self, code: str | bytes) -> ExecResult:
+        """:meth:`run` for asyncio callers: awaiting it waits on the event loop (pipe readers and
+        an asyncio deadline), not in a thread. Cancelling it kills the program and frees its
+        slot at once. With ``reuse > 1`` the blocking path runs in one of ``workers`` threads
+        instead, and a cancelled program runs on to its end or deadline."""
+        t0 = time.perf_counter()
+        source = _source_bytes(code)
+        if isinstance(source, ExecResult):
+            return source
+        if self.reuse != 1:
+            await self._slots.acquire_async()
+            try:
+                job = self._reuse_pool().submit(self._run_reused, source)
+            except BaseException:
+                self._slots.release()
+                raise
+            # The slot is the program's until it has ended, even if this await is cancelled.
+            job.add_done_callback(lambda _: self._slots.release())
+            res = await asyncio.wrap_future(job)
+        else:
+            try:
+                await self._ensure_zygote()
+            except SandboxUnavailable as exc:
+                return ExecResult("crashed", f"could not start the sandbox: {exc}")
+            await self._slots.acquire_async()
+            try:
+                res = await self._arun_one(source)
+            finally:
+                self._slots.release()
+        res.wall_s = time.perf_counter() - t0
+        return res
+
+    async def aiter_results(
+        self, codes: Iterable[str | bytes], *, concurrency: int | None = None
+    ) -> AsyncIterator[tuple[int, ExecResult]]:
+        """``(index, result)`` for every program, in the order they finish, at most
+        ``concurrency`` of them (default ``workers``) in flight from this call. As in
+        :meth:`map`, a program whose run raises gets a ``crashed`` result; closing the iterator
+        early (or cancelling its consumer) cancels, and so kills, the programs in flight."""
+        codes = list(codes)
+        limit = max(1, min(concurrency or self.workers, len(codes)))
+        done: asyncio.Queue[tuple[int, ExecResult]] = asyncio.Queue()
+        todo = iter(enumerate(codes))
+
+        async def feed() -> None:
+            for i, code in todo:  # shared: each program is taken by one task
+                done.put_nowait((i, await self._arun_guarded(code)))
+
+        tasks = [asyncio.create_task(feed()) for _ in range(limit)] if codes else []
+        try:
+            for _ in codes:
+                yield await done.get()
+        finally:
+            for t in tasks:
+                t.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+
+    async def amap(
+        self, codes: Iterable[str | bytes], *, concurrency: int | None = None
+    ) -> list[ExecResult]:
+        """:meth:`map` for asyncio callers: every program's result, in input order (see
+        :meth:`aiter_results` for ``concurrency`` and cancellation)."""
+        codes = list(codes)
+        results: list[ExecResult | None] = [None] * len(codes)
+        async with contextlib.aclosing(self.aiter_results(codes, concurrency=concurrency)) as it:
+            async for i, res in it:
+                results[i] = res
+        return results  # type: ignore[return-value]
+
+    async def _arun_guarded(self, code: str | bytes) -> ExecResult:
+        t0 = time.perf_counter()
+        try:
+            return await self.arun(code)
+        except Exception as exc:
+            log.exception("sandbox run failed")
+            res = ExecResult(
+                "crashed", f"sandbox error: {_one_line(f'{type(exc).__name__}: {exc}')}"
+            )
+            res.wall_s = time.perf_counter() - t0
+            return res
+
+    async def _ensure_zygote(self) -> None:
+        """Start (or restart) the zygote without blocking the event loop: it takes seconds, so
+        a short-lived thread does it while the loop waits."""
+        zyg = self._zygote
+        if zyg is not None and zyg.alive:
+            return
+        loop = asyncio.get_running_loop()
+        fut: asyncio.Future[BaseException | None] = loop.create_future()
+
+        def start() -> None:
+            try:
+                self._get_zygote()
+                err: BaseException | None = None
+            except BaseException as exc:
+                err = exc
+            _call_threadsafe(loop, lambda: fut.done() or fut.set_result(err))
+
+        threading.Thread(target=start, name="zygote-start", daemon=True).start()
+        err = await asyncio.shield(fut)
+        if err is not None:
+            raise err
+
+    def _reuse_pool(self) -> ThreadPoolExecutor:
+        with self._lock:
+            pool = getattr(self, "_apool", None)
+            if pool is None:
+                pool = self._apool = ThreadPoolExecutor(self.workers, "sandbox-reuse")
+            return pool
+
+    async def _arun_one(self, source: bytes) -> ExecResult:
+        run, failed = self._begin_run(source)
+        if failed is not None:
+            self._end_run(run)
+            return failed
+        assert run.pending is not None
+        finished = False
+        try:
+            res, _ = await self._acollect(run.pending, *run.fds)
+            finished = True
+            return res
+        finally:
+            if finished or run.pending.exited.is_set():
+                self._end_run(run)
+            else:  # cancelled: the child is being killed; tidy up once the zygote reaped it
+                self._close_fds(run)
+                exited: _Signal = run.pending.exited  # type: ignore[assignment]
+                exited.when_set(lambda: self._end_run(run))
+
+    # The set-up and tear-down of a fresh-process run, as _run_one does them, for the async
+    # path (which cannot go through _run_one's blocking _collect).
+    def _begin_run(self, source: bytes) -> tuple[_Run, ExecResult | None]:
+        """Private directory with ``program.py``, the three pipes, the request sent to the
+        zygote. Returns the run and, if the sandbox could not take it, the result to report."""
+        run = _Run(tempfile.mkdtemp(prefix=f"cp-run-{os.getpid()}-", dir=self.workdir_root))
+        try:
+            with open(os.path.join(run.workdir, "program.py"), "wb") as fh:
+                fh.write(source)
+            r_res, w_res = os.pipe()
+            r_out, w_out = os.pipe()
+            r_err, w_err = os.pipe()
+            run.fds = [r_res, r_out, r_err]
+            run.pending, request = self._request("run", run.workdir)
+            try:
+                run.zyg = self._get_zygote()
+                run.zyg.submit(run.pending, request, [w_res, w_out, w_err])
+            except (OSError, SandboxUnavailable) as exc:
+                return run, ExecResult("crashed", f"could not start the sandbox: {exc}")
+            finally:
+                for fd in (w_res, w_out, w_err):
+                    os.close(fd)
+        except BaseException:
+            self._end_run(run)
+            raise
+        return run, None
+
+    def _close_fds(self, run: _Run) -> None:
+        fds, run.fds = run.fds, []
+        for fd in fds:
+            with contextlib.suppress(OSError):
+                os.close(fd)
+
+    def _end_run(self, run: _Run) -> None:
+        if run.zyg is not None and run.pending is not None:
+            run.zyg.pending.pop(run.pending.id, None)
+        self._close_fds(run)
+        shutil.rmtree(run.workdir, ignore_errors=True)
 
     def _request(self, kind: str, workdir: str) -> tuple[_Pending, dict[str, Any]]:
         with self._lock:
@@ -558,88 +868,124 @@ class Executor:
     ) -> tuple[ExecResult, bool]:
         """The program's result, read until the child exits (or, ``framed``, from a worker:
         until its header and whole frame arrived, see :func:`~protocol.worker_frame`, plus what
-        it printed before); the bool says whether a whole framed result arrived."""
+        it printed before); the bool says whether a whole framed result arrived. The blocking
+        driver of :class:`_RunReader` (:meth:`_acollect` is the asyncio one)."""
         deadline = time.monotonic() + self.timeout_s
         if not p.forked.wait(timeout=max(self.timeout_s, 10.0)) or p.pid is None:
             return ExecResult("crashed", p.error or "the sandbox did not start the program"), False
-        bufs = {r_res: bytearray(), r_out: bytearray(), r_err: bytearray()}
-        frame_len: int | None = None
-        stream_total = 0
-        killed_for: tuple[str, str] | None = None
+        reader = _RunReader(self.max_output_bytes, self.max_stream_bytes, framed)
+        streams = {r_res: _RESULT, r_out: _STDOUT, r_err: _STDERR}
         sel = selectors.DefaultSelector()
-        for fd in bufs:
+        for fd in streams:
             os.set_blocking(fd, False)
             sel.register(fd, selectors.EVENT_READ)
-        open_fds = set(bufs)
+        open_fds = set(streams)
         try:
             while open_fds or not p.exited.is_set():
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:
-                    killed_for = (
-                        "timeout",
-                        f"program did not finish within {self.timeout_s:g} s; killed",
-                    )
+                    reader.time_out(self.timeout_s)
                     break
                 if not open_fds:
                     p.exited.wait(min(remaining, 0.05))
                     continue
                 for key, _ in sel.select(timeout=min(remaining, 0.25)):
-                    fd = key.fd
                     try:
-                        chunk = os.read(fd, 1 << 16)
+                        chunk = os.read(key.fd, 1 << 16)
                     except BlockingIOError:
                         continue
                     if not chunk:
-                        sel.unregister(fd)
-                        open_fds.discard(fd)
+                        sel.unregister(key.fd)
+                        open_fds.discard(key.fd)
                         continue
-                    buf = bufs[fd]
-                    buf += chunk
-                    if fd == r_res:
-                        if framed and frame_len is None and len(buf) >= WORKER_HEADER:
-                            try:
-                                frame_len = worker_frame_length(buf)
-                            except ProtocolError as exc:
-                                killed_for = ("crashed", str(exc))
-                                break
-                        if len(buf) > self.max_output_bytes + WORKER_HEADER or (
-                            frame_len is not None and frame_len > self.max_output_bytes
-                        ):
-                            killed_for = (
-                                "output_too_large",
-                                f"result larger than {self.max_output_bytes >> 20} MB",
-                            )
-                    else:
-                        stream_total += len(chunk)
-                        if len(buf) > 2 * _TAIL_BYTES:
-                            del buf[: len(buf) - _TAIL_BYTES]
-                        if stream_total > self.max_stream_bytes:
-                            killed_for = (
-                                "output_too_large",
-                                f"program printed more than {self.max_stream_bytes >> 20} MB",
-                            )
-                if killed_for:
-                    break
-                if frame_len is not None and len(bufs[r_res]) >= WORKER_HEADER + frame_len:
-                    break  # a worker's whole frame: it now waits for the next program
+                    reader.feed(streams[key.fd], chunk)
+                    if reader.killed_for:
+                        break
+                if reader.killed_for or reader.frame_done:
+                    break  # (a worker's whole frame: it now waits for the next program)
         finally:
             sel.close()
-        if killed_for:
+        if reader.killed_for:
             self._kill(p)
             p.exited.wait(timeout=5)
-        complete = frame_len is not None and len(bufs[r_res]) == WORKER_HEADER + frame_len
+        return self._finish(reader, p, r_out, r_err)
+
+    async def _acollect(
+        self,
+        p: _Pending,
+        r_res: int,
+        r_out: int,
+        r_err: int,
+        framed: bool = False,
+    ) -> tuple[ExecResult, bool]:
+        """:meth:`_collect` on the running event loop: the pipes are watched with
+        ``loop.add_reader`` and read without blocking, the deadline is an asyncio timeout, the
+        zygote's ``forked``/``exited`` reports arrive through ``call_soon_threadsafe``. No
+        thread waits. If the awaiting task is cancelled, the program is killed at once."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self.timeout_s
+        forked: _Signal = p.forked  # type: ignore[assignment]
+        exited: _Signal = p.exited  # type: ignore[assignment]
+        if not await forked.wait_async(max(self.timeout_s, 10.0)) or p.pid is None:
+            return ExecResult("crashed", p.error or "the sandbox did not start the program"), False
+        reader = _RunReader(self.max_output_bytes, self.max_stream_bytes, framed)
+        streams = {r_res: _RESULT, r_out: _STDOUT, r_err: _STDERR}
+        open_fds = set(streams)
+        done: asyncio.Future[None] = loop.create_future()
+
+        def check_done() -> None:
+            if reader.killed_for or reader.frame_done or (not open_fds and exited.is_set()):
+                _resolve(done)
+
+        def readable(fd: int) -> None:
+            try:
+                chunk = os.read(fd, 1 << 16)
+            except BlockingIOError:
+                return
+            except OSError:
+                chunk = b""
+            if not chunk:
+                loop.remove_reader(fd)
+                open_fds.discard(fd)
+            else:
+                reader.feed(streams[fd], chunk)
+            check_done()
+
+        for fd in streams:
+            os.set_blocking(fd, False)
+            loop.add_reader(fd, readable, fd)
+        exited.when_set(lambda: _call_threadsafe(loop, check_done))
+        finished = False
+        try:
+            await asyncio.wait([done], timeout=max(deadline - loop.time(), 0.0))
+            if not done.done():
+                reader.time_out(self.timeout_s)
+            finished = True
+        finally:
+            for fd in open_fds:
+                loop.remove_reader(fd)
+            if not finished:  # cancelled (or failed) while the program runs: stop it now
+                self._kill(p)
+        if reader.killed_for:
+            self._kill(p)
+            await exited.wait_async(5.0)
+        return self._finish(reader, p, r_out, r_err)
+
+    def _finish(
+        self, reader: _RunReader, p: _Pending, r_out: int, r_err: int
+    ) -> tuple[ExecResult, bool]:
+        """The result once a driver has stopped reading (shared by both drivers)."""
+        complete = reader.frame_complete
         if complete:  # what the program printed is in the pipes before its frame
-            for fd in (r_out, r_err):
+            for fd, stream in ((r_out, _STDOUT), (r_err, _STDERR)):
                 with contextlib.suppress(BlockingIOError, OSError):
                     while chunk := os.read(fd, 1 << 16):
-                        bufs[fd] += chunk
-                        del bufs[fd][: max(0, len(bufs[fd]) - 2 * _TAIL_BYTES)]
-        stdout = _tail(bufs[r_out])
-        stderr = _tail(bufs[r_err])
-        if killed_for:
-            return ExecResult(*killed_for, stdout=stdout, stderr=stderr), False
-        frame = bytes(bufs[r_res])
-        if framed:
+                        reader.feed(stream, chunk, count=False)
+        stdout, stderr = reader.tails()
+        if reader.killed_for:
+            return ExecResult(*reader.killed_for, stdout=stdout, stderr=stderr), False
+        frame = bytes(reader.result)
+        if reader.framed:
             if not frame:  # the worker died before it took the program (killed while idle)
                 return ExecResult("crashed", _GONE), False
             frame = frame[WORKER_HEADER:] if complete else b""
@@ -744,6 +1090,19 @@ _CONTROL = dict.fromkeys([*range(32), 127])
 _MAX_TIMINGS = 64
 
 
+def _source_bytes(code: str | bytes) -> bytes | ExecResult:
+    """The program as UTF-8 bytes, or the ``syntax_error`` result when it is not (as ``run``)."""
+    if isinstance(code, bytes):
+        try:
+            code = code.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            return ExecResult("syntax_error", f"source is not valid UTF-8: {exc}")
+    try:
+        return code.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        return ExecResult("syntax_error", f"source is not valid UTF-8: {exc}")
+
+
 def _one_line(value: Any, limit: int = 500) -> str:
     """A message from the sandbox as one printable line of at most ``limit`` characters,
     whatever ``value`` is (a hostile frame may put anything where a message belongs)."""
@@ -778,6 +1137,75 @@ def _timings(raw: Any) -> dict[str, float]:
 
 def _tail(buf: bytearray) -> str:
     return bytes(buf[-_TAIL_BYTES:]).decode("utf-8", "replace")
+
+
+_RESULT, _STDOUT, _STDERR = 0, 1, 2
+
+
+class _RunReader:
+    """What one run's three pipes delivered, fed chunk by chunk by a driver (the blocking
+    selector loop of :meth:`Executor._collect` or the event-loop readers of
+    :meth:`Executor._acollect`), and every decision about it: the result bytes (capped),
+    8 KiB tails of stdout/stderr, the stream flood cap, a worker's frame header, and so whether
+    to kill the program (``killed_for``) or stop reading (``frame_done``)."""
+
+    def __init__(self, max_output_bytes: int, max_stream_bytes: int, framed: bool) -> None:
+        self.max_output_bytes = max_output_bytes
+        self.max_stream_bytes = max_stream_bytes
+        self.framed = framed
+        self.result = bytearray()
+        self.streams = (bytearray(), bytearray())
+        self.stream_total = 0
+        self.frame_len: int | None = None
+        self.killed_for: tuple[str, str] | None = None
+
+    def feed(self, stream: int, chunk: bytes, count: bool = True) -> None:
+        """Take ``chunk`` from ``stream`` (``_RESULT``, ``_STDOUT`` or ``_STDERR``); ``count``
+        False for the drain after a worker's frame, which no longer counts towards the cap."""
+        if stream == _RESULT:
+            buf = self.result
+            buf += chunk
+            if self.framed and self.frame_len is None and len(buf) >= WORKER_HEADER:
+                try:
+                    self.frame_len = worker_frame_length(buf)
+                except ProtocolError as exc:
+                    self.killed_for = ("crashed", str(exc))
+                    return
+            if len(buf) > self.max_output_bytes + WORKER_HEADER or (
+                self.frame_len is not None and self.frame_len > self.max_output_bytes
+            ):
+                self.killed_for = (
+                    "output_too_large",
+                    f"result larger than {self.max_output_bytes >> 20} MB",
+                )
+            return
+        buf = self.streams[stream - 1]
+        buf += chunk
+        if len(buf) > 2 * _TAIL_BYTES:
+            del buf[: len(buf) - _TAIL_BYTES]
+        if count:
+            self.stream_total += len(chunk)
+            if self.stream_total > self.max_stream_bytes:
+                self.killed_for = (
+                    "output_too_large",
+                    f"program printed more than {self.max_stream_bytes >> 20} MB",
+                )
+
+    def time_out(self, timeout_s: float) -> None:
+        self.killed_for = ("timeout", f"program did not finish within {timeout_s:g} s; killed")
+
+    @property
+    def frame_done(self) -> bool:
+        """A worker's header and at least the whole frame it announced have arrived."""
+        return self.frame_len is not None and len(self.result) >= WORKER_HEADER + self.frame_len
+
+    @property
+    def frame_complete(self) -> bool:
+        """Exactly the announced frame arrived (nothing after it)."""
+        return self.frame_len is not None and len(self.result) == WORKER_HEADER + self.frame_len
+
+    def tails(self) -> tuple[str, str]:
+        return _tail(self.streams[0]), _tail(self.streams[1])
 
 
 def _death_status(wait_status: int | None, error: str | None) -> tuple[str, str]:
