@@ -112,6 +112,28 @@ def test_cancelling_arun_kills_the_program_and_frees_its_slot():
         assert not e._zygote.pending  # its directory and request are released
 
 
+def test_cancelling_before_the_fork_still_kills():
+    """Cancelled while its request is with the zygote: the child is killed once forked (a
+    sleeping program would otherwise outlive its deadline: nobody would be watching it)."""
+    with Executor(workers=1, timeout_s=30) as e:
+
+        async def go():
+            task = asyncio.create_task(e.arun("import time\ntime.sleep(120)\n"))
+            await asyncio.sleep(0)  # it runs up to its first wait: the request is sent
+            task.cancel()
+            with pytest.raises(asyncio.CancelledError):
+                await task
+
+        asyncio.run(go())
+        for _ in range(200):
+            if not e._zygote.pending:  # the zygote reported the exit: the child is gone
+                break
+            time.sleep(0.05)
+        else:
+            pytest.fail("the cancelled program was not killed")
+        assert asyncio.run(e.arun(PLOT)).status == "ok"
+
+
 def test_cancelling_amap_kills_what_is_in_flight():
     with Executor(workers=2, timeout_s=30) as e:
 

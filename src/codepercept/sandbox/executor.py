@@ -678,9 +678,13 @@ class Executor:
         finally:
             if finished or run.pending.exited.is_set():
                 self._end_run(run)
-            else:  # cancelled: the child is being killed; tidy up once the zygote reaped it
+            else:  # cancelled: kill the child (now, or as soon as it is forked), and tidy up
+                # once the zygote has reaped it
                 self._close_fds(run)
-                exited: _Signal = run.pending.exited  # type: ignore[assignment]
+                p = run.pending
+                forked: _Signal = p.forked  # type: ignore[assignment]
+                exited: _Signal = p.exited  # type: ignore[assignment]
+                forked.when_set(lambda: self._kill(p))
                 exited.when_set(lambda: self._end_run(run))
 
     # The set-up and tear-down of a fresh-process run, as _run_one does them, for the async
