@@ -61,10 +61,14 @@ def exec_cmd(
         res = ex.run(source)
     assert out is not None
     paths = write_exec_outputs(res, out)
+    from rich.markup import escape
+
     color = "green" if res.ok else "red"
-    console.print(f"[{color}]{res.status}[/{color}] {res.message}  ({res.wall_s:.2f} s)")
+    # The message is the program's (an exception's text, or whatever a hostile one forged):
+    # escaped, so "[/]" in it is text and not Rich markup (which would raise MarkupError).
+    console.print(f"[{color}]{res.status}[/{color}] {escape(res.message)}  ({res.wall_s:.2f} s)")
     for p in paths:
-        console.print(f"  wrote {p}")
+        console.print(f"  wrote {escape(str(p))}")
     raise typer.Exit(0 if res.ok else 1)
 
 

@@ -20,9 +20,12 @@ you trust, such as codepercept's own generators.
 
 from __future__ import annotations
 
+import asyncio
+import collections
 import contextlib
 import json
 import logging
+import math
 import os
 import re
 import select
@@ -34,11 +37,12 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
+from codepercept import _jsonbound
 from codepercept._fs import clear_dir
 from codepercept.sandbox.probes import resolve as resolve_probe
 from codepercept.sandbox.protocol import (
@@ -87,11 +91,124 @@ class SandboxUnavailable(RuntimeError):
     """The zygote could not be started (see the message for its stderr)."""
 
 
+class _Signal(threading.Event):
+    """A ``threading.Event`` that asyncio code can also wait on: the zygote's reader thread
+    sets it as before, and each waiting event loop is woken through ``call_soon_threadsafe``
+    (no thread blocks for an async waiter)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._callbacks: list[Callable[[], None]] = []
+        self._cb_lock = threading.Lock()
+
+    def set(self) -> None:
+        super().set()
+        with self._cb_lock:
+            callbacks, self._callbacks = self._callbacks, []
+        for cb in callbacks:
+            cb()
+
+    def when_set(self, cb: Callable[[], None]) -> None:
+        """Call ``cb()`` once the event is set: now, if it is, or from the thread that sets it
+        (so ``cb`` must be quick and thread-safe)."""
+        with self._cb_lock:
+            if not self.is_set():
+                self._callbacks.append(cb)
+                return
+        cb()
+
+    async def wait_async(self, timeout: float) -> bool:
+        """Like ``wait(timeout)``, on the running event loop."""
+        if self.is_set():
+            return True
+        loop = asyncio.get_running_loop()
+        fut: asyncio.Future[None] = loop.create_future()
+        self.when_set(lambda: _call_threadsafe(loop, _resolve, fut))
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(fut, max(timeout, 0.0))
+        return self.is_set()
+
+
+def _resolve(fut: asyncio.Future[None]) -> None:
+    if not fut.done():
+        fut.set_result(None)
+
+
+def _call_threadsafe(loop: asyncio.AbstractEventLoop, fn: Callable[..., Any], *args: Any) -> bool:
+    """``loop.call_soon_threadsafe(fn, *args)``; False if the loop is closed."""
+    try:
+        loop.call_soon_threadsafe(fn, *args)
+    except RuntimeError:
+        return False
+    return True
+
+
+class _Slots:
+    """At most ``n`` programs in flight, shared by threads (``with slots:``, blocking) and by
+    tasks of any number of event loops (``await slots.acquire_async()``), served in arrival
+    order. A freed slot is handed straight to the next waiter."""
+
+    def __init__(self, n: int) -> None:
+        self._lock = threading.Lock()
+        self._free = n
+        self._waiters: collections.deque[Any] = collections.deque()
+
+    def __enter__(self) -> None:
+        with self._lock:
+            if self._free and not self._waiters:
+                self._free -= 1
+                return
+            ev = threading.Event()
+            self._waiters.append(ev)
+        ev.wait()  # set by release(): the slot is ours
+
+    def __exit__(self, *exc: object) -> None:
+        self.release()
+
+    async def acquire_async(self) -> None:
+        loop = asyncio.get_running_loop()
+        with self._lock:
+            if self._free and not self._waiters:
+                self._free -= 1
+                return
+            fut: asyncio.Future[None] = loop.create_future()
+            waiter = (loop, fut)
+            self._waiters.append(waiter)
+        try:
+            await fut
+        except asyncio.CancelledError:
+            with self._lock:
+                if waiter in self._waiters:  # never got a slot
+                    self._waiters.remove(waiter)
+                    raise
+            if fut.done() and not fut.cancelled():
+                self.release()  # handed a slot as we were cancelled: pass it on
+            raise  # (a slot in transit to a cancelled future is passed on by _grant)
+
+    def release(self) -> None:
+        with self._lock:
+            while self._waiters:
+                w = self._waiters.popleft()
+                if isinstance(w, threading.Event):
+                    w.set()
+                    return
+                loop, fut = w
+                if _call_threadsafe(loop, self._grant, fut):
+                    return
+            self._free += 1
+
+    def _grant(self, fut: asyncio.Future[None]) -> None:
+        if fut.done():  # its task was cancelled meanwhile
+            self.release()
+        else:
+            fut.set_result(None)
+
+
 @dataclass
 class _Pending:
     id: int
-    forked: threading.Event = field(default_factory=threading.Event)
-    exited: threading.Event = field(default_factory=threading.Event)
+    forked: threading.Event = field(default_factory=_Signal)
+    exited: threading.Event = field(default_factory=_Signal)
     pid: int | None = None
     wait_status: int | None = None
     error: str | None = None
@@ -115,6 +232,18 @@ class _Worker:
 
     def usable(self, zyg: _Zygote | None) -> bool:
         return self.zyg is zyg and self.zyg.alive and not self.pending.exited.is_set()
+
+
+@dataclass
+class _Run:
+    """A fresh-process run: its slot, host directory (only without a private root), read
+    ends and request."""
+
+    slot: int
+    workdir: str | None = None
+    fds: list[int] = field(default_factory=list)  # result, stdout, stderr
+    pending: _Pending | None = None
+    zyg: _Zygote | None = None
 
 
 _GONE = "the sandbox worker was gone before it took the program"
@@ -277,8 +406,21 @@ def sweep_stale_workdirs(root: str | None = None) -> int:
 class Executor:
     """Run matplotlib programs in hardened, single-use processes forked from a warm zygote.
 
+    Blocking API: ``run`` / ``map`` (from any number of threads). asyncio API: ``arun`` /
+    ``amap`` / ``aiter_results`` (from any number of event loops, in any threads): the wait for
+    a child is driven by the event loop (``add_reader`` on its pipes, an asyncio deadline, the
+    zygote's reports bridged with ``call_soon_threadsafe``), so awaiting 10,000 programs costs
+    no thread; cancelling an ``arun`` kills its program. Both APIs share one pool of
+    ``workers`` slots: at most ``workers`` programs are in flight in all, served in arrival
+    order. (With ``reuse > 1``, ``arun`` runs the blocking path in one of ``workers`` threads,
+    and a cancelled program runs on to its end or deadline, keeping its slot till then.)
+
+    Whatever a program writes as its result is hostile data: ``run``/``arun`` return a status
+    from :data:`~codepercept.sandbox.result.STATUSES` for any bytes (``crashed`` for a malformed
+    frame), never an exception, and ``map``/``amap`` give every program a result.
+
     Args:
-        workers: programs in flight at once (``map`` uses this many threads).
+        workers: programs in flight at once, over all callers (``map`` uses this many threads).
         dpi: rendering resolution for every captured figure.
         timeout_s: wall-clock limit per program, from fork to result (also the CPU-time limit).
         memory_mb: address space a child may add to what it inherited from the zygote.
@@ -357,7 +499,7 @@ class Executor:
         # One unprivileged uid per concurrent slot, from a block picked by this process's pid
         # (so two executors on one host rarely share uids; the other layers hold if they do).
         self._uid_base = 100_000 + (os.getpid() % 16_000) * 256
-        self._free_slots = list(range(workers - 1, -1, -1))
+        self._free_slots = list(range(2 * workers - 1, -1, -1))
         self.start_timeout_s = start_timeout_s
         self.probes = {name: resolve_probe(name) for name in probes}
         self.reuse = int(reuse)
@@ -365,7 +507,7 @@ class Executor:
         self._idle: list[_Worker] = []
         self._zygote: _Zygote | None = None
         self._lock = threading.Lock()
-        self._slots = threading.BoundedSemaphore(workers)
+        self._slots = _Slots(workers)
         self._ids = 0
         self._closed = False
 
@@ -390,6 +532,9 @@ class Executor:
                 self._zygote = None
         for w in idle:
             self._retire(w)
+        pool = getattr(self, "_apool", None)
+        if pool is not None:
+            pool.shutdown(wait=False)
 
     @property
     def isolation(self) -> dict[str, Any]:
@@ -422,7 +567,7 @@ class Executor:
                 if self._zygote is None:
                     sweep_stale_workdirs(self.workdir_root)
                 settings = {
-                    "slots": self.workers,
+                    "slots": 2 * self.workers,
                     "uid_base": self._uid_base,
                     "disk_mb": self.disk_mb,
                     "pids_max": self.pids_max,
@@ -438,22 +583,41 @@ class Executor:
         codes: Iterable[str | bytes],
         progress: Callable[[int, ExecResult], None] | None = None,
     ) -> list[ExecResult]:
-        """Run every program, ``workers`` at a time; results in input order.
+        """Run every program, ``workers`` at a time; one result per program, in input order.
 
-        ``progress(index, result)`` is called (from worker threads) as each one finishes.
+        One program never costs the others: if running it raises (an executor bug, a closed
+        executor, no disk for its directory), its result is ``crashed`` with the error as the
+        message and the rest carry on. ``progress(index, result)`` is called (from worker
+        threads) as each one finishes; an exception from ``progress`` is the caller's and is
+        raised once every program has run.
         """
         codes = list(codes)
         results: list[ExecResult | None] = [None] * len(codes)
 
         def one(i: int) -> None:
-            results[i] = self.run(codes[i])
+            results[i] = res = self._run_guarded(codes[i])
             if progress is not None:
-                progress(i, results[i])  # type: ignore[arg-type]
+                progress(i, res)
 
         with ThreadPoolExecutor(max_workers=self.workers) as pool:
-            for fut in [pool.submit(one, i) for i in range(len(codes))]:
-                fut.result()
-        return [r for r in results if r is not None]
+            futures = [pool.submit(one, i) for i in range(len(codes))]
+        for fut in futures:
+            fut.result()  # re-raises only what ``progress`` raised
+        assert all(r is not None for r in results)
+        return results  # type: ignore[return-value]
+
+    def _run_guarded(self, code: str | bytes) -> ExecResult:
+        """``run``, with whatever it raises turned into a ``crashed`` result for that program."""
+        t0 = time.perf_counter()
+        try:
+            return self.run(code)
+        except Exception as exc:
+            log.exception("sandbox run failed")
+            res = ExecResult(
+                "crashed", f"sandbox error: {_one_line(f'{type(exc).__name__}: {exc}')}"
+            )
+            res.wall_s = time.perf_counter() - t0
+            return res
 
     def run(self, code: str | bytes) -> ExecResult:
         """Run one program and return what happened. Never raises for anything the program does."""
@@ -472,13 +636,196 @@ class Executor:
         res.wall_s = time.perf_counter() - t0
         return res
 
-    def _take_slot(self) -> int:
+    # -- asyncio ---------------------------------------------------------------------------------
+    async def arun(self, code: str | bytes) -> ExecResult:
+        """:meth:`run` for asyncio callers: awaiting it waits on the event loop (pipe readers and
+        an asyncio deadline), not in a thread. Cancelling it kills the program and frees its
+        slot at once. With ``reuse > 1`` the blocking path runs in one of ``workers`` threads
+        instead, and a cancelled program runs on to its end or deadline."""
+        t0 = time.perf_counter()
+        source = _source_bytes(code)
+        if isinstance(source, ExecResult):
+            return source
+        if self.reuse != 1:
+            await self._slots.acquire_async()
+            try:
+                job = self._reuse_pool().submit(self._run_reused, source)
+            except BaseException:
+                self._slots.release()
+                raise
+            # The slot is the program's until it has ended, even if this await is cancelled.
+            job.add_done_callback(lambda _: self._slots.release())
+            res = await asyncio.wrap_future(job)
+        else:
+            try:
+                await self._ensure_zygote()
+            except SandboxUnavailable as exc:
+                return ExecResult("crashed", f"could not start the sandbox: {exc}")
+            await self._slots.acquire_async()
+            try:
+                res = await self._arun_one(source)
+            finally:
+                self._slots.release()
+        res.wall_s = time.perf_counter() - t0
+        return res
+
+    async def aiter_results(
+        self, codes: Iterable[str | bytes], *, concurrency: int | None = None
+    ) -> AsyncIterator[tuple[int, ExecResult]]:
+        """``(index, result)`` for every program, in the order they finish, at most
+        ``concurrency`` of them (default ``workers``) in flight from this call. As in
+        :meth:`map`, a program whose run raises gets a ``crashed`` result; closing the iterator
+        early (or cancelling its consumer) cancels, and so kills, the programs in flight."""
+        codes = list(codes)
+        limit = max(1, min(concurrency or self.workers, len(codes)))
+        done: asyncio.Queue[tuple[int, ExecResult]] = asyncio.Queue()
+        todo = iter(enumerate(codes))
+
+        async def feed() -> None:
+            for i, code in todo:  # shared: each program is taken by one task
+                done.put_nowait((i, await self._arun_guarded(code)))
+
+        tasks = [asyncio.create_task(feed()) for _ in range(limit)] if codes else []
+        try:
+            for _ in codes:
+                yield await done.get()
+        finally:
+            for t in tasks:
+                t.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+
+    async def amap(
+        self, codes: Iterable[str | bytes], *, concurrency: int | None = None
+    ) -> list[ExecResult]:
+        """:meth:`map` for asyncio callers: every program's result, in input order (see
+        :meth:`aiter_results` for ``concurrency`` and cancellation)."""
+        codes = list(codes)
+        results: list[ExecResult | None] = [None] * len(codes)
+        async with contextlib.aclosing(self.aiter_results(codes, concurrency=concurrency)) as it:
+            async for i, res in it:
+                results[i] = res
+        return results  # type: ignore[return-value]
+
+    async def _arun_guarded(self, code: str | bytes) -> ExecResult:
+        t0 = time.perf_counter()
+        try:
+            return await self.arun(code)
+        except Exception as exc:
+            log.exception("sandbox run failed")
+            res = ExecResult(
+                "crashed", f"sandbox error: {_one_line(f'{type(exc).__name__}: {exc}')}"
+            )
+            res.wall_s = time.perf_counter() - t0
+            return res
+
+    async def _ensure_zygote(self) -> None:
+        """Start (or restart) the zygote without blocking the event loop: it takes seconds, so
+        a short-lived thread does it while the loop waits."""
+        zyg = self._zygote
+        if zyg is not None and zyg.alive:
+            return
+        loop = asyncio.get_running_loop()
+        fut: asyncio.Future[BaseException | None] = loop.create_future()
+
+        def start() -> None:
+            try:
+                self._get_zygote()
+                err: BaseException | None = None
+            except BaseException as exc:
+                err = exc
+            _call_threadsafe(loop, lambda: fut.done() or fut.set_result(err))
+
+        threading.Thread(target=start, name="zygote-start", daemon=True).start()
+        err = await asyncio.shield(fut)
+        if err is not None:
+            raise err
+
+    def _reuse_pool(self) -> ThreadPoolExecutor:
         with self._lock:
-            return self._free_slots.pop()
+            pool = getattr(self, "_apool", None)
+            if pool is None:
+                pool = self._apool = ThreadPoolExecutor(self.workers, "sandbox-reuse")
+            return pool
+
+    async def _arun_one(self, source: bytes) -> ExecResult:
+        run, failed = self._begin_run(source)
+        if failed is not None:
+            self._end_run(run)
+            return failed
+        assert run.pending is not None
+        finished = False
+        try:
+            res, _ = await self._acollect(run.pending, *run.fds)
+            finished = True
+            return res
+        finally:
+            if finished or run.pending.exited.is_set():
+                self._end_run(run)
+            else:  # cancelled: kill the child (now, or as soon as it is forked), and tidy up
+                # once the zygote has reaped it
+                self._close_fds(run)
+                p = run.pending
+                forked: _Signal = p.forked  # type: ignore[assignment]
+                exited: _Signal = p.exited  # type: ignore[assignment]
+                forked.when_set(lambda: self._kill(p))
+                exited.when_set(lambda: self._end_run(run))
+
+    # The set-up and tear-down of a fresh-process run, shared by the blocking and async paths.
+    def _begin_run(self, source: bytes) -> tuple[_Run, ExecResult | None]:
+        """A slot, a host scratch directory where there is no private root, the three pipes,
+        the source as a sealed descriptor, the request sent to the zygote. Returns the run and,
+        if the sandbox could not take it, the result to report (call :meth:`_end_run` either
+        way)."""
+        run = _Run(self._take_slot())
+        try:
+            try:
+                run.zyg = self._get_zygote()
+                run.workdir = self._host_workdir(run.zyg, "run", run.slot)
+                src = _source_fd(source)
+            except (OSError, SandboxUnavailable) as exc:
+                return run, ExecResult("crashed", f"could not start the sandbox: {exc}")
+            r_res, w_res = os.pipe()
+            r_out, w_out = os.pipe()
+            r_err, w_err = os.pipe()
+            run.fds = [r_res, r_out, r_err]
+            run.pending, request = self._request("run", run.workdir or "", run.slot)
+            try:
+                run.zyg.submit(run.pending, request, [w_res, w_out, w_err, src])
+            except OSError as exc:
+                return run, ExecResult("crashed", f"could not start the sandbox: {exc}")
+            finally:
+                for fd in (w_res, w_out, w_err, src):
+                    os.close(fd)
+        except BaseException:
+            self._end_run(run)
+            raise
+        return run, None
+
+    def _close_fds(self, run: _Run) -> None:
+        fds, run.fds = run.fds, []
+        for fd in fds:
+            with contextlib.suppress(OSError):
+                os.close(fd)
+
+    def _end_run(self, run: _Run) -> None:
+        if run.zyg is not None and run.pending is not None:
+            run.zyg.pending.pop(run.pending.id, None)
+        self._close_fds(run)
+        if run.workdir is not None:
+            clear_dir(run.workdir, remove=True)
+        self._give_slot(run.slot)
+
+    def _take_slot(self) -> int:
+        """A slot number (its uid and cgroup) for a run or worker. There are twice as many as
+        ``workers``, so a run whose child is still being reaped after a cancelled ``arun``
+        (its concurrency slot already freed) never shares one with a live run."""
+        with self._lock:
+            return self._free_slots.pop() if self._free_slots else self._ids % (2 * self.workers)
 
     def _give_slot(self, slot: int) -> None:
         with self._lock:
-            self._free_slots.append(slot)
+            if slot not in self._free_slots:
+                self._free_slots.append(slot)
 
     def _request(self, kind: str, workdir: str, slot: int) -> tuple[_Pending, dict[str, Any]]:
         with self._lock:
@@ -516,40 +863,14 @@ class Executor:
         return workdir
 
     def _run_one(self, source: bytes) -> ExecResult:
-        slot = self._take_slot()
-        workdir: str | None = None
-        pipes: list[int] = []
+        run, failed = self._begin_run(source)
         try:
-            try:
-                zyg = self._get_zygote()
-                workdir = self._host_workdir(zyg, "run", slot)
-                src = _source_fd(source)
-            except (OSError, SandboxUnavailable) as exc:
-                return ExecResult("crashed", f"could not start the sandbox: {exc}")
-            r_res, w_res = os.pipe()
-            r_out, w_out = os.pipe()
-            r_err, w_err = os.pipe()
-            pipes = [r_res, r_out, r_err]
-            pending, request = self._request("run", workdir or "", slot)
-            rid = pending.id
-            try:
-                zyg.submit(pending, request, [w_res, w_out, w_err, src])
-            except OSError as exc:
-                return ExecResult("crashed", f"could not start the sandbox: {exc}")
-            finally:
-                for fd in (w_res, w_out, w_err, src):
-                    os.close(fd)
-            try:
-                return self._collect(zyg, pending, r_res, r_out, r_err)[0]
-            finally:
-                zyg.pending.pop(rid, None)
+            if failed is not None:
+                return failed
+            assert run.zyg is not None and run.pending is not None
+            return self._collect(run.zyg, run.pending, *run.fds)[0]
         finally:
-            for fd in pipes:
-                with contextlib.suppress(OSError):
-                    os.close(fd)
-            if workdir is not None:
-                clear_dir(workdir, remove=True)
-            self._give_slot(slot)
+            self._end_run(run)
 
     # -- reusable workers (reuse > 1) ------------------------------------------------------------
     def _run_reused(self, source: bytes) -> ExecResult:
@@ -650,97 +971,127 @@ class Executor:
     ) -> tuple[ExecResult, bool]:
         """The program's result, read until the child exits (or, ``framed``, from a worker:
         until its header and whole frame arrived, see :func:`~protocol.worker_frame`, plus what
-        it printed before); the bool says whether a whole framed result arrived."""
+        it printed before); the bool says whether a whole framed result arrived. The blocking
+        driver of :class:`_RunReader` (:meth:`_acollect` is the asyncio one)."""
         deadline = time.monotonic() + self.timeout_s
         if not p.forked.wait(timeout=max(self.timeout_s, 10.0)) or p.pid is None:
             return ExecResult("crashed", p.error or "the sandbox did not start the program"), False
-        bufs = {r_res: bytearray(), r_out: bytearray(), r_err: bytearray()}
-        violation: str | None = None  # the child's audit hook refused something (stderr mark)
-        frame_len: int | None = None
-        stream_total = 0
-        killed_for: tuple[str, str] | None = None
+        reader = _RunReader(self.max_output_bytes, self.max_stream_bytes, framed)
+        streams = {r_res: _RESULT, r_out: _STDOUT, r_err: _STDERR}
         sel = selectors.DefaultSelector()
-        for fd in bufs:
+        for fd in streams:
             os.set_blocking(fd, False)
             sel.register(fd, selectors.EVENT_READ)
-        open_fds = set(bufs)
+        open_fds = set(streams)
         try:
             while open_fds or not p.exited.is_set():
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:
-                    killed_for = (
-                        "timeout",
-                        f"program did not finish within {self.timeout_s:g} s; killed",
-                    )
+                    reader.time_out(self.timeout_s)
                     break
                 if not open_fds:
                     p.exited.wait(min(remaining, 0.05))
                     continue
                 for key, _ in sel.select(timeout=min(remaining, 0.25)):
-                    fd = key.fd
                     try:
-                        chunk = os.read(fd, 1 << 16)
+                        chunk = os.read(key.fd, 1 << 16)
                     except BlockingIOError:
                         continue
                     if not chunk:
-                        sel.unregister(fd)
-                        open_fds.discard(fd)
+                        sel.unregister(key.fd)
+                        open_fds.discard(key.fd)
                         continue
-                    buf = bufs[fd]
-                    buf += chunk
-                    if fd == r_res:
-                        if framed and frame_len is None and len(buf) >= WORKER_HEADER:
-                            try:
-                                frame_len = worker_frame_length(buf)
-                            except ProtocolError as exc:
-                                killed_for = ("crashed", str(exc))
-                                break
-                        if len(buf) > self.max_output_bytes + WORKER_HEADER or (
-                            frame_len is not None and frame_len > self.max_output_bytes
-                        ):
-                            killed_for = (
-                                "output_too_large",
-                                f"result larger than {self.max_output_bytes >> 20} MB",
-                            )
-                    else:
-                        stream_total += len(chunk)
-                        if fd == r_err and violation is None:
-                            violation = _violation(buf)
-                        if len(buf) > 2 * _TAIL_BYTES:
-                            del buf[: len(buf) - _TAIL_BYTES]
-                        if stream_total > self.max_stream_bytes:
-                            killed_for = (
-                                "output_too_large",
-                                f"program printed more than {self.max_stream_bytes >> 20} MB",
-                            )
-                if killed_for:
-                    break
-                if frame_len is not None and len(bufs[r_res]) >= WORKER_HEADER + frame_len:
-                    break  # a worker's whole frame: it now waits for the next program
+                    reader.feed(streams[key.fd], chunk)
+                    if reader.killed_for:
+                        break
+                if reader.killed_for or reader.frame_done:
+                    break  # (a worker's whole frame: it now waits for the next program)
         finally:
             sel.close()
-        if killed_for:
+        if reader.killed_for:
             self._kill(p)
             p.exited.wait(timeout=5)
-        complete = frame_len is not None and len(bufs[r_res]) == WORKER_HEADER + frame_len
+        return self._finish(reader, p, r_out, r_err)
+
+    async def _acollect(
+        self,
+        p: _Pending,
+        r_res: int,
+        r_out: int,
+        r_err: int,
+        framed: bool = False,
+    ) -> tuple[ExecResult, bool]:
+        """:meth:`_collect` on the running event loop: the pipes are watched with
+        ``loop.add_reader`` and read without blocking, the deadline is an asyncio timeout, the
+        zygote's ``forked``/``exited`` reports arrive through ``call_soon_threadsafe``. No
+        thread waits. If the awaiting task is cancelled, the program is killed at once."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self.timeout_s
+        forked: _Signal = p.forked  # type: ignore[assignment]
+        exited: _Signal = p.exited  # type: ignore[assignment]
+        if not await forked.wait_async(max(self.timeout_s, 10.0)) or p.pid is None:
+            return ExecResult("crashed", p.error or "the sandbox did not start the program"), False
+        reader = _RunReader(self.max_output_bytes, self.max_stream_bytes, framed)
+        streams = {r_res: _RESULT, r_out: _STDOUT, r_err: _STDERR}
+        open_fds = set(streams)
+        done: asyncio.Future[None] = loop.create_future()
+
+        def check_done() -> None:
+            if reader.killed_for or reader.frame_done or (not open_fds and exited.is_set()):
+                _resolve(done)
+
+        def readable(fd: int) -> None:
+            try:
+                chunk = os.read(fd, 1 << 16)
+            except BlockingIOError:
+                return
+            except OSError:
+                chunk = b""
+            if not chunk:
+                loop.remove_reader(fd)
+                open_fds.discard(fd)
+            else:
+                reader.feed(streams[fd], chunk)
+            check_done()
+
+        for fd in streams:
+            os.set_blocking(fd, False)
+            loop.add_reader(fd, readable, fd)
+        exited.when_set(lambda: _call_threadsafe(loop, check_done))
+        finished = False
+        try:
+            await asyncio.wait([done], timeout=max(deadline - loop.time(), 0.0))
+            if not done.done():
+                reader.time_out(self.timeout_s)
+            finished = True
+        finally:
+            for fd in open_fds:
+                loop.remove_reader(fd)
+            if not finished:  # cancelled (or failed) while the program runs: stop it now
+                self._kill(p)
+        if reader.killed_for:
+            self._kill(p)
+            await exited.wait_async(5.0)
+        return self._finish(reader, p, r_out, r_err)
+
+    def _finish(
+        self, reader: _RunReader, p: _Pending, r_out: int, r_err: int
+    ) -> tuple[ExecResult, bool]:
+        """The result once a driver has stopped reading (shared by both drivers)."""
+        complete = reader.frame_complete
         if complete:  # what the program printed is in the pipes before its frame
-            for fd in (r_out, r_err):
+            for fd, stream in ((r_out, _STDOUT), (r_err, _STDERR)):
                 with contextlib.suppress(BlockingIOError, OSError):
                     while chunk := os.read(fd, 1 << 16):
-                        bufs[fd] += chunk
-                        if fd == r_err and violation is None:
-                            violation = _violation(bufs[fd])
-                        del bufs[fd][: max(0, len(bufs[fd]) - 2 * _TAIL_BYTES)]
-        stdout = _tail(bufs[r_out])
-        stderr = _tail(bufs[r_err])
-        if killed_for:
-            return ExecResult(*killed_for, stdout=stdout, stderr=stderr), False
-        if violation is not None:
-            res = ExecResult("forbidden", f"program tried {violation}; the sandbox refused it",
-                             stdout=stdout, stderr=stderr)  # fmt: skip
-            return res, complete
-        frame = bytes(bufs[r_res])
-        if framed:
+                        reader.feed(stream, chunk, count=False)
+        stdout, stderr = reader.tails()
+        if reader.killed_for:
+            return ExecResult(*reader.killed_for, stdout=stdout, stderr=stderr), False
+        if reader.violation is not None:
+            message = f"program tried {reader.violation}; the sandbox refused it"
+            return ExecResult("forbidden", message, stdout=stdout, stderr=stderr), complete
+        frame = bytes(reader.result)
+        if reader.framed:
             if not frame:  # the worker died before it took the program (killed while idle)
                 return ExecResult("crashed", _GONE), False
             frame = frame[WORKER_HEADER:] if complete else b""
@@ -755,34 +1106,41 @@ class Executor:
             os.kill(p.pid, signal.SIGKILL)
 
     def _interpret(self, p: _Pending, frame: bytes, stdout: str, stderr: str) -> ExecResult:
-        status = p.wait_status
-        if not frame:
-            return ExecResult(*_death_status(status, p.error, p.oom), stdout=stdout, stderr=stderr)
+        """The ExecResult a child's frame describes. The frame was written by the process that
+        ran the program, so it may be anything: whatever it holds, this returns a result
+        (``crashed`` for a malformed one) and raises nothing."""
         try:
-            header, scene_json, images, blobs = decode_result(frame, max_images=self.max_figures)
-            p.more = header.get("more") is True
-            if header.get("status") not in STATUSES:
-                raise ProtocolError(f"unknown status {header.get('status')!r}")
-            for img in images:
-                w, h = png_size(img)
-                if w * h > self.max_pixels * 1.05 + 1e6:  # tight bbox may grow a little
-                    raise ProtocolError(f"image of {w}x{h} pixels exceeds the limit")
-            scene = Scene.from_json(scene_json) if scene_json else None
-            probes = self._probe_outputs(header.get("probes"), blobs, len(images))
-        except (ProtocolError, ValueError, TypeError, KeyError) as exc:
-            return ExecResult("crashed", f"malformed result from the sandbox: {exc}",
+            if not frame:
+                return ExecResult(*_death_status(p.wait_status, p.error, p.oom), stdout=stdout,
+                                  stderr=stderr)  # fmt: skip
+            return self._parse_frame(p, frame, stdout, stderr)
+        except Exception as exc:  # ProtocolError, a Scene's ValueError, or anything else
+            return ExecResult("crashed", f"malformed result from the sandbox: {_one_line(exc)}",
                               stdout=stdout, stderr=stderr)  # fmt: skip
-        timings = header.get("timings") or {}
+
+    def _parse_frame(self, p: _Pending, frame: bytes, stdout: str, stderr: str) -> ExecResult:
+        header, scene_json, images, blobs = decode_result(frame, max_images=self.max_figures)
+        p.more = header.get("more") is True
+        status = header.get("status")
+        if type(status) is not str or status not in STATUSES:
+            raise ProtocolError("unknown status")
+        for img in images:
+            w, h = png_size(img)
+            if w * h > self.max_pixels * 1.05 + 1e6:  # tight bbox may grow a little
+                raise ProtocolError(f"image of {w}x{h} pixels exceeds the limit")
+        ok = status == "ok"
+        scene = Scene.from_json(scene_json) if scene_json and ok else None
+        probes = self._probe_outputs(header.get("probes"), blobs, len(images)) if ok else {}
         return ExecResult(
-            status=header["status"],
-            message=str(header.get("message", ""))[:500],
-            images=images if header["status"] == "ok" else [],
-            scene=scene if header["status"] == "ok" else None,
-            scene_json=scene_json if header["status"] == "ok" and scene is not None else b"",
+            status=status,
+            message=_one_line(header.get("message", "")),
+            images=images if ok else [],
+            scene=scene,
+            scene_json=scene_json if scene is not None else b"",
             stdout=stdout,
             stderr=stderr,
-            timings={str(k): float(v) for k, v in timings.items() if isinstance(v, (int, float))},
-            probes=probes if header["status"] == "ok" else {},
+            timings=_timings(header.get("timings")),
+            probes=probes,
         )
 
     def _probe_outputs(
@@ -800,19 +1158,23 @@ class Executor:
                 continue
             if not isinstance(entries, list) or len(entries) > n_images:
                 raise ProtocolError(f"probe {name!r} returned a malformed result")
-            got = []
+            got: list[dict[str, Any]] = []
             for e in entries:
                 if not isinstance(e, dict):
                     raise ProtocolError(f"probe {name!r} returned a malformed entry")
                 if "error" in e:
-                    got.append({"error": str(e["error"])[:500]})
+                    got.append({"error": _one_line(e["error"])})
                     continue
                 idx = e.get("blobs", [])
                 if not isinstance(idx, list) or not all(
-                    isinstance(i, int) and 0 <= i < len(blobs) for i in idx
+                    type(i) is int and 0 <= i < len(blobs) for i in idx
                 ):
                     raise ProtocolError(f"probe {name!r} names blobs that are not there")
-                got.append({"data": e.get("data"), "blobs": [blobs[i] for i in idx]})
+                data = e.get("data")
+                if not _jsonbound.finite(data):  # a program could forge it: plain data only
+                    got.append({"error": "probe data is not plain JSON with finite numbers"})
+                    continue
+                got.append({"data": data, "blobs": [blobs[i] for i in idx]})
             out[name] = got
         return out
 
@@ -861,12 +1223,55 @@ def _send_program(fd: int, source: bytes, deadline: float) -> None:
         select.select([], [fd], [], min(remaining, 0.25))
 
 
-def _tail(buf: bytearray) -> str:
-    """The last bytes of a stream as text, without the harness's violation marks."""
-    text = bytes(buf[-_TAIL_BYTES:])
-    if VIOLATION_MARK in text:
-        text = re.sub(re.escape(VIOLATION_MARK) + rb"[^\n]*\n?", b"", text)
-    return text.decode("utf-8", "replace")
+#: Characters that may not stay in a one-line message: C0 controls and DEL (the line breaks and
+#: tabs among them become spaces through ``str.split``).
+_CONTROL = dict.fromkeys([*range(32), 127])
+_MAX_TIMINGS = 64
+
+
+def _source_bytes(code: str | bytes) -> bytes | ExecResult:
+    """The program as UTF-8 bytes, or the ``syntax_error`` result when it is not (as ``run``)."""
+    if isinstance(code, bytes):
+        try:
+            code = code.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            return ExecResult("syntax_error", f"source is not valid UTF-8: {exc}")
+    try:
+        return code.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        return ExecResult("syntax_error", f"source is not valid UTF-8: {exc}")
+
+
+def _one_line(value: Any, limit: int = 500) -> str:
+    """A message from the sandbox as one printable line of at most ``limit`` characters,
+    whatever ``value`` is (a hostile frame may put anything where a message belongs)."""
+    if isinstance(value, BaseException):
+        text = str(value)
+    elif isinstance(value, str):
+        text = value
+    elif value is None or type(value) in (int, float, bool):
+        text = repr(value) if type(value) is not int or abs(value) < 10**30 else "a huge number"
+    else:
+        text = f"<{type(value).__name__}>"
+    text = " ".join(text[: 4 * limit].split()).translate(_CONTROL)
+    text = text.encode("utf-8", "replace").decode("utf-8")  # no lone surrogates
+    return text[:limit]
+
+
+def _timings(raw: Any) -> dict[str, float]:
+    """The child's timings, kept only as finite, non-negative floats under short names."""
+    if type(raw) is not dict:
+        return {}
+    out: dict[str, float] = {}
+    for k, v in list(raw.items())[:_MAX_TIMINGS]:
+        if type(k) is str and len(k) <= 64 and type(v) in (int, float):
+            try:
+                f = float(v)
+            except OverflowError:  # an int of 400 digits
+                continue
+            if math.isfinite(f) and f >= 0:
+                out[k] = f
+    return out
 
 
 def _violation(buf: bytearray) -> str | None:
@@ -877,6 +1282,86 @@ def _violation(buf: bytearray) -> str | None:
     end = buf.find(b"\n", at)
     what = bytes(buf[at + len(VIOLATION_MARK) : end if end >= 0 else at + 256])
     return " ".join(what.decode("utf-8", "replace").split())[:200] or "a refused operation"
+
+
+def _tail(buf: bytearray) -> str:
+    """The last bytes of a stream as text, without the harness's violation marks."""
+    text = bytes(buf[-_TAIL_BYTES:])
+    if VIOLATION_MARK in text:
+        text = re.sub(re.escape(VIOLATION_MARK) + rb"[^\n]*\n?", b"", text)
+    return text.decode("utf-8", "replace")
+
+
+_RESULT, _STDOUT, _STDERR = 0, 1, 2
+
+
+class _RunReader:
+    """What one run's three pipes delivered, fed chunk by chunk by a driver (the blocking
+    selector loop of :meth:`Executor._collect` or the event-loop readers of
+    :meth:`Executor._acollect`), and every decision about it: the result bytes (capped),
+    8 KiB tails of stdout/stderr, the stream flood cap, a worker's frame header, and so whether
+    to kill the program (``killed_for``) or stop reading (``frame_done``)."""
+
+    def __init__(self, max_output_bytes: int, max_stream_bytes: int, framed: bool) -> None:
+        self.max_output_bytes = max_output_bytes
+        self.max_stream_bytes = max_stream_bytes
+        self.framed = framed
+        self.result = bytearray()
+        self.streams = (bytearray(), bytearray())
+        self.stream_total = 0
+        self.frame_len: int | None = None
+        self.killed_for: tuple[str, str] | None = None
+        self.violation: str | None = None  # the child's audit hook refused something
+
+    def feed(self, stream: int, chunk: bytes, count: bool = True) -> None:
+        """Take ``chunk`` from ``stream`` (``_RESULT``, ``_STDOUT`` or ``_STDERR``); ``count``
+        False for the drain after a worker's frame, which no longer counts towards the cap."""
+        if stream == _RESULT:
+            buf = self.result
+            buf += chunk
+            if self.framed and self.frame_len is None and len(buf) >= WORKER_HEADER:
+                try:
+                    self.frame_len = worker_frame_length(buf)
+                except ProtocolError as exc:
+                    self.killed_for = ("crashed", str(exc))
+                    return
+            if len(buf) > self.max_output_bytes + WORKER_HEADER or (
+                self.frame_len is not None and self.frame_len > self.max_output_bytes
+            ):
+                self.killed_for = (
+                    "output_too_large",
+                    f"result larger than {self.max_output_bytes >> 20} MB",
+                )
+            return
+        buf = self.streams[stream - 1]
+        buf += chunk
+        if stream == _STDERR and self.violation is None:
+            self.violation = _violation(buf)
+        if len(buf) > 2 * _TAIL_BYTES:
+            del buf[: len(buf) - _TAIL_BYTES]
+        if count:
+            self.stream_total += len(chunk)
+            if self.stream_total > self.max_stream_bytes:
+                self.killed_for = (
+                    "output_too_large",
+                    f"program printed more than {self.max_stream_bytes >> 20} MB",
+                )
+
+    def time_out(self, timeout_s: float) -> None:
+        self.killed_for = ("timeout", f"program did not finish within {timeout_s:g} s; killed")
+
+    @property
+    def frame_done(self) -> bool:
+        """A worker's header and at least the whole frame it announced have arrived."""
+        return self.frame_len is not None and len(self.result) >= WORKER_HEADER + self.frame_len
+
+    @property
+    def frame_complete(self) -> bool:
+        """Exactly the announced frame arrived (nothing after it)."""
+        return self.frame_len is not None and len(self.result) == WORKER_HEADER + self.frame_len
+
+    def tails(self) -> tuple[str, str]:
+        return _tail(self.streams[0]), _tail(self.streams[1])
 
 
 def _death_status(wait_status: int | None, error: str | None, oom: bool = False) -> tuple[str, str]:

@@ -9,7 +9,9 @@
 
   The JSON says ``n_images`` and ``n_blobs`` (binary outputs of render probes); the scene
   (possibly empty) travels pre-encoded so the child serialises it once; anything malformed,
-  oversized or trailing is rejected.
+  oversized or trailing is rejected. The frame is written by the process that ran the program,
+  so it is hostile data: :func:`decode_result` raises nothing but :class:`ProtocolError`,
+  bounds the header's JSON nesting before parsing it and refuses NaN/Infinity in it.
 * A reusable worker answers each program with ``b"S"`` as it takes it, then the frame as
   ``b"CPRW" | u64 len | frame``.
 """
@@ -21,6 +23,8 @@ import json
 import socket
 import struct
 from typing import Any
+
+from codepercept import _jsonbound
 
 # Private bindings: a child's program may replace json.dumps or struct.pack on the modules.
 _json_dumps = json.dumps
@@ -111,7 +115,18 @@ def decode_result(
     frame: bytes, max_images: int
 ) -> tuple[dict[str, Any], bytes, list[bytes], list[bytes]]:
     """Parse a result frame into (header, scene JSON bytes, images, blobs); raises
-    :class:`ProtocolError` on anything unexpected."""
+    :class:`ProtocolError` on anything unexpected, and nothing else whatever the bytes."""
+    try:
+        return _decode_result(frame, max_images)
+    except ProtocolError:
+        raise
+    except Exception as exc:  # e.g. an int of 5000 digits in the header (ValueError)
+        raise ProtocolError(f"malformed result frame ({type(exc).__name__})") from None
+
+
+def _decode_result(
+    frame: bytes, max_images: int
+) -> tuple[dict[str, Any], bytes, list[bytes], list[bytes]]:
     if not frame.startswith(MAGIC):
         raise ProtocolError("result frame has no magic header")
     pos = len(MAGIC)
@@ -126,19 +141,19 @@ def decode_result(
 
     (jlen,) = struct.unpack("<I", take(4))
     try:
-        header = json.loads(take(jlen))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ProtocolError(f"result header is not JSON: {exc}") from None
-    if not isinstance(header, dict):
+        header = _jsonbound.loads(take(jlen), allow_nan=False)
+    except ValueError as exc:
+        raise ProtocolError(f"result header is not JSON: {str(exc)[:200]}") from None
+    if type(header) is not dict:
         raise ProtocolError("result header is not an object")
     (slen,) = struct.unpack("<I", take(4))
     scene_json = take(slen)
     n = header.get("n_images")
-    if not isinstance(n, int) or n < 0 or n > max_images:
-        raise ProtocolError(f"result claims {n!r} images")
+    if type(n) is not int or n < 0 or n > max_images:
+        raise ProtocolError(f"result claims {_short(n)} images")
     nb = header.get("n_blobs", 0)
-    if not isinstance(nb, int) or nb < 0 or nb > MAX_BLOBS:
-        raise ProtocolError(f"result claims {nb!r} blobs")
+    if type(nb) is not int or nb < 0 or nb > MAX_BLOBS:
+        raise ProtocolError(f"result claims {_short(nb)} blobs")
     chunks = []
     for _ in range(n + nb):
         (clen,) = struct.unpack("<I", take(4))
@@ -146,6 +161,14 @@ def decode_result(
     if pos != len(frame):
         raise ProtocolError("result frame has trailing bytes")
     return header, scene_json, chunks[:n], chunks[n:]
+
+
+def _short(v: Any) -> str:
+    """A value for an error message: short, whatever a hostile header put there."""
+    if type(v) in (int, float, bool, str) or v is None:
+        r = repr(v) if type(v) is not int or abs(v) < 10**30 else "a huge number"
+        return r if len(r) <= 40 else r[:37] + "..."
+    return f"a {type(v).__name__}"
 
 
 def png_size(data: bytes) -> tuple[int, int]:

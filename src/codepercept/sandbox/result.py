@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -57,7 +58,8 @@ class ExecResult:
             "stdout": self.stdout,
             "stderr": self.stderr,
             "wall_s": round(self.wall_s, 6),
-            "timings": {k: round(v, 6) for k, v in self.timings.items()},
+            # finite only: the dict must stay valid JSON (the executor keeps no others anyway)
+            "timings": {k: round(v, 6) for k, v in self.timings.items() if math.isfinite(v)},
         }
         if with_images:
             d["images"] = [base64.b64encode(b).decode("ascii") for b in self.images]
@@ -67,18 +69,24 @@ class ExecResult:
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> ExecResult:
-        status = d.get("status")
-        if status not in STATUSES:
-            raise ValueError(f"unknown status {status!r}")
-        scene = Scene.from_dict(d["scene"]) if d.get("scene") is not None else None
-        images = [base64.b64decode(s) for s in d.get("images", [])]
-        return cls(
-            status=status,
-            message=str(d.get("message", "")),
-            images=images,
-            scene=scene,
-            stdout=str(d.get("stdout", "")),
-            stderr=str(d.get("stderr", "")),
-            wall_s=float(d.get("wall_s", 0.0)),
-            timings={str(k): float(v) for k, v in d.get("timings", {}).items()},
-        )
+        """The inverse of :meth:`to_dict`; raises ``ValueError`` (only) on a malformed record."""
+        try:
+            status = d.get("status")
+            if status not in STATUSES:
+                raise ValueError(f"unknown status {status!r}"[:200])
+            scene = Scene.from_dict(d["scene"]) if d.get("scene") is not None else None
+            images = [base64.b64decode(s) for s in d.get("images", [])]
+            return cls(
+                status=status,
+                message=str(d.get("message", "")),
+                images=images,
+                scene=scene,
+                stdout=str(d.get("stdout", "")),
+                stderr=str(d.get("stderr", "")),
+                wall_s=float(d.get("wall_s", 0.0)),
+                timings={str(k): float(v) for k, v in d.get("timings", {}).items()},
+            )
+        except ValueError:
+            raise
+        except Exception as exc:  # a wrong type somewhere, an int too large for a float, ...
+            raise ValueError(f"malformed ExecResult record: {type(exc).__name__}") from None

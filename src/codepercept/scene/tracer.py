@@ -22,6 +22,9 @@ Contract of :func:`trace_figures`
   any transform (first and last kept); ``n_points`` is the true count. Non-finite vertices are
   dropped, non-finite scalars become ``None``: the Scene always serialises with
   ``allow_nan=False``.
+* Bounds: strings are cut to :data:`~codepercept.scene.model.MAX_STRING` characters and lists
+  (elements, ticks, warnings, …) to :data:`~codepercept.scene.model.MAX_ITEMS` entries, so every
+  traced scene passes the checks of ``Scene.from_dict`` (a program may draw anything).
 * ``visible`` is ``get_visible()`` and alpha != 0 and the parent axes / subfigure visible, and
   the artist paints something (a line with neither linestyle nor marker, an empty string, a patch
   with no face, edge or hatch paint nothing). ``clipped_out`` is set when clipping is on and the
@@ -58,7 +61,15 @@ from matplotlib.spines import Spine
 from matplotlib.transforms import Transform
 from mpl_toolkits.mplot3d import art3d, proj3d
 
-from codepercept.scene.model import MAX_POINTS, AxesInfo, Element, FigureInfo, Scene
+from codepercept.scene.model import (
+    MAX_ITEMS,
+    MAX_POINTS,
+    MAX_STRING,
+    AxesInfo,
+    Element,
+    FigureInfo,
+    Scene,
+)
 
 log = logging.getLogger(__name__)
 
@@ -103,7 +114,36 @@ def trace_figures(figures: Sequence[Figure] | None = None) -> Scene:
         except Exception as exc:  # a broken figure must not lose the others
             log.warning("could not trace figure %d", index, exc_info=True)
             scene.warnings.append(f"figure {index}: {type(exc).__name__}: {exc}")
+    _bound(scene)
     return scene
+
+
+def _cut(s: str) -> str:
+    return s if len(s) <= MAX_STRING else s[:MAX_STRING]
+
+
+def _bound(scene: Scene) -> None:
+    """Cut every string to MAX_STRING characters and every list to MAX_ITEMS entries (the
+    bounds ``Scene.from_dict`` enforces on what crosses the sandbox); a no-op on usual figures."""
+    for f in scene.figures:
+        f.suptitle = _cut(f.suptitle)
+        f.legend = [_cut(t) for t in f.legend[:MAX_ITEMS]]
+    for a in scene.axes:
+        for name in ("xlabel", "ylabel", "zlabel", "title", "xscale", "yscale"):
+            setattr(a, name, _cut(getattr(a, name)))
+        if isinstance(a.aspect, str):
+            a.aspect = _cut(a.aspect)
+        for name in ("xticklabels", "yticklabels", "zticklabels", "legend"):
+            setattr(a, name, [_cut(t) for t in getattr(a, name)[:MAX_ITEMS]])
+        for name in ("xticks", "yticks", "zticks"):
+            setattr(a, name, getattr(a, name)[:MAX_ITEMS])
+    for e in scene.elements:
+        e.cls = _cut(e.cls)
+        for name in ("text", "label", "marker", "hatch", "linestyle"):
+            v = getattr(e, name)
+            if v is not None and len(v) > MAX_STRING:
+                setattr(e, name, v[:MAX_STRING])
+    scene.warnings = [_cut(w) for w in scene.warnings[:MAX_ITEMS]]
 
 
 # ------------------------------------------------------------------------------------------------
@@ -152,9 +192,9 @@ def _clean(obj: Any) -> Any:
         return int(obj)
     if isinstance(obj, (float, np.floating)):
         return _num(obj)
-    if obj is None or isinstance(obj, str):
+    if obj is None:
         return obj
-    return str(obj)
+    return _cut(obj if isinstance(obj, str) else str(obj))
 
 
 def _label(artist: Artist) -> str | None:
@@ -421,6 +461,10 @@ class _FigureTracer:
     def _add_element(
         self, artist: Artist, ax: Axes | None, ax_index: int | None, parent_visible: bool
     ) -> None:
+        if len(self.scene.elements) >= MAX_ITEMS:
+            if not self.scene.warnings or not self.scene.warnings[-1].startswith("more than"):
+                self.scene.warnings.append(f"more than {MAX_ITEMS} elements; the rest are left out")
+            return
         try:
             el = self._element(artist, ax, ax_index)
             el.visible = bool(el.visible and parent_visible and _artist_visible(artist))
@@ -434,7 +478,7 @@ class _FigureTracer:
             self.scene.warnings.append(f"{where}: {cls}: {type(exc).__name__}: {exc}")
             el = Element(kind="other", cls=cls, figure=self.index, axes=ax_index)
             try:
-                el.zorder = float(artist.get_zorder())
+                el.zorder = _num(artist.get_zorder()) or 0.0
                 el.visible = bool(parent_visible and _artist_visible(artist))
             except Exception:
                 el.visible = False
@@ -700,7 +744,7 @@ def _major_ticks(axis: Axis) -> tuple[list[float], list[str], bool]:
         log.debug("tick locator/formatter failed; using the public tick API", exc_info=True)
         locs = np.asarray(axis.get_majorticklocs(), dtype=float)
         lo, hi = sorted(axis.get_view_interval())
-        keep = [i for i, v in enumerate(locs) if lo <= v <= hi]
+        keep = [i for i, v in enumerate(locs) if lo <= v <= hi and np.isfinite(v)]
         all_labels = [t.get_text() for t in axis.get_majorticklabels()]
         all_labels += [""] * (len(locs) - len(all_labels))
     shown = bool(kw.get("label1On", True) or kw.get("label2On", False))
