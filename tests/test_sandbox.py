@@ -312,3 +312,12 @@ def test_exec_isolation_flag_prints_every_layer(tmp_path):
     res = CliRunner().invoke(app, ["exec", str(prog), "--isolation", "--out", str(tmp_path / "o")])
     assert res.exit_code == 0, res.output
     assert (tmp_path / "o" / "figure.png").exists()
+
+
+def test_first_run_of_each_slot_ends_when_its_child_dies():
+    # Regression: the slot zygote was forked while the router held the first request's pipes,
+    # so the first run of each slot never saw EOF and ran into its deadline.
+    with Executor(workers=2, timeout_s=8) as e:
+        results = e.map(["import os\nos.kill(os.getpid(), 9)\n"] * 2)
+    assert [r.status for r in results] == ["crashed", "crashed"]
+    assert all(r.wall_s < 4 for r in results), [r.wall_s for r in results]

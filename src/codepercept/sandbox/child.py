@@ -83,7 +83,6 @@ class ChildConfig:
     disk_mb: int = 64  # size of that tmpfs
     uid: int | None = None  # this slot's unprivileged uid (None: keep the zygote's)
     pids_max: int = 256  # processes + threads (RLIMIT_NPROC per slot uid; the cgroup's pids.max)
-    cgroup_fds: list[int] = field(default_factory=list)  # this slot's cgroup.procs files
     memfd: bool = True  # memfd_create allowed (only where a memory cgroup counts its pages)
 
 
@@ -639,15 +638,11 @@ def _write_all(fd: int, data: bytes) -> bool:
 
 def _harden(cfg: ChildConfig, cpu_s: int | None = None) -> None:
     """Everything between the fork and the program, in the only order that works: root-only
-    steps (namespaces and scratch, cgroup, rlimits, bounding set), then the unprivileged uid,
+    steps (namespaces and scratch, rlimits, bounding set), then the unprivileged uid,
     then no_new_privs, Landlock and seccomp, which need no privilege and can never be undone."""
     pid = os.getpid()
     if cfg.private_root:
         harden.enter_run_namespaces(cfg.disk_mb, cfg.uid if cfg.uid is not None else os.getuid())
-    for fd in cfg.cgroup_fds:
-        _os_write(fd, str(pid).encode())
-    for fd in cfg.cgroup_fds:
-        _os_close(fd)
     harden.set_rlimits(
         cpu_s=int(cfg.timeout_s) + 2 if cpu_s is None else cpu_s,
         memory_mb=cfg.memory_mb,
