@@ -502,6 +502,11 @@ def run_child(cfg: ChildConfig, result_fd: int) -> NoReturn:
     except BaseException as exc:  # the harness itself failed: report, never hang
         header = {"status": "crashed", "message": f"sandbox harness error: {exc!r}"[:500]}
     _write_all(result_fd, _frame(header, images, scene_json, blobs))
+    # Close the pipes now: exit would close them only after unmapping the whole process, and
+    # the parent, holding a frame and three EOFs, need not wait for that teardown.
+    for fd in (1, 2, result_fd):
+        with contextlib.suppress(OSError):
+            _os_close(fd)
     _os_exit(0)
 
 

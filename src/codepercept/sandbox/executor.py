@@ -984,7 +984,10 @@ class Executor:
             sel.register(fd, selectors.EVENT_READ)
         open_fds = set(streams)
         try:
-            while open_fds or not p.exited.is_set():
+            # Done when every pipe is at EOF and the child has exited or already sent (the
+            # start of) a frame: with a frame its exit status is not needed, and the teardown
+            # of a large process need not be waited for (it is killed below to be sure).
+            while open_fds or not (p.exited.is_set() or reader.result):
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:
                     reader.time_out(self.timeout_s)
@@ -1011,6 +1014,8 @@ class Executor:
         if reader.killed_for:
             self._kill(p)
             p.exited.wait(timeout=5)
+        elif not framed and reader.result:
+            self._kill(p)  # it has sent its frame and closed its pipes: it is only exiting
         return self._finish(reader, p, r_out, r_err)
 
     async def _acollect(
@@ -1037,7 +1042,11 @@ class Executor:
         done: asyncio.Future[None] = loop.create_future()
 
         def check_done() -> None:
-            if reader.killed_for or reader.frame_done or (not open_fds and exited.is_set()):
+            if (
+                reader.killed_for
+                or reader.frame_done
+                or (not open_fds and (exited.is_set() or reader.result))
+            ):
                 _resolve(done)
 
         def readable(fd: int) -> None:
@@ -1072,6 +1081,8 @@ class Executor:
         if reader.killed_for:
             self._kill(p)
             await exited.wait_async(5.0)
+        elif not framed and reader.result:
+            self._kill(p)  # it has sent its frame and closed its pipes: it is only exiting
         return self._finish(reader, p, r_out, r_err)
 
     def _finish(
