@@ -147,10 +147,13 @@ def test_a_worker_that_died_while_idle_is_replaced():
 
     with Executor(workers=1, timeout_s=5, reuse=50) as ex:
         first = ex.run(PID + PLOT)
-        os.kill(_pid(first), signal.SIGKILL)
+        (idle,) = ex._idle
+        host_pid = idle.pending.pid  # the program sees its PID-namespace pid, not this one
+        os.kill(host_pid, signal.SIGKILL)
         second = ex.run(PID + PLOT)
+        (idle,) = ex._idle
+        assert idle.pending.pid != host_pid
     assert second.status == "ok" and second.images == first.images
-    assert _pid(second) != _pid(first)
 
 
 def test_reuse_must_be_positive():

@@ -212,7 +212,7 @@ def outcomes(request, tmp_path_factory):
     out: dict = {"reuse": request.param, "before": before}
     try:
         with CallerContext(caller_cwd, home), Executor(
-            workers=2, timeout_s=TIMEOUT_S, memory_mb=1024, reuse=request.param,
+            workers=2, timeout_s=TIMEOUT_S, memory_mb=768, disk_mb=64, reuse=request.param,
             workdir_root=str(workroot),
         ) as ex:  # fmt: skip
             zygote_pid = ex._zygote.pid

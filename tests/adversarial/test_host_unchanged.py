@@ -42,7 +42,7 @@ def program(name: str, **subs: object) -> str:
 
 
 def executor(root: Path, reuse: int = 8, workers: int = 1) -> Executor:
-    return Executor(workers=workers, timeout_s=TIMEOUT_S, memory_mb=1024, reuse=reuse,
+    return Executor(workers=workers, timeout_s=TIMEOUT_S, memory_mb=768, disk_mb=64, reuse=reuse,
                     workdir_root=str(root))  # fmt: skip
 
 
@@ -248,10 +248,11 @@ def run(ex, code):
         return ["raised", repr(exc)[:300], []]
 
 out = {"before": limits()}
-with Executor(workers=1, timeout_s=4, memory_mb=1024, workdir_root=root) as ex:
+with Executor(workers=1, timeout_s=4, memory_mb=768, disk_mb=64, workdir_root=root) as ex:
     zygote = ex._zygote.pid
     out["zygote_before"] = limits(zygote)
-    out["attack"] = run(ex, attack.replace("__EXECPID__", str(os.getpid())))
+    attack = attack.replace("__EXECPID__", str(os.getpid()))
+    out["attack"] = run(ex, attack.replace("__ZYGOTEPID__", str(zygote)))
     t = time.process_time()
     while time.process_time() - t < 1.5:  # spend CPU past a 1 s limit, should one be set
         pass
@@ -281,8 +282,9 @@ plt.plot([0, 1])
 LETHAL = {
     "executor-cpu-1s": ("__EXECPID__", 0, 1),
     "executor-nofile-8": ("__EXECPID__", 7, 8),
-    "zygote-cpu-1s": ("os.getppid()", 0, 1),
-    "zygote-nofile-8": ("os.getppid()", 7, 8),
+    # the zygote by its host pid (in a PID namespace getppid() is 0, which names the program)
+    "zygote-cpu-1s": ("__ZYGOTEPID__", 0, 1),
+    "zygote-nofile-8": ("__ZYGOTEPID__", 7, 8),
 }
 
 

@@ -75,7 +75,15 @@ _ENV_ALLOW = (
 )
 _TAIL_BYTES = 8 * 1024
 #: Isolation layers a caller may leave out (``Executor(disable=...)``).
-LAYERS = ("network_namespace", "private_root", "cgroup", "uid", "landlock", "seccomp")
+LAYERS = (
+    "network_namespace",
+    "private_root",
+    "pid_namespace",
+    "cgroup",
+    "uid",
+    "landlock",
+    "seccomp",
+)
 #: How the zygote starts: isolated mode (no cwd, user site or PYTHON* variables), with exactly
 #: the caller's import path, so it imports the same codepercept the caller did.
 #: Its settings arrive as the first message on the socket, not in argv, so /proc/self/cmdline
@@ -571,7 +579,7 @@ class Executor:
                     "uid_base": self._uid_base,
                     "disk_mb": self.disk_mb,
                     "pids_max": self.pids_max,
-                    "cgroup_memory_mb": self.memory_mb + self.disk_mb + 64,
+                    "cgroup_memory_mb": self.memory_mb + self.disk_mb + 32,
                     "disable": list(self.disable),
                 }
                 self._zygote = _Zygote(env, self.start_timeout_s, settings)

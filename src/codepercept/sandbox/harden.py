@@ -34,6 +34,7 @@ class Isolation:
     network_namespace: bool = False
     private_root: bool = False  # a pivot_root into an allow-listed tmpfs root (mount namespace)
     ipc_namespace: bool = False  # per run / worker
+    pid_namespace: bool = False  # per slot: a run sees only its own slot's pids
     scratch: str = "directory"  # "tmpfs": a private size-limited tmpfs per run; else a host dir
     uid: int | None = None  # first of the unprivileged uids (one per concurrent slot), or None
     cgroup: str = ""  # "v1" / "v2": memory and pids accounted per slot; "" none
@@ -47,6 +48,7 @@ class Isolation:
             "network_namespace": self.network_namespace,
             "private_root": self.private_root,
             "ipc_namespace": self.ipc_namespace,
+            "pid_namespace": self.pid_namespace,
             "scratch": self.scratch,
             "uid": self.uid,
             "cgroup": self.cgroup,
@@ -112,6 +114,7 @@ def enter_network_namespace() -> bool:
 # --------------------------------------------------------------------------------------------
 CLONE_NEWNS = 0x00020000
 CLONE_NEWIPC = 0x08000000
+CLONE_NEWPID = 0x20000000
 MS_RDONLY = 1
 MS_NOSUID = 2
 MS_NODEV = 4
@@ -233,6 +236,38 @@ def enter_run_namespaces(disk_mb: int, uid: int) -> None:
         MS_NOSUID | MS_NODEV,
         f"size={max(1, disk_mb)}m,nr_inodes={max(1024, disk_mb * 64)},mode=0700,uid={uid},gid={uid}",
     )
+
+
+def enter_pid_namespace() -> bool:
+    """Make this process's *future children* members of a new PID namespace, whose init is a
+    tiny process forked here that only reaps (and takes every member with it when it dies:
+    it has a parent-death signal). Members see only the namespace's pids: no host pid can be
+    named, signalled or probed (getpgid, sched_getaffinity, pidfd_open all answer ESRCH).
+    Returns False where the kernel refuses (no root or user namespaces)."""
+    if not _IS_LINUX:
+        return False
+    assert _libc is not None
+    if _libc.unshare(ctypes.c_int(CLONE_NEWPID)) != 0:
+        return False
+    pid = os.fork()
+    if pid == 0:  # pid 1 of the new namespace
+        try:
+            set_parent_death_signal()
+            os.closerange(3, 65536)
+            import signal
+
+            for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGCHLD):
+                signal.signal(sig, signal.SIG_DFL)
+            while True:
+                try:
+                    os.wait()
+                except ChildProcessError:
+                    signal.pause()
+                except InterruptedError:
+                    pass
+        finally:
+            os._exit(0)
+    return True
 
 
 def drop_to_uid(uid: int) -> None:

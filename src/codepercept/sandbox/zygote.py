@@ -193,6 +193,8 @@ def main(ctl: socket.socket, settings: dict[str, Any]) -> int:
     sys.path[:] = [p for p in sys.path if harden.covered(os.path.realpath(p), read_paths)]
     uid_base = 0 if "uid" in off else int(settings.get("uid_base") or 0)
     _probe(iso, read_paths, uid_base, int(settings.get("disk_mb") or 64), slots)
+    if "pid_namespace" in off:
+        iso.pid_namespace = False
     gc.collect()
     gc.freeze()
     send_message(
@@ -348,6 +350,8 @@ def _fork_slot(
             harden.set_parent_death_signal()
             for fd in context.slots.attach_fds(slot):
                 os.write(fd, str(os.getpid()).encode())
+            if context.iso.pid_namespace:
+                harden.enter_pid_namespace()
             code = _serve_slot(theirs, slot, context)
         finally:
             os._exit(code)
@@ -543,6 +547,8 @@ def _probe(
     if pid == 0:
         failed = 0
         try:
+            if not harden.enter_pid_namespace():
+                failed |= 64
             if iso.private_root:
                 try:
                     harden.enter_run_namespaces(disk_mb, uid_base or os.getuid())
@@ -575,7 +581,7 @@ def _probe(
         finally:
             os._exit(failed)
     _, status = os.waitpid(pid, 0)
-    failed = os.WEXITSTATUS(status) if os.WIFEXITED(status) else 63
+    failed = os.WEXITSTATUS(status) if os.WIFEXITED(status) else 127
     if failed & 1:
         iso.landlock_abi = 0
         iso.notes.append("Landlock refused a ruleset: writes are checked by the audit hook only")
@@ -603,6 +609,13 @@ def _probe(
         )
     else:
         iso.notes.append("the kernel refused an unprivileged uid per slot: runs stay uid 0")
+    if failed & 64:
+        iso.notes.append(
+            "no PID namespace per slot (needs root or user namespaces): other processes are "
+            "hidden from /proc and cannot be signalled, but their pids can be probed"
+        )
+    else:
+        iso.pid_namespace = True
     if failed & 32:
         iso.cgroup = ""
         slots.procs, slots.events = [], []

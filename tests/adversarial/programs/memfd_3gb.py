@@ -2,7 +2,7 @@
 # texts: blocked
 # Memory the address-space limit does not count: 52 memfds, each filled with os.write to 60 MB
 # (under RLIMIT_FSIZE; never mapped, so RLIMIT_AS = memory_mb never sees them), hold ~3 GB of
-# RAM with memory_mb=1024. A correct sandbox charges them to the run (a memory cgroup: OOM kill
+# RAM with memory_mb=768. A correct sandbox charges them to the run (a memory cgroup: OOM kill
 # -> memory_error) or refuses memfd_create (an error: caught, "blocked"); more than 1.25 GB held
 # without an error means no limit applied. Time-bounded (3 s).
 import os

@@ -1,7 +1,7 @@
 # expect: ok memory_error crashed runtime_error forbidden
 # texts: blocked
 # memfd_3gb through libc (memfd_create + write), so no Python-level hook sees it: 52 memfds of
-# 60 MB, ~3 GB of RAM outside RLIMIT_AS with memory_mb=1024.
+# 60 MB, ~3 GB of RAM outside RLIMIT_AS with memory_mb=768.
 import ctypes
 import time
 import matplotlib.pyplot as plt

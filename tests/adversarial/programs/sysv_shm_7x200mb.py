@@ -2,7 +2,7 @@
 # texts: blocked
 # Memory the address-space limit does not count: seven 200 MB SysV segments, each attached,
 # filled and detached again (so at most one is mapped at a time, under RLIMIT_AS), are 1.4 GB of
-# RAM held past memory_mb=1024 -- and past the run: nothing removes them when it ends. Keys in
+# RAM held past memory_mb=768 -- and past the run: nothing removes them when it ends. Keys in
 # the test's range, so the test can find and remove leftovers. A correct sandbox charges them to
 # the run (OOM -> memory_error) and/or drops them with the run's IPC namespace.
 import ctypes
