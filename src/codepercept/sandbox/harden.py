@@ -238,17 +238,18 @@ def enter_run_namespaces(disk_mb: int, uid: int) -> None:
     )
 
 
-def enter_pid_namespace() -> bool:
+def enter_pid_namespace() -> int:
     """Make this process's *future children* members of a new PID namespace, whose init is a
     tiny process forked here that only reaps (and takes every member with it when it dies:
     it has a parent-death signal). Members see only the namespace's pids: no host pid can be
     named, signalled or probed (getpgid, sched_getaffinity, pidfd_open all answer ESRCH).
-    Returns False where the kernel refuses (no root or user namespaces)."""
+    Returns the init's pid (as seen from here), 0 where the kernel refuses (no root or user
+    namespaces)."""
     if not _IS_LINUX:
-        return False
+        return 0
     assert _libc is not None
     if _libc.unshare(ctypes.c_int(CLONE_NEWPID)) != 0:
-        return False
+        return 0
     pid = os.fork()
     if pid == 0:  # pid 1 of the new namespace
         try:
@@ -267,7 +268,7 @@ def enter_pid_namespace() -> bool:
                     pass
         finally:
             os._exit(0)
-    return True
+    return pid
 
 
 def drop_to_uid(uid: int) -> None:

@@ -350,18 +350,18 @@ def _fork_slot(
             harden.set_parent_death_signal()
             for fd in context.slots.attach_fds(slot):
                 os.write(fd, str(os.getpid()).encode())
-            if context.iso.pid_namespace:
-                harden.enter_pid_namespace()
-            code = _serve_slot(theirs, slot, context)
+            init = harden.enter_pid_namespace() if context.iso.pid_namespace else 0
+            code = _serve_slot(theirs, slot, context, init)
         finally:
             os._exit(code)
     theirs.close()
     return mine, pid
 
 
-def _serve_slot(sock: socket.socket, slot: int, context: _Context) -> int:
+def _serve_slot(sock: socket.socket, slot: int, context: _Context, init: int = 0) -> int:
     """A slot zygote's loop: fork one hardened child (or reusable worker) per request, report
-    ``forked`` and, when it ends, ``exit`` (with the slot's OOM flag)."""
+    ``forked`` and, when it ends, ``exit`` (with the slot's OOM flag). ``init``: the pid of its
+    PID namespace's init (0: none), stopped with the children at the end."""
     from codepercept.sandbox import child
 
     iso, slots = context.iso, context.slots
@@ -384,6 +384,10 @@ def _serve_slot(sock: socket.socket, slot: int, context: _Context) -> int:
                 for pid in running:
                     with contextlib.suppress(OSError):
                         os.killpg(pid, signal.SIGKILL)
+                if init:
+                    with contextlib.suppress(OSError):
+                        os.kill(init, signal.SIGKILL)
+                    running[init] = (None, 0)
                 # and wait for them, so the slot's cgroup is empty once we are gone
                 deadline = time.monotonic() + 5
                 while running and time.monotonic() < deadline:
