@@ -647,7 +647,9 @@ def _harden(cfg: ChildConfig, cpu_s: int | None = None) -> None:
     then no_new_privs, Landlock and seccomp, which need no privilege and can never be undone."""
     pid = os.getpid()
     if cfg.private_root:
-        harden.enter_run_namespaces(cfg.disk_mb, cfg.uid if cfg.uid is not None else os.getuid())
+        harden.enter_run_namespaces(
+            cfg.disk_mb, cfg.uid if cfg.uid is not None else os.getuid(), cfg.workdir
+        )
     harden.set_rlimits(
         cpu_s=int(cfg.timeout_s) + 2 if cpu_s is None else cpu_s,
         memory_mb=cfg.memory_mb,

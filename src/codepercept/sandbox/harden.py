@@ -36,6 +36,7 @@ class Isolation:
     ipc_namespace: bool = False  # per run / worker
     pid_namespace: bool = False  # per slot: a run sees only its own slot's pids
     scratch: str = "directory"  # "tmpfs": a private size-limited tmpfs per run; else a host dir
+    scratch_path: str = ""  # where that tmpfs is mounted (the run's cwd, HOME, TMPDIR)
     uid: int | None = None  # first of the unprivileged uids (one per concurrent slot), or None
     cgroup: str = ""  # "v1" / "v2": memory and pids accounted per slot; "" none
     landlock_abi: int = 0  # 0 = unavailable
@@ -50,6 +51,7 @@ class Isolation:
             "ipc_namespace": self.ipc_namespace,
             "pid_namespace": self.pid_namespace,
             "scratch": self.scratch,
+            "scratch_path": self.scratch_path,
             "uid": self.uid,
             "cgroup": self.cgroup,
             "landlock_abi": self.landlock_abi,
@@ -127,8 +129,11 @@ MNT_DETACH = 2
 _PIVOT_ROOT = {"x86_64": 155, "aarch64": 41, "arm64": 41}
 
 #: Where each run's private scratch tmpfs is mounted inside the private root; it is the run's
-#: working directory, HOME and TMPDIR (``/dev/shm`` points to it too).
+#: working directory, HOME and TMPDIR (``/dev/shm`` points to it too). Where something the
+#: sandbox must read lives under /tmp (a virtual environment in a clone under /tmp), /tmp
+#: stays a read-only view of it and the scratch moves to :data:`SCRATCH_ELSEWHERE`.
 SCRATCH = "/tmp"
+SCRATCH_ELSEWHERE = "/run/codepercept-scratch"
 
 
 def _check(res: int, what: str) -> None:
@@ -163,7 +168,7 @@ def covered(path: str, by: list[str]) -> bool:
     return any(path == p or path.startswith(p.rstrip("/") + "/") for p in by)
 
 
-def build_private_root(read_paths: list[str], staging: str) -> None:
+def build_private_root(read_paths: list[str], staging: str) -> str:
     """Make this process's root a fresh tmpfs holding only ``read_paths`` (bound read-only at
     the same paths), a few device nodes, a procfs that hides other users' processes, and an
     empty ``SCRATCH`` mount point; then ``pivot_root`` into it (in a new mount namespace, so
@@ -173,7 +178,12 @@ def build_private_root(read_paths: list[str], staging: str) -> None:
     Afterwards nothing outside the allow-list exists for this process or anything it forks:
     not the caller's working directory or home, not /etc/shadow (``stat`` too), not the other
     runs' scratch directories. Needs CAP_SYS_ADMIN (root); raises OSError where refused.
+    Returns where the scratch goes (:data:`SCRATCH`, or :data:`SCRATCH_ELSEWHERE` when a read
+    path lies under it).
     """
+    scratch = SCRATCH
+    if any(covered(os.path.realpath(p), [SCRATCH]) for p in read_paths):
+        scratch = SCRATCH_ELSEWHERE
     unshare(CLONE_NEWNS)
     mount(None, "/", None, MS_REC | MS_PRIVATE)
     mount("tmpfs", staging, "tmpfs", MS_NOSUID | MS_NODEV, "size=4m,mode=0755")
@@ -201,10 +211,10 @@ def build_private_root(read_paths: list[str], staging: str) -> None:
         flags = MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID | (0 if device else MS_NODEV)
         mount(None, dest, None, flags)
         binds.append(path)
-    os.makedirs(staging + SCRATCH, mode=0o755, exist_ok=True)
+    os.makedirs(staging + scratch, mode=0o755, exist_ok=True)
     os.makedirs(staging + "/dev", exist_ok=True)
     if not os.path.lexists(staging + "/dev/shm"):
-        os.symlink(SCRATCH, staging + "/dev/shm")
+        os.symlink(scratch, staging + "/dev/shm")
     os.makedirs(staging + "/proc", exist_ok=True)
     for opts in ("hidepid=invisible", "hidepid=2"):
         try:
@@ -221,17 +231,18 @@ def build_private_root(read_paths: list[str], staging: str) -> None:
     assert _libc is not None
     _check(_libc.umount2(b".", ctypes.c_int(MNT_DETACH)), "umount old root")
     os.chdir("/")
+    return scratch
 
 
-def enter_run_namespaces(disk_mb: int, uid: int) -> None:
+def enter_run_namespaces(disk_mb: int, uid: int, scratch: str = SCRATCH) -> None:
     """In a freshly forked child of a zygote with a private root: a new mount and IPC
     namespace (SysV objects made by this run are its own and vanish with it), and a fresh
-    tmpfs of ``disk_mb`` at ``SCRATCH`` owned by ``uid`` (its pages count against the run's
+    tmpfs of ``disk_mb`` at ``scratch`` owned by ``uid`` (its pages count against the run's
     memory cgroup; everything in it vanishes with the run, whatever the program made there)."""
     unshare(CLONE_NEWNS | CLONE_NEWIPC)
     mount(
         "tmpfs",
-        SCRATCH,
+        scratch,
         "tmpfs",
         MS_NOSUID | MS_NODEV,
         f"size={max(1, disk_mb)}m,nr_inodes={max(1024, disk_mb * 64)},mode=0700,uid={uid},gid={uid}",

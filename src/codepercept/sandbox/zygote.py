@@ -403,7 +403,7 @@ def _serve_slot(sock: socket.socket, slot: int, context: _Context, init: int = 0
                     raise ValueError("bad request")
                 private = iso.private_root
                 cfg = child.ChildConfig(
-                    workdir=harden.SCRATCH if private else str(msg["workdir"]),
+                    workdir=iso.scratch_path if private else str(msg["workdir"]),
                     dpi=float(msg["dpi"]),
                     timeout_s=float(msg["timeout_s"]),
                     memory_mb=int(msg["memory_mb"]),
@@ -520,7 +520,7 @@ def _enter_private_root(read_paths: list[str], iso: harden.Isolation) -> None:
     staging = tempfile.mkdtemp(prefix=f"cp-root-{os.getpid()}-")
     parent = os.open(os.path.dirname(staging), os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
     try:
-        harden.build_private_root(read_paths, staging)
+        iso.scratch_path = harden.build_private_root(read_paths, staging)
     except OSError as exc:
         with contextlib.suppress(OSError):
             harden.umount(staging)
@@ -555,7 +555,9 @@ def _probe(
                 failed |= 64
             if iso.private_root:
                 try:
-                    harden.enter_run_namespaces(disk_mb, uid_base or os.getuid())
+                    harden.enter_run_namespaces(
+                        disk_mb, uid_base or os.getuid(), iso.scratch_path
+                    )
                 except OSError:
                     failed |= 8
             for fd in slots.attach_fds(0):
