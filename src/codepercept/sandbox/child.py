@@ -742,6 +742,9 @@ def _run(
             "PATH": "/usr/bin:/bin",
         }
     )
+    tempfile = sys.modules.get("tempfile")
+    if tempfile is not None:
+        tempfile.tempdir = None  # the zygote's cached answer is not this run's TMPDIR
     program_path = _write_program(cfg, source)
     timings["setup_s"] = _perf() - t_start
 
