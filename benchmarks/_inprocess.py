@@ -24,7 +24,9 @@ def render_in_process(codes: list[str], dpi: float, png: str = "savefig") -> tup
     from codepercept.sandbox.child import _draw_png
 
     def save(fig) -> None:
-        if png != "fast" or _draw_png(fig, dpi, fast=True) is None:
+        if png == "fast":
+            _draw_png(fig, dpi, fast=True)
+        else:
             fig.savefig(io.BytesIO(), format="png", dpi=dpi)
 
     show = plt.show

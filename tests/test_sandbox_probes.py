@@ -91,8 +91,8 @@ def test_capture_png_is_byte_identical_to_savefig(ex, code):
 
 
 def test_fast_png_has_savefig_pixels_in_fewer_bytes():
-    # "fast": pixel-identical to savefig; opaque figures as RGB, transparent ones keep alpha;
-    # a program whose savefig settings a plain draw would not honour keeps savefig's bytes.
+    # "fast": pixel-identical to savefig; opaque figures as RGB, transparent ones keep alpha,
+    # whatever savefig settings the program made (the capture draw is savefig's own).
     with Executor(workers=1, timeout_s=20, png="fast") as fast:
         for i, code in enumerate(PROGRAMS):
             if i == 3:  # its own tight bbox: no in-process savefig reference (see above)
@@ -104,9 +104,6 @@ def test_fast_png_has_savefig_pixels_in_fewer_bytes():
             for got, ref in zip(res.images, want, strict=True):
                 g, r = Image.open(io.BytesIO(got)), Image.open(io.BytesIO(ref))
                 assert np.array_equal(np.asarray(g.convert("RGBA")), np.asarray(r.convert("RGBA")))
-                if i == 2:
-                    assert got == ref
-                    continue
                 opaque = bool((np.asarray(r.convert("RGBA"))[..., 3] == 255).all())
                 assert g.mode == ("RGB" if opaque else "RGBA")
                 assert g.info.get("dpi") == pytest.approx((fast.dpi, fast.dpi), abs=0.01)

@@ -465,7 +465,7 @@ class Executor:
         timeout_s: float = 30.0,
         memory_mb: int = 2048,
         max_pixels: int = 25_000_000,
-        max_figures: int = 20,
+        max_figures: int = 64,
         max_output_mb: int = 64,
         max_stream_mb: int = 16,
         fsize_mb: int = 64,

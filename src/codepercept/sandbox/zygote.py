@@ -555,9 +555,7 @@ def _probe(
                 failed |= 64
             if iso.private_root:
                 try:
-                    harden.enter_run_namespaces(
-                        disk_mb, uid_base or os.getuid(), iso.scratch_path
-                    )
+                    harden.enter_run_namespaces(disk_mb, uid_base or os.getuid(), iso.scratch_path)
                 except OSError:
                     failed |= 8
             for fd in slots.attach_fds(0):

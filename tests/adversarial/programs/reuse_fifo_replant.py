@@ -1,4 +1,6 @@
-# expect: ok
+# expect: runtime_error
+# (it leaves a thread running: the sandbox refuses to capture figures another thread can still
+# change, and a reuse worker is retired)
 # Reusable workers: like reuse_symlink_replant, but program.py is re-planted as a FIFO. The
 # executor's open() of program.py for the next program then blocks (outside any deadline) until
 # this thread opens the FIFO to read -- which it does after 1 s, stealing the next program's

@@ -1,4 +1,6 @@
-# expect: ok
+# expect: runtime_error
+# (it leaves a thread running: the sandbox refuses to capture figures another thread can still
+# change, and a reuse worker is retired)
 # Reusable workers: the executor empties the worker's directory between programs and then
 # writes the next program to program.py there, following symlinks. A thread of this program
 # (_thread: invisible to the worker's thread check, so the worker is kept) watches the directory

@@ -1,4 +1,6 @@
-# expect: ok
+# expect: runtime_error
+# (it leaves a thread running: the sandbox refuses to capture figures another thread can still
+# change, and a reuse worker is retired)
 # Reusable workers: a thread started with _thread.start_new_thread is invisible to
 # threading.active_count(), so the worker is not retired after this program and the thread
 # lives on into the next programs on the same worker, titling their figures "PWNED by

@@ -1,4 +1,6 @@
-# expect: ok
+# expect: runtime_error
+# (it leaves a thread running: the sandbox refuses to capture figures another thread can still
+# change, and a reuse worker is retired)
 import threading
 import time
 import matplotlib.pyplot as plt
