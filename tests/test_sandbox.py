@@ -321,3 +321,48 @@ def test_first_run_of_each_slot_ends_when_its_child_dies():
         results = e.map(["import os\nos.kill(os.getpid(), 9)\n"] * 2)
     assert [r.status for r in results] == ["crashed", "crashed"]
     assert all(r.wall_s < 4 for r in results), [r.wall_s for r in results]
+
+
+def _processes_with_home(marker: str) -> list[int]:
+    """Processes whose start-up environment holds HOME=marker (a zygote and everything it
+    forks keep the environment block they were started with)."""
+    needle = f"HOME={marker}\0".encode()
+    found = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/environ", "rb") as fh:
+                    if needle in fh.read():
+                        found.append(int(entry))
+            except OSError:
+                continue
+    return found
+
+
+@pytest.mark.parametrize("reuse", [1, 3])
+def test_no_sandbox_process_outlives_a_killed_caller(tmp_path, reuse):
+    # Regression: the init of each slot's PID namespace ignored its parent-death signal (a
+    # namespace init only takes signals it handles) and 400 of them piled up on this machine.
+    import subprocess
+    import sys
+    import time
+
+    marker = str(tmp_path / "home-marker")
+    code = (
+        "from codepercept.sandbox import Executor\n"
+        f"ex = Executor(workers=2, reuse={reuse})\n"
+        "print(ex.map(['import matplotlib.pyplot as plt\\nplt.plot([1])'] * 4)[0].status,"
+        " flush=True)\nimport time\ntime.sleep(60)\n"
+    )
+    env = {**os.environ, "HOME": marker}
+    proc = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, env=env)
+    try:
+        assert proc.stdout.readline().strip() == b"ok"
+        assert len(_processes_with_home(marker)) >= 3  # zygote, slot zygotes, their inits
+    finally:
+        proc.kill()  # the caller alone, as an OOM killer or a scheduler might
+        proc.wait(10)
+    deadline = time.monotonic() + 10
+    while _processes_with_home(marker) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert _processes_with_home(marker) == []

@@ -251,9 +251,10 @@ def enter_run_namespaces(disk_mb: int, uid: int, scratch: str = SCRATCH) -> None
 
 def enter_pid_namespace() -> int:
     """Make this process's *future children* members of a new PID namespace, whose init is a
-    tiny process forked here that only reaps (and takes every member with it when it dies:
-    it has a parent-death signal). Members see only the namespace's pids: no host pid can be
-    named, signalled or probed (getpgid, sched_getaffinity, pidfd_open all answer ESRCH).
+    tiny process forked here that waits for this process to go (EOF on a pipe only this process
+    holds: a namespace init ignores a parent-death signal) and then exits, which takes every
+    member with it. Members see only the namespace's pids: no host pid can be named, signalled
+    or probed (getpgid, sched_getaffinity, pidfd_open all answer ESRCH).
     Returns the init's pid (as seen from here), 0 where the kernel refuses (no root or user
     namespaces)."""
     if not _IS_LINUX:
@@ -261,24 +262,20 @@ def enter_pid_namespace() -> int:
     assert _libc is not None
     if _libc.unshare(ctypes.c_int(CLONE_NEWPID)) != 0:
         return 0
+    alive_r, alive_w = os.pipe()
     pid = os.fork()
     if pid == 0:  # pid 1 of the new namespace
         try:
-            set_parent_death_signal()
-            os.closerange(3, 65536)
-            import signal
-
-            for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGCHLD):
-                signal.signal(sig, signal.SIG_DFL)
+            os.close(alive_w)
             while True:
                 try:
-                    os.wait()
-                except ChildProcessError:
-                    signal.pause()
+                    if not os.read(alive_r, 1):
+                        break
                 except InterruptedError:
-                    pass
+                    continue
         finally:
             os._exit(0)
+    os.close(alive_r)  # alive_w stays open, unnoticed, for as long as this process lives
     return pid
 
 
