@@ -90,6 +90,7 @@ def main() -> None:
         "left out, to show what each layer costs",
     )
     ap.add_argument("--reuse", type=int, default=64, help="programs per worker for (b1r)")
+    ap.add_argument("--rounds", type=int, default=3, help="paired rounds per layer (--layers)")
     args = ap.parse_args()
     codes = programs(args.n)
     print(
@@ -106,12 +107,22 @@ def main() -> None:
     rows.insert(2, (f"(b1r) Executor, 1 worker, reuse={args.reuse}", tr, ok_r))
     layer_rows = []
     if args.layers:
+        import statistics
+
         from codepercept.sandbox.executor import LAYERS
 
+        # Paired rounds: (b1) with every layer, then without one, back to back, so machine
+        # drift cancels; the cost is the median of the paired differences.
         for layer in (*LAYERS, "all"):
             off = LAYERS if layer == "all" else (layer,)
-            t, ok, _ = run_executor(codes, args.dpi, 1, disable=off)
-            layer_rows.append((layer, t, ok))
+            pairs = []
+            for _ in range(args.rounds):
+                t_with, _, _ = run_executor(codes, args.dpi, 1)
+                t_without, ok, _ = run_executor(codes, args.dpi, 1, disable=off)
+                pairs.append((t_with, t_without))
+            cost = statistics.median(1 - b / a for a, b in pairs)
+            t = statistics.median(b for _, b in pairs)
+            layer_rows.append((layer, t, ok, cost))
     if not args.skip_subprocess:
         ta, ok_a = run_subprocesses(codes, args.dpi, args.workers)
         rows.insert(0, (f"(a) fresh python subprocess, {args.workers} at a time", ta, ok_a))
@@ -132,12 +143,14 @@ def main() -> None:
     print(f"b1/c = {rate['(b1)'] / rate['(c)']:.2f}  (one worker vs one in-process core)")
     print(f"b1r/c = {rate['(b1r)'] / rate['(c)']:.2f}  (one reusable worker vs one core)")
     if layer_rows:
-        print("what each isolation layer costs (b1 without it; cost = its share of b1's time):")
+        print(
+            f"what each isolation layer costs (b1 with it vs without it, median of "
+            f"{args.rounds} paired rounds; cost = its share of b1's time):"
+        )
         print(
             f"  {'layer left out':20s} {'seconds':>8s} {'ok':>4s} {'programs/s':>11s} {'cost':>7s}"
         )
-        for layer, t, ok in layer_rows:
-            cost = 1 - t / tb1
+        for layer, t, ok, cost in layer_rows:
             print(f"  {layer:20s} {t:8.2f} {ok:4d} {len(codes) / t:11.1f} {cost:+7.1%}")
 
 

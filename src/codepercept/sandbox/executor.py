@@ -72,6 +72,10 @@ _ENV_ALLOW = (
     "XDG_CACHE_HOME",
     "XDG_CONFIG_HOME",
     "CODEPERCEPT_PRELOAD",
+    # set on some hosts because older OpenBLAS builds pick a wrong kernel there; numpy in the
+    # sandbox must make the same choice as the caller's
+    "OPENBLAS_CORETYPE",
+    "OPENBLAS_L2_SIZE",
 )
 _TAIL_BYTES = 8 * 1024
 #: Isolation layers a caller may leave out (``Executor(disable=...)``).
