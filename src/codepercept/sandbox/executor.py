@@ -624,12 +624,7 @@ class Executor:
         try:
             return self.run(code)
         except Exception as exc:
-            log.exception("sandbox run failed")
-            res = ExecResult(
-                "crashed", f"sandbox error: {_one_line(f'{type(exc).__name__}: {exc}')}"
-            )
-            res.wall_s = time.perf_counter() - t0
-            return res
+            return _run_failed(exc, t0)
 
     def run(self, code: str | bytes) -> ExecResult:
         """Run one program and return what happened. Never raises for anything the program does."""
@@ -723,12 +718,7 @@ class Executor:
         try:
             return await self.arun(code)
         except Exception as exc:
-            log.exception("sandbox run failed")
-            res = ExecResult(
-                "crashed", f"sandbox error: {_one_line(f'{type(exc).__name__}: {exc}')}"
-            )
-            res.wall_s = time.perf_counter() - t0
-            return res
+            return _run_failed(exc, t0)
 
     async def _ensure_zygote(self) -> None:
         """Start (or restart) the zygote without blocking the event loop: it takes seconds, so
@@ -1200,6 +1190,15 @@ class Executor:
                 got.append({"data": data, "blobs": [blobs[i] for i in idx]})
             out[name] = got
         return out
+
+
+def _run_failed(exc: Exception, t0: float) -> ExecResult:
+    """The ``crashed`` result of a run that raised (an executor bug, a closed executor): one
+    program's failure, never the batch's."""
+    log.exception("sandbox run failed")
+    res = ExecResult("crashed", f"sandbox error: {_one_line(f'{type(exc).__name__}: {exc}')}")
+    res.wall_s = time.perf_counter() - t0
+    return res
 
 
 def _source_fd(source: bytes) -> int:
