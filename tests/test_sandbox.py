@@ -366,3 +366,45 @@ def test_no_sandbox_process_outlives_a_killed_caller(tmp_path, reuse):
     while _processes_with_home(marker) and time.monotonic() < deadline:
         time.sleep(0.1)
     assert _processes_with_home(marker) == []
+
+
+_FRAGMENTS = [
+    "import matplotlib.pyplot as plt\n",
+    "plt.plot([1, 2])\n",
+    "import os\n",
+    "os._exit(3)\n",
+    "raise SystemExit('x')\n",
+    "while True: pass\n",
+    "import sys\nsys.stdout.write('\\x00' * 10)\n",
+    "def f(:\n",
+    "\udcff",
+    "\x00",
+    "# -*- coding: latin-1 -*-\n",
+    "import posix\nposix._exit(0)\n",
+    "open('/etc/passwd').read()\n",
+]
+
+
+@pytest.mark.parametrize("reuse", [1, 4])
+def test_run_never_raises_for_any_program_text(reuse):
+    # Property: whatever text (or bytes) a policy emits, run() returns a status from the closed
+    # set within its deadline and the executor keeps working.
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    texts = st.one_of(
+        st.text(max_size=200),
+        st.binary(max_size=200),
+        st.lists(st.sampled_from(_FRAGMENTS), max_size=5).map("".join),
+    )
+    with Executor(workers=1, timeout_s=2, reuse=reuse) as e:
+
+        @settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
+        @given(texts)
+        def check(code):
+            res = e.run(code)
+            assert res.status in STATUSES
+            assert res.wall_s < 2 + 3
+
+        check()
+        assert e.run(PLOT).status == "ok"
