@@ -16,9 +16,9 @@ A program *ran plainly* if it exited 0 with at least one figure. Among those the
 (``ok`` with another picture: image count, size or pixels) and not ok (status and message), a
 table per cause, and the wall time of each route. A differing program is run plainly twice more
 to name its cause: again (is it deterministic at all?), then under the sandbox's environment
-(BLAS on one thread, the executor's allow-listed variables); a ``matplotlibrc`` next to it or a
-failed import of a module next to it is named too (the sandbox runs one file). Get the gallery
-(never commit it)::
+(BLAS on one thread, the executor's allow-listed variables). The sandbox gets what a plain run
+finds next to the script as ``files`` (the other modules of its directory and a
+``matplotlibrc``). Get the gallery (never commit it)::
 
     pip download --no-clean --no-deps --no-binary matplotlib matplotlib==3.11.2 -d /tmp/mplsdist
     # pip then fails to build the sdist's metadata (meson wants to download freetype), but
@@ -121,7 +121,7 @@ def diagnose(
 ) -> str:
     """Why a program that is ``ok`` in the sandbox drew another picture, where a rerun can say:
     a second plain run that differs from the first, a plain run under the sandbox's environment
-    that gives the sandbox's picture, or a matplotlibrc next to the script."""
+    that gives the sandbox's picture."""
     path = os.path.join(copy, rel)
     scratch = tempfile.mkdtemp(prefix="gallery-diag-")
     try:
@@ -136,17 +136,7 @@ def diagnose(
             )
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
-    if os.path.exists(os.path.join(os.path.dirname(path), "matplotlibrc")):
-        return "reads the matplotlibrc next to it (the sandbox runs one file)"
     return "unexplained"
-
-
-def explain_failure(root: str, rel: str, message: str) -> str:
-    """A known class of failure ('' if none): a module imported from the script's directory."""
-    m = re.search(r"No module named '([\w.]+)'", message)
-    if m and os.path.exists(os.path.join(root, os.path.dirname(rel), m[1] + ".py")):
-        return f"imports {m[1]}.py from its directory (the sandbox runs one file)"
-    return ""
 
 
 def run_sandbox(
@@ -159,10 +149,27 @@ def run_sandbox(
         with open(os.path.join(root, rel), "rb") as fh:
             codes.append(fh.read())
     t0 = time.perf_counter()
-    # 64 figures: matplotlib's own examples make up to 29 (the executor's default was 20)
-    with Executor(workers=workers, dpi=dpi, timeout_s=timeout, max_figures=64, reuse=reuse) as ex:
-        results = ex.map(codes)
+    with Executor(workers=workers, dpi=dpi, timeout_s=timeout, reuse=reuse) as ex:
+        with ThreadPoolExecutor(workers) as pool:
+            results = list(
+                pool.map(
+                    lambda i: ex.run(codes[i], files=neighbours(root, rels[i])), range(len(rels))
+                )
+            )
     return results, time.perf_counter() - t0
+
+
+def neighbours(root: str, rel: str) -> dict[str, bytes]:
+    """What a plain run finds next to the script and the sandbox is given as ``files``: the
+    other modules of its directory (it may import them) and a ``matplotlibrc``."""
+    here = os.path.dirname(os.path.join(root, rel))
+    out = {}
+    for name in sorted(os.listdir(here)):
+        if name == os.path.basename(rel) or not (name.endswith(".py") or name == "matplotlibrc"):
+            continue
+        with open(os.path.join(here, name), "rb") as fh:
+            out[name] = fh.read()
+    return out
 
 
 def _rgba(png: bytes) -> np.ndarray:
@@ -213,8 +220,7 @@ def judge(
         rec["verdict"] = f"not run plainly ({why})"
     elif r.status != "ok":
         rec["verdict"] = "not ok"
-        known = explain_failure(root, rel, r.message)
-        rec["cause"] = f"{r.status}: {known}" if known else _cause(r.status, r.message)
+        rec["cause"] = _cause(r.status, r.message)
     else:
         diff = compare(p["images"], r.images)
         rec["verdict"] = "differs" if diff else "identical"

@@ -408,3 +408,31 @@ def test_run_never_raises_for_any_program_text(reuse):
 
         check()
         assert e.run(PLOT).status == "ok"
+
+
+@pytest.mark.parametrize("reuse", [1, 3])
+def test_files_go_next_to_the_program(reuse):
+    # As the files beside a script in a plain run: an importable module (its directory is
+    # first on sys.path), data, a matplotlibrc applied as `import matplotlib` would; a reuse
+    # worker's next program sees none of it (not the module, not the rc settings).
+    prog = (
+        "import helper\nimport matplotlib as mpl\nimport matplotlib.pyplot as plt\n"
+        "plt.plot(helper.xs())\n"
+        "print(open('data/v.txt').read(), mpl.rcParams['lines.linewidth'], helper.TAG)\n"
+    )
+    files = {
+        "helper.py": "TAG = 'first'\ndef xs():\n    return [1, 3, 2]\n",
+        "data/v.txt": b"hello",
+        "matplotlibrc": "lines.linewidth: 7\n",
+    }
+    with Executor(workers=1, reuse=reuse) as e:
+        res = e.run(prog, files=files)
+        assert res.status == "ok", res.message
+        assert res.stdout.split() == ["hello", "7.0", "first"]
+        other = {"helper.py": "TAG = 'second'\ndef xs():\n    return [0]\n", "data/v.txt": "x"}
+        assert e.run(prog, files=other).stdout.split() == ["x", "1.5", "second"]
+        bare = e.run("import helper\n")
+        assert bare.status == "runtime_error" and "helper" in bare.message
+        for bad in ({"../x.py": b""}, {"/etc/x": b""}, {"program.py": b""}, {"a//b": b""}):
+            with pytest.raises(ValueError, match="file name"):
+                e.run("pass", files=bad)

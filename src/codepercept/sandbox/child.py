@@ -43,6 +43,7 @@ from codepercept.sandbox.protocol import (
     VIOLATION_MARK,
     WORKER_TAKEN,
     encode_result,
+    unpack_program,
     worker_frame,
 )
 
@@ -759,6 +760,18 @@ def _read_source(fd: int) -> bytes:
     return b"".join(parts)
 
 
+def _write_file(workdir: str, name: str, data: bytes) -> None:
+    """One of the files sent with the program, at ``name`` below ``workdir`` (checked by
+    ``unpack_program``: relative, no ``..``); written by the child after hardening."""
+    path = os.path.join(workdir, name)
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)
+    try:
+        _write_all(fd, data)
+    finally:
+        _os_close(fd)
+
+
 def _write_program(cfg: ChildConfig, source: bytes) -> str:
     """Put the source into the (private) working directory as ``program.py``, so tracebacks,
     ``__file__`` and ``inspect`` work as in a plain run; written by the child, after hardening,
@@ -802,6 +815,9 @@ def _run(
     tempfile = sys.modules.get("tempfile")
     if tempfile is not None:
         tempfile.tempdir = None  # the zygote's cached answer is not this run's TMPDIR
+    source, files = unpack_program(source)
+    for name, data in files:
+        _write_file(cfg.workdir, name, data)
     program_path = _write_program(cfg, source)
     timings["setup_s"] = _perf() - t_start
 
@@ -839,8 +855,17 @@ def _run(
         "__file__": program_path,
         "__builtins__": builtins,
     }
-    argv = sys.argv
+    argv, path = sys.argv, list(sys.path)
     sys.argv = [program_path]  # as `python program.py` sees it (not the zygote's command line)
+    sys.path.insert(0, cfg.workdir)  # its directory first, as for `python program.py`
+    if any(name == "matplotlibrc" for name, _ in files):
+        import matplotlib
+
+        try:  # what `import matplotlib` does with ./matplotlibrc in a plain run
+            matplotlib.rc_file(os.path.join(cfg.workdir, "matplotlibrc"))
+        except Exception as exc:
+            sys.argv, sys.path[:] = argv, path
+            return result("runtime_error", f"matplotlibrc: {_error_line(exc, program_path)}")
     try:
         return _exec_and_capture(cfg, code, glb, program_path, orig, result, timings, t_start,
                                  ru_start)  # fmt: skip
@@ -849,6 +874,14 @@ def _run(
         # while its figures were drawn and traced, and need their globals until then.
         glb.clear()
         sys.argv = argv
+        sys.path[:] = path
+        # modules imported from the scratch are this program's: a worker's next program must
+        # import its own (and the path finder must not reuse the directory's cached listing)
+        sys.path_importer_cache.pop(cfg.workdir, None)
+        mine = cfg.workdir + os.sep
+        for name, module in list(sys.modules.items()):
+            if str(getattr(module, "__file__", None) or "").startswith(mine):
+                del sys.modules[name]
 
 
 def _settle_threads(grace_s: float) -> int:

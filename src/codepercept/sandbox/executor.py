@@ -37,7 +37,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import AsyncIterator, Callable, Iterable, Sequence
+from collections.abc import AsyncIterator, Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
@@ -50,6 +50,7 @@ from codepercept.sandbox.protocol import (
     WORKER_HEADER,
     ProtocolError,
     decode_result,
+    pack_program,
     png_size,
     recv_message,
     send_message,
@@ -626,25 +627,28 @@ class Executor:
         except Exception as exc:
             return _run_failed(exc, t0)
 
-    def run(self, code: str | bytes) -> ExecResult:
-        """Run one program and return what happened. Never raises for anything the program does."""
+    def run(self, code: str | bytes, files: Mapping[str, bytes | str] | None = None) -> ExecResult:
+        """Run one program and return what happened. Never raises for anything the program does.
+
+        ``files`` (relative name -> content) are put next to the program in its scratch
+        directory first, as the files beside a script are in a plain run: modules it imports
+        (the directory is first on its ``sys.path``), data it reads, a ``matplotlibrc`` (applied
+        as matplotlib would at import). Bad names or sizes raise ValueError before anything runs.
+        """
         t0 = time.perf_counter()
-        if isinstance(code, bytes):
-            try:
-                code = code.decode("utf-8")
-            except UnicodeDecodeError as exc:
-                return ExecResult("syntax_error", f"source is not valid UTF-8: {exc}")
-        try:
-            source = code.encode("utf-8")
-        except UnicodeEncodeError as exc:
-            return ExecResult("syntax_error", f"source is not valid UTF-8: {exc}")
+        source = _source_bytes(code)
+        if isinstance(source, ExecResult):
+            return source
+        source = pack_program(source, _file_bytes(files))
         with self._slots:
             res = self._run_one(source) if self.reuse == 1 else self._run_reused(source)
         res.wall_s = time.perf_counter() - t0
         return res
 
     # -- asyncio ---------------------------------------------------------------------------------
-    async def arun(self, code: str | bytes) -> ExecResult:
+    async def arun(
+        self, code: str | bytes, files: Mapping[str, bytes | str] | None = None
+    ) -> ExecResult:
         """:meth:`run` for asyncio callers: awaiting it waits on the event loop (pipe readers and
         an asyncio deadline), not in a thread. Cancelling it kills the program and frees its
         slot at once. With ``reuse > 1`` the blocking path runs in one of ``workers`` threads
@@ -653,6 +657,7 @@ class Executor:
         source = _source_bytes(code)
         if isinstance(source, ExecResult):
             return source
+        source = pack_program(source, _file_bytes(files))
         if self.reuse != 1:
             await self._slots.acquire_async()
             try:
@@ -1249,6 +1254,14 @@ def _send_program(fd: int, source: bytes, deadline: float) -> None:
 #: tabs among them become spaces through ``str.split``).
 _CONTROL = dict.fromkeys([*range(32), 127])
 _MAX_TIMINGS = 64
+
+
+def _file_bytes(files: Mapping[str, bytes | str] | None) -> dict[str, bytes]:
+    if files is None:
+        return {}
+    if not isinstance(files, Mapping):
+        raise ValueError("files must map relative names to bytes or text")
+    return {k: v.encode("utf-8") if isinstance(v, str) else v for k, v in files.items()}
 
 
 def _source_bytes(code: str | bytes) -> bytes | ExecResult:

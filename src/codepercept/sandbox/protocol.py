@@ -41,6 +41,57 @@ PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 #: parent ends that run ``forbidden`` whatever its frame says (a program can rewrite the
 #: harness's state, but not take back bytes already in the pipe; forging one only hurts itself).
 VIOLATION_MARK = b"\x00cp-sandbox-violation:"
+PROGRAM_MAGIC = b"CPP1"
+MAX_FILES = 256
+MAX_FILES_BYTES = 64 * 1024 * 1024
+
+
+def pack_program(source: bytes, files: dict[str, bytes] | None = None) -> bytes:
+    """What a child receives: ``b"CPP1" | u32 json_len | {"source": n, "files": [[name, n],
+    ...]} | file bytes... | source``. ``files`` (name -> bytes) are put next to the program in
+    its scratch directory, as the files beside a script are in a plain run; names are checked
+    (:func:`check_file_name`), and their count and total size bounded."""
+    entries = list((files or {}).items())
+    if len(entries) > MAX_FILES:
+        raise ValueError(f"{len(entries)} files: at most {MAX_FILES} go with a program")
+    if sum(len(d) for _, d in entries) > MAX_FILES_BYTES:
+        raise ValueError(f"files larger than {MAX_FILES_BYTES >> 20} MB in all")
+    for name, data in entries:
+        check_file_name(name)
+        if not isinstance(data, (bytes, bytearray)):
+            raise ValueError(f"file {name!r}: its content must be bytes")
+    header = json.dumps({"source": len(source), "files": [[n, len(d)] for n, d in entries]})
+    body = header.encode()
+    return b"".join([PROGRAM_MAGIC, _pack("<I", len(body)), body, *(d for _, d in entries), source])
+
+
+def check_file_name(name: object) -> str:
+    """A file name that may go next to a program: a relative POSIX path (subdirectories
+    allowed) with no empty, ``.`` or ``..`` part, no NUL, parts of at most 255 bytes, and not
+    ``program.py``; raises ValueError otherwise."""
+    if not isinstance(name, str) or not name or "\0" in name or name.startswith("/"):
+        raise ValueError(f"file name {name!r}: give a relative path such as 'data/x.csv'")
+    parts = name.split("/")
+    if any(p in ("", ".", "..") or len(p.encode()) > 255 for p in parts) or name == "program.py":
+        raise ValueError(f"file name {name!r}: no empty, '.' or '..' parts; not program.py")
+    return name
+
+
+def unpack_program(blob: bytes) -> tuple[bytes, list[tuple[str, bytes]]]:
+    """The inverse of :func:`pack_program` (in the child, before the program runs)."""
+    if not blob.startswith(PROGRAM_MAGIC):
+        raise ProtocolError("program payload has no magic header")
+    (n,) = struct.unpack("<I", blob[4:8])
+    header = json.loads(blob[8 : 8 + n])
+    pos = 8 + n
+    files = []
+    for name, size in header["files"]:
+        files.append((check_file_name(name), blob[pos : pos + size]))
+        pos += size
+    source = blob[pos : pos + header["source"]]
+    if pos + header["source"] != len(blob):
+        raise ProtocolError("program payload has a wrong length")
+    return source, files
 
 
 class ProtocolError(ValueError):
