@@ -312,17 +312,21 @@ def _stop_slots(subs: dict[int, tuple[socket.socket, int]]) -> None:
         with contextlib.suppress(OSError):
             sock.shutdown(socket.SHUT_RDWR)
         sock.close()
-    deadline = time.monotonic() + 5
-    pending = {pid for _sock, pid in subs.values()}
-    while pending and time.monotonic() < deadline:
+    for pid in _reap_all({pid for _sock, pid in subs.values()}):
+        with contextlib.suppress(OSError):
+            os.kill(pid, signal.SIGKILL)
+
+
+def _reap_all(pids: set[int], timeout_s: float = 5.0) -> set[int]:
+    """Wait (at most ``timeout_s``) for these children to exit; return those still alive."""
+    deadline = time.monotonic() + timeout_s
+    while pids and time.monotonic() < deadline:
         try:
             pid, _ = os.waitpid(-1, 0)
         except ChildProcessError:
             break
-        pending.discard(pid)
-    for pid in pending:
-        with contextlib.suppress(OSError):
-            os.kill(pid, signal.SIGKILL)
+        pids.discard(pid)
+    return pids
 
 
 def _fork_slot(
@@ -387,15 +391,8 @@ def _serve_slot(sock: socket.socket, slot: int, context: _Context, init: int = 0
                 if init:
                     with contextlib.suppress(OSError):
                         os.kill(init, signal.SIGKILL)
-                    running[init] = (None, 0)
                 # and wait for them, so the slot's cgroup is empty once we are gone
-                deadline = time.monotonic() + 5
-                while running and time.monotonic() < deadline:
-                    try:
-                        pid, _ = os.waitpid(-1, 0)
-                    except ChildProcessError:
-                        break
-                    running.pop(pid, None)
+                _reap_all({*running, init} - {0})
                 return 0
             kind = msg.get("type")
             try:
@@ -441,13 +438,13 @@ def _serve_slot(sock: socket.socket, slot: int, context: _Context, init: int = 0
 class _SlotCgroups:
     """The memory+pids cgroup of each concurrent slot, reached through descriptors opened
     before the zygote leaves the host's filesystem view (the private root has no /sys/fs/cgroup):
-    a child writes its pid into its slot's ``cgroup.procs`` descriptors before dropping root,
-    and the zygote reads the slot's OOM-kill counter when a child exits."""
+    a slot zygote writes its pid into its slot's ``cgroup.procs`` descriptors once, and reads
+    the slot's OOM-kill counter when one of its children exits."""
 
     def __init__(self) -> None:
         self.tag = ""
         self.procs: list[list[int]] = []  # per slot: cgroup.procs fds (one per hierarchy)
-        self.events: list[tuple[int, str] | None] = []  # per slot: (fd, file kind)
+        self.events: list[int] = []  # per slot: memory.events (v2) / memory.oom_control (v1)
 
     @classmethod
     def create(cls, settings: dict[str, Any], iso: harden.Isolation) -> _SlotCgroups:
@@ -479,7 +476,7 @@ class _SlotCgroups:
                     ]
                 )
                 path = os.path.join(slot.memory_dir, events)
-                out.events.append((os.open(path, os.O_RDONLY | os.O_CLOEXEC), events))
+                out.events.append(os.open(path, os.O_RDONLY | os.O_CLOEXEC))
         except OSError as exc:
             iso.notes.append(f"no memory/pids cgroup: cannot open the slot files ({exc})")
             pool.close()
@@ -494,12 +491,8 @@ class _SlotCgroups:
     def oom_kills(self, slot: int) -> int:
         if not self.events:
             return 0
-        entry = self.events[slot % len(self.events)]
-        if entry is None:
-            return 0
-        fd, _kind = entry
         try:
-            text = os.pread(fd, 4096, 0).decode()
+            text = os.pread(self.events[slot % len(self.events)], 4096, 0).decode()
         except OSError:
             return 0
         for line in text.splitlines():
