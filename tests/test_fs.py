@@ -48,3 +48,17 @@ def test_a_writer_function_streams_into_the_file(tmp_path):
         atomic_write(p, broken)
     assert p.read_bytes() == b"ab" * 1000
     assert [q.name for q in tmp_path.iterdir()] == ["big.bin"]
+
+
+def test_atomic_write_gives_normal_permissions(tmp_path):
+    """mkstemp makes 0600 files; an output must be readable as the umask allows (0644 here)."""
+    import os
+
+    from codepercept._fs import atomic_write
+
+    old = os.umask(0o022)
+    try:
+        p = atomic_write(tmp_path / "out.json", "{}")
+    finally:
+        os.umask(old)
+    assert (p.stat().st_mode & 0o777) == 0o644

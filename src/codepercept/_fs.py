@@ -10,6 +10,19 @@ from pathlib import Path
 from typing import BinaryIO
 
 
+def _umask() -> int:
+    """The process umask: from /proc on Linux (no race with threads creating files), else by
+    setting and restoring it."""
+    with contextlib.suppress(OSError, ValueError):
+        with open("/proc/self/status", encoding="ascii", errors="replace") as fh:
+            for line in fh:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
 def atomic_write(path: str | Path, data: bytes | str | Callable[[BinaryIO], object]) -> Path:
     """Write ``data`` to ``path`` so a reader sees the old file or the whole new one, never a
     part of it: write a uniquely named ``.tmp-`` file beside it, then rename over ``path``.
@@ -21,6 +34,8 @@ def atomic_write(path: str | Path, data: bytes | str | Callable[[BinaryIO], obje
     path = Path(path)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".tmp-{path.name}.")
     try:
+        # mkstemp makes the file 0600; an output gets the mode open() would give it.
+        os.fchmod(fd, 0o666 & ~_umask())
         with os.fdopen(fd, "wb") as fh:
             if callable(data):
                 data(fh)
