@@ -12,9 +12,11 @@ import fcntl
 import os
 from pathlib import Path
 
+from codepercept.errors import JobError
 
-class LockedError(RuntimeError):
-    """Another live process holds the lock."""
+
+class LockedError(JobError):
+    """Another live process holds the lock (a ``RuntimeError``; its message says which pid)."""
 
 
 def acquire_lock(path: str | Path, busy_message: str) -> int:
