@@ -158,6 +158,19 @@ def test_bytes_source_and_invalid_utf8(ex):
     assert bad.status == "syntax_error" and "UTF-8" in bad.message
 
 
+def test_a_coding_declaration_is_honoured_as_python_does(ex):
+    """PEP 263: a latin-1 program is valid Python; bytes and text both run as `python` would."""
+    src = "# -*- coding: latin-1 -*-\n" + PLOT.replace("'T'", "'caf\u00e9'")
+    res = ex.run(src.encode("latin-1"))
+    assert res.status == "ok", res.message
+    assert res.scene.axes[0].title == "caf\u00e9"
+    res = ex.run(src)  # the same program as text: the cookie names the bytes, not the str
+    assert res.status == "ok", res.message
+    assert res.scene.axes[0].title == "caf\u00e9"
+    bad = ex.run(b"# coding: no-such-codec\nx = 1\n")
+    assert bad.status == "syntax_error" and "no-such-codec" in bad.message
+
+
 def test_zygote_is_restarted_after_it_dies():
     with Executor(workers=1) as e:
         first = e._zygote.pid

@@ -23,6 +23,7 @@ from __future__ import annotations
 import asyncio
 import collections
 import contextlib
+import io
 import json
 import logging
 import math
@@ -1265,16 +1266,36 @@ def _file_bytes(files: Mapping[str, bytes | str] | None) -> dict[str, bytes]:
 
 
 def _source_bytes(code: str | bytes) -> bytes | ExecResult:
-    """The program as UTF-8 bytes, or the ``syntax_error`` result when it is not (as ``run``)."""
-    if isinstance(code, bytes):
-        try:
-            code = code.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            return ExecResult("syntax_error", f"source is not valid UTF-8: {exc}")
+    """The program's bytes as ``python`` reads a file: UTF-8 unless a BOM or a PEP 263 coding
+    declaration names another encoding (the child compiles these bytes, so the declaration
+    keeps its meaning); the ``syntax_error`` result when they do not decode (as ``run``).
+    A ``str`` is encoded in the encoding its own declaration names, so it means what it says."""
+    import tokenize
+
+    raw = code.encode("utf-8", "surrogatepass") if isinstance(code, str) else code
     try:
-        return code.encode("utf-8")
-    except UnicodeEncodeError as exc:
-        return ExecResult("syntax_error", f"source is not valid UTF-8: {exc}")
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(raw).readline)
+    except SyntaxError as exc:  # a bad cookie, or undecodable bytes in the first two lines
+        what = _one_line(exc)
+        if "invalid or missing encoding" in what:
+            what = "source is not valid UTF-8 and declares no encoding"
+        return ExecResult("syntax_error", what)
+    if isinstance(code, str):
+        if encoding in ("utf-8", "utf-8-sig"):
+            try:
+                return code.encode("utf-8")
+            except UnicodeEncodeError as exc:
+                return ExecResult("syntax_error", f"source is not valid UTF-8: {exc}")
+        try:
+            return code.encode(encoding)
+        except (UnicodeEncodeError, LookupError) as exc:
+            return ExecResult("syntax_error", f"source does not fit its declared {encoding}: {exc}")
+    try:
+        raw.decode(encoding)
+    except (UnicodeDecodeError, LookupError) as exc:
+        name = "UTF-8" if encoding in ("utf-8", "utf-8-sig") else encoding
+        return ExecResult("syntax_error", f"source is not valid {name}: {exc}")
+    return raw
 
 
 def _one_line(value: Any, limit: int = 500) -> str:
