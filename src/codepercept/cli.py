@@ -9,12 +9,47 @@ from pathlib import Path
 import typer
 from rich.console import Console
 
+from codepercept import __version__
+from codepercept._cli import (
+    check_choice,
+    check_dpi,
+    check_float,
+    check_in_path,
+    check_out_dir,
+    check_out_file,
+    check_workers,
+)
+from codepercept._cli import run as _run
+from codepercept.errors import CodeperceptError
+
 app = typer.Typer(
     help="codepercept: executable plotting code as the ground truth of STEM figures.",
     no_args_is_help=True,
     add_completion=False,
+    rich_markup_mode=None,
 )
 console = Console(stderr=True)
+
+WORKERS_HELP = "Programs in flight (1-512; each is a sandbox process)."
+OVERWRITE_HELP = (
+    "Start over: empty --out first if it holds this command's run made with other arguments "
+    "(never another command's directory, nor files codepercept did not make)."
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"codepercept {__version__}")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, help="Print the version and exit."
+    ),
+) -> None:
+    """codepercept: executable plotting code as the ground truth of STEM figures."""
 
 
 def _read_source(path: str) -> bytes:
@@ -32,11 +67,21 @@ def exec_cmd(
         None, help="Python program to run ('-' reads stdin); optional with --isolation."
     ),
     out: Path | None = typer.Option(
-        None, "--out", "-o", help="Directory for figure.png, scene.json, result.json."
+        None,
+        "--out",
+        "-o",
+        help="Directory for figure.png, scene.json, result.json.",
+        callback=check_out_dir,
     ),
-    dpi: float = typer.Option(100, help="Rendering resolution."),
-    timeout: float = typer.Option(30, help="Wall-clock limit in seconds."),
-    memory_mb: int = typer.Option(2048, help="Memory the program may allocate."),
+    dpi: float = typer.Option(100, help="Rendering resolution (10-1200).", callback=check_dpi),
+    timeout: float = typer.Option(
+        30,
+        help="Wall-clock limit in seconds (more than 0, at most 86400).",
+        callback=check_float(0, 86400, lo_open=True, what=" seconds"),
+    ),
+    memory_mb: int = typer.Option(
+        2048, min=64, max=1 << 20, help="Memory the program may allocate, in MB (at least 64)."
+    ),
     isolation: bool = typer.Option(
         False,
         "--isolation",
@@ -74,8 +119,10 @@ def exec_cmd(
 
 @app.command("demo")
 def demo(
-    out: Path = typer.Option(Path("out/demo"), "--out", "-o", help="Where the demo writes."),
-    workers: int = typer.Option(2, help="Programs in flight."),
+    out: Path = typer.Option(
+        Path("out/demo"), "--out", "-o", help="Where the demo writes.", callback=check_out_dir
+    ),
+    workers: int = typer.Option(2, help=WORKERS_HELP, callback=check_workers),
 ) -> None:
     """The main job on built-in defaults: sandbox + trace, ICC data, benchmark, report, TokenIT."""
     from codepercept.pipelines.demo import run_demo
@@ -106,25 +153,38 @@ _mount(
     "TokenOCR: train, heat maps and evaluation (needs torch).",
 )
 
-synth_app = typer.Typer(help="ICC data engine: procedural STEM figure programs.")
+synth_app = typer.Typer(
+    help="ICC data engine: procedural STEM figure programs.", rich_markup_mode=None
+)
 app.add_typer(synth_app, name="synth")
 
 
 @synth_app.callback(invoke_without_command=True)
 def synth(
     ctx: typer.Context,
-    n: int = typer.Option(100, "--n", help="Samples to keep."),
+    n: int = typer.Option(100, "--n", min=1, help="Samples to keep (at least 1)."),
     seed: int = typer.Option(0, help="Run seed: same seed, same dataset."),
-    out: Path | None = typer.Option(None, "--out", "-o", help="Dataset directory."),
-    domains: str | None = typer.Option(None, help="Comma-separated domains to draw from."),
-    families: str | None = typer.Option(None, help="Comma-separated family names."),
-    workers: int = typer.Option(2, help="Programs in flight."),
-    format: str = typer.Option("parquet", help="parquet | webdataset | files"),
-    shard_size: int = typer.Option(500, help="Samples per shard."),
-    dpi: float = typer.Option(100, help="Rendering resolution."),
+    out: Path | None = typer.Option(
+        None, "--out", "-o", help="Dataset directory (required).", callback=check_out_dir
+    ),
+    domains: str | None = typer.Option(
+        None, help="Comma-separated domains to draw from (see `synth list`)."
+    ),
+    families: str | None = typer.Option(
+        None, help="Comma-separated family names (see `synth list`)."
+    ),
+    workers: int = typer.Option(2, help=WORKERS_HELP, callback=check_workers),
+    format: str = typer.Option(
+        "parquet",
+        help="Shard format: parquet, webdataset or files.",
+        callback=check_choice("parquet", "webdataset", "files"),
+    ),
+    shard_size: int = typer.Option(500, min=1, help="Samples per shard (at least 1)."),
+    dpi: float = typer.Option(100, help="Rendering resolution (10-1200).", callback=check_dpi),
     reuse: int = typer.Option(
         32, min=1, help="Programs one sandbox process runs in turn (1: a fresh process each)."
     ),
+    overwrite: bool = typer.Option(False, "--overwrite", help=OVERWRITE_HELP),
 ) -> None:
     """Generate N Image–Caption–Code triplets (resumable: re-run the same command after a kill)."""
     if ctx.invoked_subcommand is not None:
@@ -157,9 +217,11 @@ def synth(
             summary = synthesize(
                 n, out, seed=seed, domains=split(domains), family_names=split(families),
                 workers=workers, format=format, shard_size=shard_size, dpi=dpi,
-                progress=progress, reuse=reuse,
+                progress=progress, reuse=reuse, overwrite=overwrite,
             )  # fmt: skip
         except ValueError as exc:
+            if isinstance(exc, CodeperceptError):
+                raise
             raise typer.BadParameter(str(exc)) from None
     console.print(
         f"kept {summary['kept_total']} in {out}  ({summary['triplets_per_s']} candidates/s)"
@@ -182,9 +244,11 @@ def synth_list() -> None:
 @synth_app.command("preview")
 def synth_preview(
     family: str = typer.Option(..., "--family", "-f", help="Family name (see `synth list`)."),
-    n: int = typer.Option(16, "--n", help="Seeds to draw."),
+    n: int = typer.Option(16, "--n", min=1, max=256, help="Seeds to draw (1-256)."),
     seed: int = typer.Option(0, help="First seed."),
-    out: Path = typer.Option(Path("sheet.png"), "--out", "-o", help="Contact sheet PNG."),
+    out: Path = typer.Option(
+        Path("sheet.png"), "--out", "-o", help="Contact sheet PNG.", callback=check_out_file
+    ),
 ) -> None:
     """Draw a contact sheet of one family."""
     from codepercept.synth.preview import contact_sheet
@@ -196,52 +260,106 @@ def synth_preview(
     console.print(f"wrote {out}  {statuses}")
 
 
-bench_app = typer.Typer(help="STEM2Code-Eval: build, run, report.")
+bench_app = typer.Typer(help="STEM2Code-Eval: build, run, report.", rich_markup_mode=None)
 app.add_typer(bench_app, name="bench")
 
 
 @bench_app.command("build")
 def bench_build(
-    n: int = typer.Option(200, "--n", help="Items."),
+    n: int = typer.Option(200, "--n", min=1, help="Items (at least 1)."),
     seed: int = typer.Option(
         0, help="Benchmark seed (its own seed space, never the training one)."
     ),
-    out: Path = typer.Option(..., "--out", "-o", help="Benchmark directory."),
-    exclude_dataset: Path | None = typer.Option(
-        None, help="Training dataset to stay disjoint from."
+    out: Path = typer.Option(
+        ..., "--out", "-o", help="Benchmark directory.", callback=check_out_dir
     ),
-    workers: int = typer.Option(2, help="Programs in flight."),
+    exclude_dataset: Path | None = typer.Option(
+        None, help="Training dataset to stay disjoint from.", callback=check_in_path("dir")
+    ),
+    workers: int = typer.Option(2, help=WORKERS_HELP, callback=check_workers),
+    overwrite: bool = typer.Option(False, "--overwrite", help=OVERWRITE_HELP),
 ) -> None:
     """Build a held-out synthetic benchmark (images, bench.jsonl, manifest.json)."""
     from codepercept.bench import build_benchmark
 
     try:
         manifest = build_benchmark(
-            n, out, seed=seed, exclude_dataset=exclude_dataset, workers=workers
-        )
+            n, out, seed=seed, exclude_dataset=exclude_dataset, workers=workers,
+            overwrite=overwrite,
+        )  # fmt: skip
     except (ValueError, FileNotFoundError) as exc:
+        if isinstance(exc, CodeperceptError):
+            raise
         raise typer.BadParameter(str(exc)) from None
     console.print(f"wrote {manifest['n']} items to {out}: {json.dumps(manifest['per_domain'])}")
 
 
+def _check_openai_spec(
+    ctx: typer.Context, param: typer.CallbackParam, value: str | None
+) -> str | None:
+    if value is None:
+        return None
+    kind, _, rest = value.partition(":")
+    model, at, url = rest.partition("@")
+    if kind != "openai" or not model or not at or not url.startswith(("http://", "https://")):
+        raise typer.BadParameter(
+            ctx=ctx,
+            param=param,
+            message=f"{value!r} is not openai:MODEL@BASE_URL (e.g. openai:qwen3-vl@http://127.0.0.1:8000/v1)",
+        )
+    return value
+
+
+def _check_model(ctx: typer.Context, param: typer.CallbackParam, value: str) -> str:
+    kind, sep, arg = value.partition(":")
+    if kind in ("oracle", "blank") and not sep:
+        return value
+    if kind == "knn" and arg:
+        check_in_path("dir")(ctx, param, Path(arg))
+        return value
+    if kind == "predictions" and arg:
+        check_in_path("file")(ctx, param, Path(arg))
+        return value
+    if kind == "openai":
+        return str(_check_openai_spec(ctx, param, value))
+    raise typer.BadParameter(
+        ctx=ctx,
+        param=param,
+        message=f"{value!r} is not a model: use oracle, blank, knn:TRAIN_DIR, predictions:FILE.jsonl "
+        "or openai:MODEL@BASE_URL",
+    )
+
+
 @bench_app.command("run")
 def bench_run(
-    bench: Path = typer.Option(..., "--bench", help="Benchmark dir or JSONL file."),
-    model: str = typer.Option(
-        ..., "--model", help="oracle | blank | knn:DIR | predictions:FILE | openai:MODEL@URL"
+    bench: Path = typer.Option(
+        ..., "--bench", help="Benchmark dir or JSONL file.", callback=check_in_path()
     ),
-    out: Path = typer.Option(..., "--out", "-o", help="Run directory (resumable)."),
-    workers: int = typer.Option(2, help="Programs in flight."),
-    limit: int | None = typer.Option(None, help="Only the first N items."),
+    model: str = typer.Option(
+        ...,
+        "--model",
+        help="oracle | blank | knn:DIR | predictions:FILE | openai:MODEL@URL",
+        callback=_check_model,
+    ),
+    out: Path = typer.Option(
+        ..., "--out", "-o", help="Run directory (resumable).", callback=check_out_dir
+    ),
+    workers: int = typer.Option(2, help=WORKERS_HELP, callback=check_workers),
+    limit: int | None = typer.Option(None, min=1, help="Only the first N items (at least 1)."),
     judge: str | None = typer.Option(
         None,
         "--judge",
         help="LLM judge for the rubric Image and Code Scores: openai:MODEL@URL (optional; "
         "stored as row['judge'] beside the deterministic scores, cached in OUT/cache).",
+        callback=_check_openai_spec,
     ),
     code_judge: str | None = typer.Option(
-        None, "--code-judge", help="Another openai:MODEL@URL for the Code Score only."
+        None,
+        "--code-judge",
+        help="Another openai:MODEL@URL for the Code Score only.",
+        callback=_check_openai_spec,
     ),
+    overwrite: bool = typer.Option(False, "--overwrite", help=OVERWRITE_HELP),
 ) -> None:
     """Run a model on the benchmark; resumable; writes results.jsonl and summary.json."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
@@ -266,9 +384,11 @@ def bench_run(
         try:
             summary = run_benchmark(
                 bench, model, out, workers=workers, limit=limit, progress=progress,
-                judge=judge_fn,
+                judge=judge_fn, overwrite=overwrite,
             )  # fmt: skip
         except (ValueError, FileNotFoundError) as exc:
+            if isinstance(exc, CodeperceptError):
+                raise
             raise typer.BadParameter(str(exc)) from None
         finally:
             if judge_fn is not None:
@@ -289,7 +409,9 @@ def bench_run(
 
 @bench_app.command("agreement")
 def bench_agreement(
-    run: Path = typer.Argument(..., help="Run directory (judged with `bench run --judge`)."),
+    run: Path = typer.Argument(
+        ..., help="Run directory (judged with `bench run --judge`).", callback=check_in_path("dir")
+    ),
 ) -> None:
     """Spearman and Pearson between judge and deterministic scores (table on stderr, JSON on
     stdout, also written to RUN/agreement.json)."""
@@ -326,13 +448,24 @@ def bench_agreement(
 
 @bench_app.command("report")
 def bench_report(
-    runs: list[Path] = typer.Argument(..., help="One or more run directories."),
-    out: Path = typer.Option(Path("report.html"), "--out", "-o", help="HTML file to write."),
-    bench: Path | None = typer.Option(
-        None, "--bench", help="Benchmark for the reference images (default: as recorded)."
+    runs: list[Path] = typer.Argument(
+        ..., help="One or more run directories.", callback=check_in_path("dir")
     ),
-    max_items: int = typer.Option(300, help="Items shown in the gallery (the CSV has all)."),
-    thumb_px: int = typer.Option(320, help="Largest side of gallery images, in pixels."),
+    out: Path = typer.Option(
+        Path("report.html"), "--out", "-o", help="HTML file to write.", callback=check_out_file
+    ),
+    bench: Path | None = typer.Option(
+        None,
+        "--bench",
+        help="Benchmark for the reference images (default: as recorded).",
+        callback=check_in_path(),
+    ),
+    max_items: int = typer.Option(
+        300, min=0, help="Items shown in the gallery (0: none; the CSV has all)."
+    ),
+    thumb_px: int = typer.Option(
+        320, min=16, max=4096, help="Largest side of gallery images, in pixels (16-4096)."
+    ),
 ) -> None:
     """One self-contained HTML report (leaderboard, per-domain chart, gallery) plus a CSV."""
     from codepercept.bench.report import build_report
@@ -352,16 +485,23 @@ def bench_report(
 @bench_app.command("validate")
 def bench_validate(
     bench: Path | None = typer.Option(
-        None, "--bench", help="Benchmark dir or JSONL file (default: generated programs)."
+        None,
+        "--bench",
+        help="Benchmark dir or JSONL file (default: generated programs).",
+        callback=check_in_path(),
     ),
-    n_programs: int = typer.Option(32, "--n-programs", help="Programs to corrupt."),
-    levels: int = typer.Option(5, help="Severity levels, including 0."),
+    n_programs: int = typer.Option(
+        32, "--n-programs", min=2, help="Programs to corrupt (at least 2)."
+    ),
+    levels: int = typer.Option(5, min=2, max=50, help="Severity levels, including 0 (2-50)."),
     seed: int = typer.Option(0, help="Seed for program generation and corruptions."),
-    workers: int = typer.Option(2, help="Programs in flight."),
+    workers: int = typer.Option(2, help=WORKERS_HELP, callback=check_workers),
     corruptions: str | None = typer.Option(
         None, help="Comma-separated corruption families (default: all)."
     ),
-    out: Path | None = typer.Option(None, "--out", "-o", help="Write the full result JSON."),
+    out: Path | None = typer.Option(
+        None, "--out", "-o", help="Write the full result JSON.", callback=check_out_file
+    ),
 ) -> None:
     """Metric validity: Spearman rho of each score against corruption severity."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
@@ -394,9 +534,15 @@ def bench_validate(
         console.print(f"wrote {out}")
 
 
-def main() -> None:  # pragma: no cover
-    app()
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line on ``argv`` (default: the process's) and return the exit status;
+    every error is one line on stderr (see :mod:`codepercept._cli`)."""
+    return _run(app, argv)
+
+
+def entry() -> None:  # pragma: no cover - the console script
+    sys.exit(main())
 
 
 if __name__ == "__main__":  # pragma: no cover
-    app()
+    entry()

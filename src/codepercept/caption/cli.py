@@ -21,6 +21,7 @@ from rich.console import Console
 from rich.table import Table
 from typer.core import TyperGroup
 
+from codepercept._cli import check_choice
 from codepercept.caption import STYLES
 from codepercept.caption import correct as correct_caption
 from codepercept.caption import describe as describe_scene
@@ -41,8 +42,10 @@ class _DescribeByDefault(TyperGroup):
 
 app = typer.Typer(
     cls=_DescribeByDefault,
-    help="Code-grounded captions: describe, verify, correct.",
+    help="Code-grounded captions: describe, verify, correct. `codepercept caption SCENE_OR_DIR` "
+    "is short for `codepercept caption describe SCENE_OR_DIR`.",
     no_args_is_help=True,
+    rich_markup_mode=None,
 )
 
 
@@ -65,26 +68,60 @@ def _scene_files(path: Path) -> list[Path]:
 def _load(path: Path) -> tuple[Scene, dict[str, Any] | None]:
     try:
         scene = Scene.from_json(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
+    except (OSError, ValueError) as exc:  # UnicodeDecodeError is a ValueError
         raise typer.BadParameter(f"cannot read a scene from {path}: {exc}") from None
     facts_path = path.with_name("facts.json")
-    facts = json.loads(facts_path.read_text(encoding="utf-8")) if facts_path.is_file() else None
+    facts = None
+    if facts_path.is_file():
+        try:
+            facts = json.loads(facts_path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise typer.BadParameter(f"cannot read the facts in {facts_path}: {exc}") from None
+        if not isinstance(facts, dict):
+            raise typer.BadParameter(f"{facts_path} does not hold a JSON object")
     return scene, facts
 
 
+_TEXT_SUFFIXES = (".txt", ".md", ".caption", ".json", ".text")
+
+
 def _caption_text(value: str) -> str:
+    """The caption: ``value`` itself, or the text of the file it names (``-``: stdin). A value
+    that looks like a path (one word with a ``/`` or a text-file suffix) but names no file is
+    an error, not a caption to verify."""
+    import sys
+
+    if value == "-":
+        return sys.stdin.read().strip()
     p = Path(value)
     if len(value) < 4096 and "\n" not in value and p.is_file():
-        return p.read_text(encoding="utf-8").strip()
+        try:
+            return p.read_text(encoding="utf-8").strip()
+        except (OSError, ValueError) as exc:
+            raise typer.BadParameter(f"cannot read {p}: {exc}", param_hint="--caption") from None
+    one_word = len(value.split()) == 1
+    if one_word and ("/" in value or value.lower().endswith(_TEXT_SUFFIXES)):
+        raise typer.BadParameter(
+            f"{value!r} looks like a file name but there is no such file (give the caption "
+            "text, a file that exists, or - for stdin)",
+            param_hint="--caption",
+        )
+    if not value.strip():
+        raise typer.BadParameter("the caption is empty", param_hint="--caption")
     return value
 
 
 @app.command("describe")
 def describe_cmd(
     scene_or_dir: Path = typer.Argument(
-        ..., help="scene.json, a directory with one, or a directory of those."
+        ...,
+        help="scene.json, a directory with one, or a directory of those.",
     ),
-    style: str = typer.Option("dense", help="dense (complete) or brief (2-3 sentences)."),
+    style: str = typer.Option(
+        "dense",
+        help="dense (complete) or brief (2-3 sentences).",
+        callback=check_choice("dense", "brief"),
+    ),
     seed: int = typer.Option(0, help="Phrasing seed."),
 ) -> None:
     """Print a caption generated from the scene (one per scene)."""
@@ -101,7 +138,9 @@ def describe_cmd(
 
 @app.command("verify")
 def verify_cmd(
-    caption: str = typer.Option(..., "--caption", help="Caption text, or a file holding it."),
+    caption: str = typer.Option(
+        ..., "--caption", help="Caption text, a file holding it, or - (stdin)."
+    ),
     scene: Path = typer.Option(..., "--scene", help="scene.json or a directory with one."),
     as_json: bool = typer.Option(False, "--json", help="Print the claims as JSON lines."),
 ) -> None:
@@ -129,7 +168,9 @@ def verify_cmd(
 
 @app.command("correct")
 def correct_cmd(
-    caption: str = typer.Option(..., "--caption", help="Caption text, or a file holding it."),
+    caption: str = typer.Option(
+        ..., "--caption", help="Caption text, a file holding it, or - (stdin)."
+    ),
     scene: Path = typer.Option(..., "--scene", help="scene.json or a directory with one."),
     model: str | None = typer.Option(
         None, help="MODEL@BASE_URL of an OpenAI-compatible endpoint for refinement."

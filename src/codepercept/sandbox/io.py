@@ -12,10 +12,17 @@ from codepercept.sandbox.result import ExecResult
 def write_exec_outputs(res: ExecResult, out: str | Path) -> list[Path]:
     """Write figure.png (figure-2.png, … for more), scene.json and result.json into ``out``.
 
-    Returns the written paths. Files from an earlier run in the same directory are replaced.
+    Returns the written paths. Files from an earlier run in the same directory are replaced;
+    a directory that another command made is refused (:mod:`codepercept.jobdir`).
     """
+    from codepercept.jobdir import claimed
+
     out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
+    with claimed(out, "exec"):
+        return _write(res, out)
+
+
+def _write(res: ExecResult, out: Path) -> list[Path]:
     for stale in out.glob("figure*.png"):
         stale.unlink()
     written = []

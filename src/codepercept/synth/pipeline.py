@@ -29,6 +29,8 @@ from PIL import Image
 from codepercept._fs import atomic_write
 from codepercept.caption import describe
 from codepercept.data import Column, DatasetWriter, HashIndex, RawJSON, Schema, phash64
+from codepercept.data.manifest import MANIFEST_NAME
+from codepercept.jobdir import claim
 from codepercept.sandbox import ExecResult, Executor
 from codepercept.scene.model import Scene
 from codepercept.score.image import ink_fraction
@@ -253,8 +255,13 @@ def synthesize(
     progress: Callable[[int, int], None] | None = None,
     executor: Executor | None = None,
     reuse: int = DEFAULT_REUSE,
+    overwrite: bool = False,
 ) -> dict[str, Any]:
     """Generate ``n`` kept Image–Caption–Code triplets into ``out``; resumable; returns a summary.
+
+    ``out`` belongs to this job (:mod:`codepercept.jobdir`): re-running with the same
+    arguments resumes; other arguments are refused unless ``overwrite`` (which starts over),
+    and another command's directory is always refused (:class:`~codepercept.jobdir.JobDirError`).
 
     The programs are codepercept's own, so by default one hardened sandbox process runs up to
     ``reuse`` of them in turn (``Executor(reuse=...)``: the same bytes as a fresh process per
@@ -265,7 +272,51 @@ def synthesize(
     """
     if n < 1:
         raise ValueError("n must be >= 1")
+    if not (isinstance(dpi, (int, float)) and 10 <= dpi <= 1200):
+        raise ValueError(f"dpi must be a finite number from 10 to 1200, got {dpi!r}")
     out = Path(out)
+    fams = list_families(domains, family_names)
+    if not fams:
+        raise ValueError("no families match the given --domains/--families")
+    cfg = filters or FilterConfig()
+    config = {
+        "job": "icc-synth",
+        "n": n,
+        "seed": seed,
+        "families": [f.name for f in fams],
+        "dpi": dpi,
+        "filters": cfg.__dict__,
+    }
+    job = claim(
+        out,
+        "synth",
+        {**config, "format": format, "shard_size": shard_size},
+        overwrite=overwrite,
+        adopt=lambda d: (d / MANIFEST_NAME).is_file(),
+    )
+    try:
+        return _synthesize(n, out, seed, fams, cfg, config, workers, format, shard_size, dpi,
+                           timeout_s, progress, executor, reuse)  # fmt: skip
+    finally:
+        job.release()
+
+
+def _synthesize(
+    n: int,
+    out: Path,
+    seed: int,
+    fams: list[Family],
+    cfg: FilterConfig,
+    config: dict[str, Any],
+    workers: int,
+    format: str,
+    shard_size: int,
+    dpi: float,
+    timeout_s: float,
+    progress: Callable[[int, int], None] | None,
+    executor: Executor | None,
+    reuse: int,
+) -> dict[str, Any]:
     t0 = time.perf_counter()
     own_executor = executor is None
     ex = executor or synth_executor(workers, dpi, timeout_s, reuse)
@@ -274,18 +325,6 @@ def synthesize(
     pool = ThreadPoolExecutor(max_workers=max(2, workers * 2))
     try:
         starting = pool.submit(ex.start)
-        fams = list_families(domains, family_names)
-        if not fams:
-            raise ValueError("no families match the given --domains/--families")
-        cfg = filters or FilterConfig()
-        config = {
-            "job": "icc-synth",
-            "n": n,
-            "seed": seed,
-            "families": [f.name for f in fams],
-            "dpi": dpi,
-            "filters": cfg.__dict__,
-        }
         summary = SynthSummary()
         with DatasetWriter(out, ICC_SCHEMA, format=format, shard_size=shard_size,
                            config=config) as writer:  # fmt: skip

@@ -10,37 +10,75 @@ from pathlib import Path
 import typer
 from rich.console import Console
 
+from codepercept._cli import check_out_dir, check_out_file, check_workers
+
 app = typer.Typer(
     help="TokenIT: text images with exact per-BPE-token pixel masks.",
     invoke_without_command=True,
     no_args_is_help=False,
+    rich_markup_mode=None,
 )
+
+
+def _check_domains(
+    ctx: typer.Context, param: typer.CallbackParam, value: list[str] | None
+) -> list[str] | None:
+    from codepercept.tokenit.generate import check_domains
+
+    if not value:
+        return value
+    doms = [d.strip() for item in value for d in item.split(",") if d.strip()]
+    try:
+        check_domains(doms)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), ctx=ctx, param=param) from None
+    return doms
+
+
+def _check_tokenizer(ctx: typer.Context, param: typer.CallbackParam, value: str) -> str:
+    if value != "qwen" and not Path(value).is_file():
+        raise typer.BadParameter(
+            f"{value!r} is neither 'qwen' nor a tokenizer file that exists", ctx=ctx, param=param
+        )
+    return value
+
+
 console = Console()
 
 
 @app.callback()
 def main(
     ctx: typer.Context,
-    n: int = typer.Option(None, "--n", help="number of samples to keep"),
-    out: Path = typer.Option(None, "--out", help="output dataset directory"),
+    n: int = typer.Option(None, "--n", min=1, help="number of samples to keep (at least 1)"),
+    out: Path = typer.Option(
+        None, "--out", help="output dataset directory", callback=check_out_dir
+    ),
     domains: list[str] = typer.Option(
         None,
         "--domains",
         help="documents, scene, stem, code, gui, stem_synthetic (repeat; default all but "
         "stem_synthetic)",
+        callback=_check_domains,
     ),
     tokenizer: str = typer.Option(
-        "qwen", "--tokenizer", help="'qwen' or a tokenizer.json / tiktoken BPE file"
+        "qwen",
+        "--tokenizer",
+        help="'qwen' or a tokenizer.json / tiktoken BPE file",
+        callback=_check_tokenizer,
     ),
-    workers: int = typer.Option(1, "--workers", help="worker processes"),
+    workers: int = typer.Option(1, "--workers", help="worker processes", callback=check_workers),
     seed: int = typer.Option(0, "--seed", help="dataset seed"),
+    overwrite: bool = typer.Option(
+        False,
+        "--overwrite",
+        help="Start over: empty --out first if it holds a tokenit run made with other arguments.",
+    ),
 ) -> None:
     """Generate a dataset: `codepercept tokenit --n N --out DIR [options]`."""
     if ctx.invoked_subcommand is not None:
         return
     if n is None or out is None:
-        console.print("[red]error:[/red] pass --n N and --out DIR (or use `tokenit show`)")
-        raise typer.Exit(2)
+        raise typer.BadParameter("pass --n N and --out DIR (or use `tokenit show`)", ctx=ctx)
     from rich.progress import Progress
 
     from codepercept.tokenit.generate import generate
@@ -57,10 +95,10 @@ def main(
                 workers,
                 seed,
                 progress=lambda kept, total: bar.update(task, completed=kept),
+                overwrite=overwrite,
             )
-    except (ValueError, FileNotFoundError, ImportError) as exc:
-        console.print(f"[red]error:[/red] {exc}")
-        raise typer.Exit(2) from None
+    except ImportError as exc:
+        raise typer.BadParameter(str(exc), ctx=ctx) from None
     console.print(summary)
 
 
@@ -68,7 +106,9 @@ def main(
 def show_cmd(
     sample: str = typer.Argument(..., help="DIR, DIR/ID or DIR:ID"),
     token: str = typer.Option(..., "--token", help='token text, e.g. " the"'),
-    out: Path = typer.Option(Path("overlay.png"), "--out", help="output PNG"),
+    out: Path = typer.Option(
+        Path("overlay.png"), "--out", help="output PNG", callback=check_out_file
+    ),
 ) -> None:
     """Overlay one token's masks on a sample's image."""
     from codepercept.tokenit.show import show
@@ -76,8 +116,7 @@ def show_cmd(
     try:
         info = show(sample, token, out)
     except (KeyError, FileNotFoundError) as exc:
-        console.print(f"[red]error:[/red] {exc.args[0] if exc.args else exc}")
-        raise typer.Exit(2) from None
+        raise typer.BadParameter(str(exc.args[0] if exc.args else exc)) from None
     console.print(
         f"{info['matches']} occurrence(s) of {info['token']!r} in {info['sample']} → {info['out']}"
     )

@@ -221,13 +221,13 @@ def generate(
     format: str = "parquet",
     shard_size: int = 500,
     progress: Callable[[int, int], None] | None = None,
+    overwrite: bool = False,
 ) -> dict[str, Any]:
     """Write ``n`` TokenIT samples to ``out``; resumable (re-run the same call after a crash).
 
     Returns a summary: ``{"kept", "dropped": {reason: n}, "by_domain", "tokens", "seconds",
     "out"}``. ``progress(kept, n)`` is called after each kept sample.
     """
-    from codepercept.data import DatasetWriter
 
     if n < 0:
         raise ValueError(f"n must be >= 0, got {n}")
@@ -241,6 +241,36 @@ def generate(
         "domains": doms,
         "tokenizer": tok.name,
     }
+    from codepercept.data.manifest import MANIFEST_NAME
+    from codepercept.jobdir import claimed
+
+    with claimed(
+        out,
+        "tokenit",
+        {**config, "format": format, "shard_size": shard_size},
+        {"tokenizer": spec} if spec != "qwen" else None,
+        overwrite=overwrite,
+        adopt=lambda d: (d / MANIFEST_NAME).is_file(),
+    ):
+        return _generate(n, out, doms, spec, tok, workers, seed, config, format, shard_size,
+                         progress)  # fmt: skip
+
+
+def _generate(
+    n: int,
+    out: str | Path,
+    doms: list[str],
+    spec: str,
+    tok: Tokenizer,
+    workers: int,
+    seed: int,
+    config: dict[str, Any],
+    format: str,
+    shard_size: int,
+    progress: Callable[[int, int], None] | None,
+) -> dict[str, Any]:
+    from codepercept.data import DatasetWriter
+
     t0 = time.perf_counter()
     by_domain: Counter[str] = Counter()
     n_tokens = 0

@@ -243,7 +243,7 @@ def _train(
     if table.dim != mcfg.embed_dim:
         raise ValueError(
             f"the embedding table has width {table.dim} but the model's embed_dim is "
-            f"{mcfg.embed_dim}; pass --embed-dim {table.dim}"
+            f"{mcfg.embed_dim}; pass --set embed_dim={table.dim}"
         )
     ranks = cfg.loss.vocab_ce or cfg.loss.pixel_ce or cfg.loss.point_ce
     if ranks and len(table) > RANKABLE_ROWS:

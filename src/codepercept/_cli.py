@@ -1,0 +1,283 @@
+"""What every command shares: checking options before work starts, and one-line errors.
+
+Options are checked at the edge, by click callbacks, before a command does anything: ranges
+and finiteness of numbers, whether an input exists and is a file or a directory, whether an
+output can be written. A bad value stops the command with one line naming the option, the value
+and what to do, exit status 2, and nothing written.
+
+:func:`run` is the program's entry point: it turns every error into one line on stderr
+(``codepercept <command>: error: ...``) and an exit status: 2 for usage errors, 1 for a job that
+could not go on or an unreadable input, 130 for an interrupt. Set ``CODEPERCEPT_DEBUG=1`` to get
+the traceback of an unexpected error instead.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import math
+import os
+import sys
+import tempfile
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+import typer
+
+from codepercept._interrupt import EXIT_INTERRUPTED, Interrupted
+from codepercept.errors import CodeperceptError
+
+# typer vendors click since 0.20 (``typer._click``); before, it used click itself. The exception
+# classes come from wherever this typer's own exceptions live.
+_exc = sys.modules[typer.BadParameter.__module__]
+_UsageError: type[Exception] = _exc.UsageError
+_ClickException: type[Exception] = _exc.ClickException
+_NoArgsIsHelp: type[Exception] | None = getattr(_exc, "NoArgsIsHelpError", None)
+_Exit: type[Exception] = typer.Exit
+_Abort: type[Exception] = typer.Abort
+
+Ctx = typer.Context
+Param = typer.CallbackParam
+
+
+def _bad(ctx: Ctx, param: Param, message: str) -> typer.BadParameter:
+    return typer.BadParameter(message, ctx=ctx, param=param)
+
+
+__all__ = [
+    "MAX_WORKERS",
+    "check_float",
+    "check_in_path",
+    "check_out_dir",
+    "check_out_file",
+    "one_line",
+    "run",
+]
+
+#: The most programs a command keeps in flight (each is a sandbox process with its own memory).
+MAX_WORKERS = 512
+
+
+def one_line(text: object, limit: int = 600) -> str:
+    """``text`` as one line (whitespace runs, newlines included, become one space)."""
+    out = " ".join(str(text).split())
+    return out if len(out) <= limit else out[: limit - 3] + "..."
+
+
+# ---- option checks (click callbacks) ------------------------------------------------------
+
+
+def check_float(
+    lo: float | None = None,
+    hi: float | None = None,
+    *,
+    lo_open: bool = False,
+    what: str = "",
+) -> Callable[[Ctx, Param, float | None], float | None]:
+    """A callback accepting finite floats in ``[lo, hi]`` (``(lo, hi]`` when ``lo_open``)."""
+
+    def callback(ctx: Ctx, param: Param, value: float | None) -> float | None:
+        if value is None:
+            return None
+        bad = not math.isfinite(value)
+        bad = bad or (lo is not None and (value <= lo if lo_open else value < lo))
+        bad = bad or (hi is not None and value > hi)
+        if bad:
+            if lo is not None and hi is not None:
+                span = f"{'more than' if lo_open else 'at least'} {lo:g} and at most {hi:g}"
+            elif lo is not None:
+                span = f"{'more than' if lo_open else 'at least'} {lo:g}"
+            else:
+                span = f"at most {hi:g}"
+            raise _bad(ctx, param, f"{value!r} is not a finite number {span}{what}")
+        return value
+
+    return callback
+
+
+def _nearest_existing(path: Path) -> Path:
+    p = path.absolute()
+    while not p.exists() and p != p.parent:
+        p = p.parent
+    return p
+
+
+def _writable_dir(d: Path) -> str | None:
+    """Why nothing can be created in the existing path ``d`` (None when something can)."""
+    if not d.is_dir():
+        return f"{d} is a file, not a directory"
+    try:  # the real test (root passes every access() check, a read-only mount does not)
+        probe = tempfile.mkdtemp(prefix=".cp-probe-", dir=d)
+    except OSError as exc:
+        return f"cannot create anything in {d} ({exc.strerror or exc})"
+    with contextlib.suppress(OSError):
+        os.rmdir(probe)
+    return None
+
+
+def check_out_dir(ctx: Ctx, param: Param, value: Path | None) -> Path | None:
+    """An output directory: absent (its nearest existing parent must be a writable directory)
+    or an existing writable directory. Nothing is created here."""
+    if value is None:
+        return None
+    value = Path(value)
+    if str(value) == "":
+        raise _bad(ctx, param, "an empty path; give a directory")
+    if value.exists() and not value.is_dir():
+        raise _bad(ctx, param, f"{value} is a file; give a directory (new or existing)")
+    why = _writable_dir(_nearest_existing(value))
+    if why is not None:
+        raise _bad(ctx, param, f"cannot write {value}: {why}")
+    return value
+
+
+def check_out_file(ctx: Ctx, param: Param, value: Path | None) -> Path | None:
+    """An output file: not a directory, and its nearest existing parent a writable directory."""
+    if value is None:
+        return None
+    value = Path(value)
+    if str(value) in ("", ".") or value.is_dir():
+        raise _bad(ctx, param, f"{value} is a directory; give a file name")
+    if value.exists() and not os.access(value, os.W_OK):
+        raise _bad(ctx, param, f"{value} exists and is not writable")
+    why = _writable_dir(_nearest_existing(value.parent))
+    if why is not None:
+        raise _bad(ctx, param, f"cannot write {value}: {why}")
+    return value
+
+
+def check_in_path(
+    kind: str = "any",
+) -> Callable[[Ctx, Param, Any], Any]:
+    """A callback for inputs that must exist: ``kind`` is ``"file"``, ``"dir"`` or ``"any"``.
+    Works on one path or a list of them."""
+
+    def one(ctx: Ctx, param: Param, value: Any) -> Any:
+        p = Path(value)
+        if not p.exists():
+            raise _bad(ctx, param, f"{p} does not exist")
+        if kind == "file" and not p.is_file():
+            raise _bad(ctx, param, f"{p} is a directory; give a file")
+        if kind == "dir" and not p.is_dir():
+            raise _bad(ctx, param, f"{p} is a file; give a directory")
+        if not os.access(p, os.R_OK):
+            raise _bad(ctx, param, f"{p} is not readable")
+        return value
+
+    def callback(ctx: Ctx, param: Param, value: Any) -> Any:
+        if value is None:
+            return None
+        if isinstance(value, (list, tuple)):
+            return [one(ctx, param, v) for v in value]
+        return one(ctx, param, value)
+
+    return callback
+
+
+def check_workers(ctx: Ctx, param: Param, value: int | None) -> int | None:
+    """Programs in flight: 1 to :data:`MAX_WORKERS`."""
+    if value is None:
+        return None
+    if not 1 <= value <= MAX_WORKERS:
+        raise _bad(
+            ctx,
+            param,
+            f"{value} is not between 1 and {MAX_WORKERS} (each worker is a sandbox process; "
+            f"this machine has {os.cpu_count()} cores)",
+        )
+    return value
+
+
+def check_dpi(ctx: Ctx, param: Param, value: float | None) -> float | None:
+    """A rendering resolution: finite, 10 to 1200 dots per inch."""
+    return check_float(10, 1200, what=" dots per inch")(ctx, param, value)
+
+
+def check_choice(
+    *choices: str,
+) -> Callable[[Ctx, Param, str | None], str | None]:
+    """A callback accepting one of ``choices``."""
+
+    def callback(ctx: Ctx, param: Param, value: str | None) -> str | None:
+        if value is not None and value not in choices:
+            raise _bad(ctx, param, f"{value!r} is not one of {', '.join(choices)}")
+        return value
+
+    return callback
+
+
+# ---- the entry point ------------------------------------------------------------------------
+
+
+def _say(prefix: str, message: object) -> None:
+    sys.stderr.write(f"{prefix}: error: {one_line(message)}\n")
+    sys.stderr.flush()
+
+
+def _os_error_text(exc: OSError) -> str:
+    where = f"{exc.filename}" if exc.filename is not None else ""
+    if exc.filename2 is not None:
+        where += f" -> {exc.filename2}"
+    what = exc.strerror or str(exc)
+    return f"{what}: {where}" if where else what
+
+
+def run(app: typer.Typer, argv: Sequence[str] | None = None, prog: str = "codepercept") -> int:
+    """Run ``app`` on ``argv`` (default ``sys.argv[1:]``); return the exit status. Every error
+    is one line on stderr; nothing escapes as a traceback unless ``CODEPERCEPT_DEBUG`` is set."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    debug = os.environ.get("CODEPERCEPT_DEBUG", "") not in ("", "0")
+    try:
+        rv = app(args=args, prog_name=prog, standalone_mode=False)
+    except _UsageError as exc:
+        ctx = getattr(exc, "ctx", None)
+        if _NoArgsIsHelp is not None and isinstance(exc, _NoArgsIsHelp) and ctx is not None:
+            sys.stderr.write(ctx.get_help() + "\n")  # a bare group: its help, as click shows
+            return 2
+        cmd = ctx.command_path if ctx is not None else prog
+        _say(cmd, f"{exc.format_message()} (see `{cmd} --help`)")  # type: ignore[attr-defined]
+        return 2
+    except _Exit as exc:
+        return int(getattr(exc, "exit_code", 0))
+    except (_Abort, KeyboardInterrupt):
+        _say(prog, "interrupted; finished work is kept (re-run the same command to resume)")
+        return EXIT_INTERRUPTED
+    except Interrupted as exc:
+        _say(prog, exc)
+        return EXIT_INTERRUPTED
+    except CodeperceptError as exc:
+        if debug:
+            raise
+        _say(prog, exc)
+        return exc.exit_code
+    except _ClickException as exc:
+        _say(prog, exc.format_message())  # type: ignore[attr-defined]
+        return int(getattr(exc, "exit_code", 1))
+    except UnicodeDecodeError as exc:
+        if debug:
+            raise
+        _say(prog, f"an input is not UTF-8 text ({exc}); convert it to UTF-8")
+        return 1
+    except OSError as exc:
+        if debug:
+            raise
+        _say(prog, _os_error_text(exc))
+        return 1
+    except (ValueError, LookupError) as exc:
+        if debug:
+            raise
+        _say(prog, exc.args[0] if len(exc.args) == 1 else exc)
+        return 1
+    except MemoryError:
+        _say(prog, "out of memory")
+        return 1
+    except Exception as exc:
+        if debug:
+            raise
+        _say(
+            prog,
+            f"internal error {type(exc).__name__}: {exc} (this is a bug in codepercept; "
+            "CODEPERCEPT_DEBUG=1 shows the traceback)",
+        )
+        return 70
+    return rv if isinstance(rv, int) else 0
