@@ -33,3 +33,19 @@ def test_unknown_names_give_clear_errors():
         get_family("no_such_family")
     with pytest.raises(ValueError, match="unknown domain"):
         list_families(domains=["astrology"])
+
+
+def test_rejection_loops_are_bounded_and_say_what_they_wanted():
+    """A family's `while True` draw that never succeeds must end (as a generator_error drop)."""
+    import pytest
+
+    from codepercept.synth.base import tries
+
+    n = 0
+    with pytest.raises(RuntimeError, match="no triangle with angles in range after 5 draws"):
+        for _ in tries("triangle with angles in range", limit=5):
+            n += 1
+    assert n == 5
+    for i in tries("anything"):
+        if i == 2:
+            break

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -136,3 +136,15 @@ def fmt(x: float, nd: int = 2) -> str:
     if "." in s:
         s = s.rstrip("0").rstrip(".")
     return "0" if s in ("-0", "") else s
+
+
+#: The most draws a family's rejection loop makes before it gives up on a seed.
+MAX_TRIES = 10_000
+
+
+def tries(what: str, limit: int = MAX_TRIES) -> Iterator[int]:
+    """Attempts of a rejection-sampling loop (``for _ in tries("a triangle ..."): ... break``),
+    bounded: after ``limit`` draws without a ``break`` it raises ``RuntimeError`` naming
+    ``what``, which the pipeline records as a ``generator_error`` drop instead of hanging."""
+    yield from range(limit)
+    raise RuntimeError(f"no {what} after {limit} draws; this seed is skipped")

@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 import random
 
-from codepercept.synth.base import Emitted, fmt, register
+from codepercept.synth.base import Emitted, fmt, register, tries
 from codepercept.synth.families import _geom as g
 from codepercept.synth.families._geom import Pt, Script, Theme
 
@@ -21,7 +21,7 @@ FIGSIZES = ((5, 4.5), (5.5, 4.5), (6, 4.5), (5, 5), (4.5, 4.5), (6, 5))
 
 def _triangle(rng: random.Random, lo: float, hi: float, base: float) -> list[Pt]:
     """A triangle with every angle in [lo, hi] degrees and |AB| = base, AB along the x-axis."""
-    while True:
+    for _ in tries("triangle with angles in range"):
         a, b = rng.randint(int(lo), int(hi)), rng.randint(int(lo), int(hi))
         if lo <= 180 - a - b <= hi:
             break
@@ -1066,7 +1066,7 @@ def similar_triangles(rng: random.Random) -> Emitted:
 # ------------------------------------------------------------------------------------------------
 def _lattice_polygon(rng: random.Random, nx: int, ny: int) -> list[tuple[int, int]]:
     """A simple polygon with lattice vertices: random points ordered by angle about their mean."""
-    while True:
+    for _ in tries("simple lattice polygon"):
         k = rng.choice((3, 4, 4, 5, 5, 6))
         pts = {(rng.randint(0, nx), rng.randint(0, ny)) for _ in range(k)}
         if len(pts) < 3:

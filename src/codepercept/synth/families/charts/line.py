@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 import random
 
-from codepercept.synth.base import Emitted, fmt, register
+from codepercept.synth.base import Emitted, fmt, register, tries
 from codepercept.synth.families.charts._common import (
     MONTHS,
     _colors,
@@ -78,7 +78,7 @@ def line_chart(rng: random.Random) -> Emitted:
         xs = [str(y0 + 5 * i) for i in range(n)]
     k = rng.choice([1, 1, 2, 2, 3])
     series = list(names[:k])
-    while True:
+    for _ in tries("set of series with distinct values"):
         data = [_walk(rng, n, low, high, nd) for _ in range(k)]
         if all(len(set(r)) == n for r in data):
             break

@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 from fractions import Fraction
 
-from codepercept.synth.base import Emitted, register
+from codepercept.synth.base import Emitted, register, tries
 from codepercept.synth.families.charts._common import _colors, _finish, _header, _nums, _s, _strs
 
 # -- pie / donut chart ---------------------------------------------------------------------------
@@ -26,7 +26,7 @@ def _split_total(rng: random.Random, total: int, n: int) -> list[int]:
     lo = max(1, total // 20)
     if sum(range(lo, lo + n)) > total:
         raise ValueError(f"cannot split {total} into {n} distinct parts of at least {lo}")
-    while True:
+    for _ in tries("split into distinct parts"):
         cuts = sorted(rng.sample(range(1, total), n - 1))
         parts = [b - a for a, b in zip([0, *cuts], [*cuts, total], strict=True)]
         if min(parts) >= lo and len(set(parts)) == n:

@@ -7,7 +7,7 @@ import random
 
 import numpy as np
 
-from codepercept.synth.base import Emitted, fmt, register
+from codepercept.synth.base import Emitted, fmt, register, tries
 from codepercept.synth.families._geom import Script
 from codepercept.synth.families.functions._common import (
     AXES_STYLES,
@@ -29,7 +29,7 @@ from codepercept.synth.families.functions._common import (
 )
 def polynomial_features(rng: random.Random) -> Emitted:
     deg = rng.choice((2, 3, 3, 4))
-    while True:
+    for _ in tries("polynomial with well-separated roots"):
         roots = sorted(rng.sample([x / 2 for x in range(-8, 9)], deg))
         if min(b - a for a, b in itertools.pairwise(roots)) < 2.0:
             continue

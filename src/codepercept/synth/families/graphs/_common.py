@@ -7,7 +7,7 @@ import math
 import random
 import string
 
-from codepercept.synth.base import fmt
+from codepercept.synth.base import fmt, tries
 
 LETTERS = string.ascii_uppercase
 NODE_STYLES: tuple[tuple[str, str, str], ...] = (
@@ -83,7 +83,7 @@ def _layout(rng: random.Random, n: int, kind: str) -> dict[str, Point]:
         return dict(zip(names, pts, strict=True))
     # random, with a minimum spacing
     w, h = 4.2, 3.0
-    while True:
+    for _ in tries("node layout with the minimum spacing"):
         pts: list[Point] = []
         for _ in range(400):
             p = (round(rng.uniform(0, w), 2), round(rng.uniform(0, h), 2))

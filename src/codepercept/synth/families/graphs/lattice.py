@@ -6,7 +6,7 @@ import math
 import random
 from itertools import pairwise
 
-from codepercept.synth.base import Emitted, fmt, register
+from codepercept.synth.base import Emitted, fmt, register, tries
 from codepercept.synth.families.graphs._common import ACCENTS, _s
 
 # -- lattice paths -------------------------------------------------------------------------------
@@ -65,7 +65,7 @@ def lattice_path(rng: random.Random) -> Emitted:
     if mode == "cells":
         cols, rows = rng.randint(4, 7), rng.randint(3, 5)
         m, n = cols - 1, rows - 1  # moves between cell centres
-        while True:
+        for _ in tries("a lattice path around the blocked cells"):
             nb = rng.randint(2, 4)
             cells = [
                 (x, y) for x in range(cols) for y in range(rows) if (x, y) not in ((0, 0), (m, n))
@@ -110,7 +110,7 @@ def lattice_path(rng: random.Random) -> Emitted:
         blocked = set()
         via = None
         if mode == "streets":
-            while True:
+            for _ in tries("a street grid with a shortest route"):
                 nb = rng.randint(1, 2)
                 pts = [
                     (x, y)

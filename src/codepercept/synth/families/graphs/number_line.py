@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 from itertools import pairwise
 
-from codepercept.synth.base import Emitted, fmt, register
+from codepercept.synth.base import Emitted, fmt, register, tries
 from codepercept.synth.families.graphs._common import ACCENTS, _s
 
 # -- number line ---------------------------------------------------------------------------------
@@ -117,7 +117,7 @@ def number_line(rng: random.Random) -> Emitted:
         halves = rng.random() < 0.5
         step = 0.5 if halves else 1
         grid = [lo + step * i for i in range(1, int((hi - lo) / step))]
-        while True:
+        for _ in tries("set of points one unit apart"):
             vals = sorted(rng.sample(grid, m))
             if all(b - a >= 1 for a, b in pairwise(vals)):
                 break

@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 from collections import deque
 
-from codepercept.synth.base import Emitted, fmt, register
+from codepercept.synth.base import Emitted, fmt, register, tries
 from codepercept.synth.families.graphs._common import (
     LETTERS,
     NODE_STYLES,
@@ -20,7 +20,7 @@ from codepercept.synth.families.graphs._common import (
 
 def _general_tree(rng: random.Random) -> dict[int, list[int]]:
     """children lists of a random rooted tree with 6-13 nodes, depth 2-3, node 0 the root."""
-    while True:
+    for _ in tries("a rooted tree of the wanted size and depth"):
         children: dict[int, list[int]] = {0: []}
         frontier, nxt = [0], 1
         depth = rng.randint(2, 3)

@@ -6,7 +6,7 @@ import random
 
 import numpy as np
 
-from codepercept.synth.base import Emitted, register
+from codepercept.synth.base import Emitted, register, tries
 from codepercept.synth.families.solid_geometry import _solids as S
 from codepercept.synth.families.solid_geometry._common import (
     DOMAIN,
@@ -31,7 +31,7 @@ _FRACTIONS = [(1, 2), (1, 3), (2, 3), (1, 4), (3, 4)]
 )
 def cube_cross_section(rng: random.Random) -> Emitted:
     is_cube = rng.random() < 0.7
-    while True:
+    for _ in tries("cube with a clean cross-section"):
         a = rng.choice([4, 6])
         dims = (
             (a, a, a) if is_cube else (rng.choice([5, 6]), rng.choice([3, 4]), rng.choice([4, 5]))

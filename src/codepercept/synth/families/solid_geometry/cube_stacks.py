@@ -6,7 +6,7 @@ import random
 
 import numpy as np
 
-from codepercept.synth.base import Emitted, register
+from codepercept.synth.base import Emitted, register, tries
 from codepercept.synth.families.solid_geometry import _solids as S
 from codepercept.synth.families.solid_geometry._common import (
     DOMAIN,
@@ -23,7 +23,7 @@ from codepercept.synth.families.solid_geometry._common import (
 def _height_map(rng: random.Random, nx: int, ny: int, max_h: int) -> dict[tuple[int, int], int]:
     """Column heights on an nx x ny grid: the back-left column is always filled, the others
     are 0..max_h, and every filled column touches an earlier one (the stack is connected)."""
-    while True:
+    for _ in tries("connected cube stack"):
         heights = {(x, y): rng.randint(0, max_h) for x in range(nx) for y in range(ny)}
         heights[(0, ny - 1)] = max(heights[(0, ny - 1)], 1)
         filled = {c for c, h in heights.items() if h}

@@ -8,7 +8,7 @@ import string
 
 import numpy as np
 
-from codepercept.synth.base import Emitted, fmt, register
+from codepercept.synth.base import Emitted, fmt, register, tries
 from codepercept.synth.families.solid_geometry import _solids as S
 from codepercept.synth.families.solid_geometry._common import (
     DOMAIN,
@@ -110,7 +110,7 @@ def _generic(poly: S.Polyhedron, view: np.ndarray) -> bool:
     "edges (both faces turned away) dashed, vertices labelled, optional shading and lengths.",
 )
 def oblique_polyhedron(rng: random.Random) -> Emitted:
-    while True:
+    for _ in tries("polyhedron in a generic oblique view"):
         kind, desc, poly, names, dims = _sample_polyhedron(rng)
         scale = rng.choice([0.5, 0.5, 0.6, 1.0])
         angle = rng.choice([30, 40, 45, 45, 135, 140, 150])
@@ -218,7 +218,7 @@ def oblique_polyhedron(rng: random.Random) -> Emitted:
     "faces, labelled vertices, hidden edges (back-face test for the camera) dashed.",
 )
 def polyhedron_3d_view(rng: random.Random) -> Emitted:
-    while True:
+    for _ in tries("polyhedron in a generic 3D view"):
         kind, desc, poly, names, _ = _sample_polyhedron(rng)
         elev = rng.choice([15, 20, 25, 30, 35])
         azim = rng.choice([-70, -60, -50, -40, -30, 20, 30, 40, 60, 120, 150])
