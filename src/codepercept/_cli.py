@@ -143,6 +143,16 @@ def check_out_file(ctx: Ctx, param: Param, value: Path | None) -> Path | None:
     why = _writable_dir(_nearest_existing(value.parent))
     if why is not None:
         raise _bad(ctx, param, f"cannot write {value}: {why}")
+    from codepercept.jobdir import read_job
+
+    owner = read_job(value.parent) if value.parent.is_dir() else None
+    if owner is not None:
+        raise _bad(
+            ctx,
+            param,
+            f"{value.parent} belongs to `codepercept {owner.get('command')}`; "
+            "write the file somewhere else",
+        )
     return value
 
 
