@@ -81,9 +81,7 @@ def _say(line: str) -> None:
 
 
 @contextlib.contextmanager
-def graceful(
-    job: str, on_first: Callable[[], None] | None = None
-) -> Iterator[StopFlag]:
+def graceful(job: str, on_first: Callable[[], None] | None = None) -> Iterator[StopFlag]:
     """Install two-stage SIGINT/SIGTERM handling for the duration of the block.
 
     ``on_first`` runs (in the signal handler, so keep it short and lock-free) after the flag
