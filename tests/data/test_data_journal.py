@@ -208,7 +208,7 @@ def test_crash_between_manifest_line_and_journal_truncate_does_not_duplicate(
     assert dataset_summary(out)["journaled"] == 0
     with DatasetWriter(out, SCHEMA, shard_size=3) as w:
         assert w.state.kept == 3 and sorted(w.state.phashes) == [0, 1, 2]
-        assert (out / JOURNAL_NAME).stat().st_size == len(saved[0])  # skipped, not cut
+        assert (out / JOURNAL_NAME).stat().st_size == 0  # the skipped truncate, done now
         for i in range(3, 6):
             w.add(i, _record(i), phash=i)
         w.finish({})
@@ -447,3 +447,26 @@ def test_dataset_phashes_include_the_journal(tmp_path: Path) -> None:
         for i in range(5):
             w.add(i, _record(i), phash=None if i == 1 else 100 + i)
     assert dataset_phashes(tmp_path) == [100, 102, 103, 104]
+
+
+def test_a_planted_journal_link_or_foreign_file_is_refused_not_truncated(tmp_path: Path) -> None:
+    victim = tmp_path / "victim.txt"
+    victim.write_bytes(b"precious, not a journal\n")
+    out = tmp_path / "d"
+    with DatasetWriter(out, SCHEMA) as w:
+        w.add(0, _record(0))
+    (out / JOURNAL_NAME).unlink()
+    (out / JOURNAL_NAME).symlink_to(victim)
+    with pytest.raises(ValueError, match="cannot be opened as the journal"):
+        DatasetWriter(out, SCHEMA)
+    (out / JOURNAL_NAME).unlink()
+    os.link(victim, out / JOURNAL_NAME)
+    with pytest.raises(ValueError, match="not a plain file of its own"):
+        DatasetWriter(out, SCHEMA)
+    (out / JOURNAL_NAME).unlink()
+    (out / JOURNAL_NAME).write_bytes(victim.read_bytes())
+    with pytest.raises(ValueError, match=rf"{JOURNAL_NAME}: not a codepercept journal"):
+        DatasetWriter(out, SCHEMA)
+    with pytest.raises(ValueError, match="not a codepercept journal"):
+        list(read_dataset(out))
+    assert victim.read_bytes() == (out / JOURNAL_NAME).read_bytes() == b"precious, not a journal\n"

@@ -21,7 +21,8 @@ of ``float(value)``, ``json`` the compact text a shard stores (:func:`encode_jso
 
 Damage: a crash (or a power loss inside the fsync window) can only leave an incomplete or
 damaged *tail*: a region with no intact frame after it. It is ignored by readers and cut off by
-the writer. A damaged frame followed by an intact one, a frame that declares more than
+the writer. A file that does not start like a frame (nor with zeros) is refused, not cut: it is
+not a journal. A damaged frame followed by an intact one, a frame that declares more than
 :data:`MAX_FRAME` bytes, or an intact frame whose content is not a valid entry cannot come from
 a crash: :class:`ValueError` naming the file and the byte offset.
 """
@@ -151,6 +152,14 @@ def parse_journal(
     offset for damage before the tail, an oversized length and an invalid entry.
     """
     data = memoryview(raw)
+    head = raw[: len(MAGIC)]
+    if head and not MAGIC.startswith(head) and raw.strip(b"\0"):
+        # Not even a torn first frame (nor a zero-filled one): someone else's file. Refuse
+        # rather than cut it off as a torn tail.
+        raise ValueError(
+            f"{where}: not a codepercept journal (it does not start with {MAGIC!r} at byte 0); "
+            "move it away"
+        )
     entries: list[JournalEntry] = []
     pos = 0
     while pos < len(data):

@@ -52,6 +52,7 @@ import json
 import logging
 import os
 import shutil
+import stat
 import time
 from collections import Counter
 from collections.abc import Mapping
@@ -283,6 +284,8 @@ class DatasetWriter:
         self._last_line = objects[-1]
         self._manifest_fd = os.open(path, os.O_WRONLY | os.O_APPEND)
         replayed = self._replay(self._open_journal())
+        if not replayed and self._journal_size:
+            self._truncate_journal()  # only committed entries: the truncate a crash skipped
         log.info(
             "resuming %s: %d kept, %d candidates done (%d of them from the journal), %d shards",
             self.out_dir,
@@ -323,8 +326,18 @@ class DatasetWriter:
                     f"{path} holds uncommitted records; open {self.out_dir} with the journal on"
                 )
             return []
-        flags = os.O_RDWR | os.O_CREAT | os.O_APPEND | os.O_CLOEXEC
-        self._journal_fd = fd = os.open(path, flags, 0o644)
+        # Never follow a link planted in the directory: recovery may truncate this file.
+        flags = os.O_RDWR | os.O_CREAT | os.O_APPEND | os.O_CLOEXEC | os.O_NOFOLLOW
+        try:
+            self._journal_fd = fd = os.open(path, flags, 0o644)
+        except OSError as exc:
+            raise ValueError(f"{path} cannot be opened as the journal: {exc}") from exc
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode) or st.st_nlink != 1:
+            raise ValueError(
+                f"{path} is not a plain file of its own (a link or a special file); this "
+                "writer never makes one. Move it away"
+            )
         chunks = []
         while chunk := os.read(fd, 1 << 24):
             chunks.append(chunk)

@@ -97,7 +97,7 @@ class DropStreak:
         top = ", ".join(f"{reason} {count}" for reason, count in self.reasons.most_common(3))
         return NoProgressError(
             f"{job}: stopped: the last {self.count} candidates were all dropped ({top}), so the "
-            f"run cannot reach {n}; check {check}. The {kept} kept so far are saved"
+            f"run cannot reach {n}; check {check} ({kept} kept so far, saved)"
         )
 
 
