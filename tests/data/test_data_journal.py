@@ -470,3 +470,26 @@ def test_a_planted_journal_link_or_foreign_file_is_refused_not_truncated(tmp_pat
     with pytest.raises(ValueError, match="not a codepercept journal"):
         list(read_dataset(out))
     assert victim.read_bytes() == (out / JOURNAL_NAME).read_bytes() == b"precious, not a journal\n"
+
+
+def test_readers_racing_a_writer_see_growing_prefixes_without_duplicates(tmp_path: Path) -> None:
+    # Small shards: the writer commits (and truncates its journal) every few records while the
+    # reader reads; every read must be a prefix of the final dataset.
+    out = tmp_path / "d"
+    args = [sys.executable, str(PRODUCER), str(out), "webdataset", "60", "2", "3", "0.002"]
+    proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    reads: list[list[str]] = []
+    try:
+        while proc.poll() is None:
+            try:
+                reads.append(_ids(out))
+            except FileNotFoundError:
+                continue  # no manifest header yet
+    finally:
+        _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 0, err
+    final = _ids(out)
+    assert len(final) == 60 and len(reads) > 20
+    lengths = [len(r) for r in reads]
+    assert lengths == sorted(lengths) and len(set(lengths)) > 5
+    assert all(r == final[: len(r)] for r in reads)
