@@ -66,6 +66,7 @@ def test_round_trip(tmp_path: Path, fmt: str) -> None:
     assert summary == {
         "format": fmt,
         "kept": 9,
+        "journaled": 0,
         "drops": {"blank": 2},
         "dropped": 2,
         "shards": 3,
@@ -148,6 +149,7 @@ def test_manifest_lines_and_drop_only_commit(tmp_path: Path) -> None:
         }
         w.add(4, {"id": "b"})
         w.add(6, {"id": "c"}, phash=2**64 - 1)
+        w.finish()
     lines = [json.loads(s) for s in (tmp_path / "manifest.jsonl").read_text().splitlines()]
     assert lines[2]["name"] == "shard-00000.parquet"
     assert lines[2]["indices"] == [[0, 0], [4, 4], [6, 6]]
@@ -161,13 +163,15 @@ def test_ranges_round_trip() -> None:
     assert expand_ranges(compress_ranges(seq)) == seq
 
 
-def test_exception_in_block_still_commits_buffer(tmp_path: Path) -> None:
+def test_exception_in_block_keeps_the_buffer_journaled_not_committed(tmp_path: Path) -> None:
     with pytest.raises(KeyboardInterrupt), DatasetWriter(tmp_path, SCHEMA, shard_size=100) as w:
         w.add(0, _record(0))
         w.add(1, _record(1))
         raise KeyboardInterrupt
     assert [r["id"] for r in read_dataset(tmp_path)] == ["fig.000", "fig.001"]
-    assert not dataset_summary(tmp_path)["finished"]
+    summary = dataset_summary(tmp_path)
+    assert summary["kept"] == 0 and summary["journaled"] == 2 and summary["shards"] == 0
+    assert not summary["finished"]
 
 
 def test_truncated_final_manifest_line_is_dropped_and_redone(tmp_path: Path) -> None:

@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     from codepercept.data.formats import FORMATS
     from codepercept.data.manifest import Manifest, ShardEntry, load_manifest
     from codepercept.data.phash import HashIndex, hamming, phash64
-    from codepercept.data.reader import dataset_summary, read_dataset
+    from codepercept.data.reader import dataset_phashes, dataset_summary, read_dataset
     from codepercept.data.schema import Column, RawJSON, Schema
     from codepercept.data.writer import (
         DatasetLockedError,
@@ -35,6 +35,7 @@ __all__ = [
     "Schema",
     "ShardEntry",
     "WriterState",
+    "dataset_phashes",
     "dataset_summary",
     "hamming",
     "load_manifest",
@@ -54,6 +55,7 @@ __getattr__ = lazy_getattr(
         "HashIndex": "phash",
         "hamming": "phash",
         "phash64": "phash",
+        "dataset_phashes": "reader",
         "dataset_summary": "reader",
         "read_dataset": "reader",
         "Column": "schema",

@@ -13,20 +13,36 @@ Usage, the pattern every producer follows::
             w.add(index, None, reason="blank")   # or dropped
         w.finish({"target": target})
 
-Commit protocol (why a ``kill -9`` at any point loses at most the uncommitted buffer):
+Durability (why a ``kill -9`` at any point loses no added record, whatever ``shard_size``):
 
-1. the buffered records are written to ``out_dir/.tmp-<final name>`` and fsynced;
-2. the temporary is renamed to its final name (``shard-00003.parquet`` / ``.tar`` / ``shard-00003/``)
-   and the directory is fsynced;
-3. one line is appended to ``manifest.jsonl`` and fsynced. Only now is the shard committed.
+* every ``add`` (a kept record with its phash, or a drop with its reason) is appended at once to
+  ``out_dir/journal.bin`` (:mod:`codepercept.data.journal`: length-prefixed, CRC-checked frames)
+  with ``os.write`` on an unbuffered descriptor, before ``add`` returns. The page cache outlives
+  the process, so a ``kill -9`` loses only the candidates the producer had not yet added. The
+  journal is fsynced by the first ``add`` at least :data:`JOURNAL_SYNC_S` (1 s) after its last
+  fsync, at every commit and on close, so a power loss can lose about a second more.
+* records are buffered until ``shard_size`` of them make a shard, then committed:
 
-On open, a damaged final manifest line (crash in 3) is cut off, and ``.tmp-*`` entries (crash in 1)
-and shard files not named in the manifest (crash between 2 and 3) are deleted; their candidate
-indices are absent from ``state.done_indices`` and are simply produced again. An exclusive
-``fcntl.flock`` on ``out_dir/.lock`` keeps a second writer out.
+  1. the buffered records are written to ``out_dir/.tmp-<final name>`` and fsynced;
+  2. the temporary is renamed to its final name (``shard-00003.parquet`` / ``.tar`` /
+     ``shard-00003/``) and the directory is fsynced;
+  3. one line is appended to ``manifest.jsonl`` and fsynced. Only now is the shard committed;
+  4. when nothing uncommitted is left, the journal is truncated to 0 and fsynced (after a
+     drop-only commit the buffered records keep their journal entries).
 
-Because a shard is only flushed when full (or on ``flush``/``finish``/``close``), a producer that is
-killed and re-run writes exactly the shards an uninterrupted run writes, byte for byte.
+On open, a damaged final manifest line (crash in 3) is cut off, and ``.tmp-*`` entries (crash in
+1) and shard files not named in the manifest (crash between 2 and 3) are deleted. Then the
+journal is replayed: a torn tail (crash mid-append) is cut off, entries whose candidate index the
+manifest already names are skipped (crash between 3 and 4), and the others are validated and put
+back into the buffer and :attr:`DatasetWriter.state` exactly as ``add`` put them. The producer
+carries on from the first candidate it had not added. An exclusive ``fcntl.flock`` on
+``out_dir/.lock`` keeps a second writer out.
+
+A shard is only cut when full (or on ``flush``/``finish``); closing without ``finish`` (an
+exception, Ctrl-C) leaves the buffer in the journal rather than writing a short shard. So a
+producer that is killed or interrupted and re-run writes exactly the shards an uninterrupted run
+writes, byte for byte. Readers (:mod:`codepercept.data.reader`) yield the journal's records after
+the committed shards.
 """
 
 from __future__ import annotations
@@ -36,6 +52,8 @@ import json
 import logging
 import os
 import shutil
+import stat
+import time
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -51,6 +69,7 @@ from codepercept.data.formats import (
     wds_key,
     write_shard,
 )
+from codepercept.data.journal import JOURNAL_NAME, JournalEntry, encode_entry, parse_journal
 from codepercept.data.lock import LockedError, acquire_lock, release_lock
 from codepercept.data.manifest import (
     MANIFEST_NAME,
@@ -70,6 +89,9 @@ log = logging.getLogger(__name__)
 
 LOCK_NAME = ".lock"
 TMP_PREFIX = ".tmp-"
+#: The journal is fsynced by the first ``add`` at least this long after its previous fsync.
+JOURNAL_SYNC_S = 1.0
+_clock = time.monotonic  # a seam for tests
 
 
 class DatasetLockedError(LockedError):
@@ -82,10 +104,12 @@ class DatasetMismatchError(ValueError):
 
 @dataclass
 class WriterState:
-    """What is already done: committed work read on open plus everything added since.
+    """What is already done: committed work and journaled work read on open, plus everything
+    added since.
 
     Records still in the writer's buffer count here (so ids and near-duplicates are caught within
-    the buffer too); after a crash only committed work is read back, and the rest is redone.
+    the buffer too); after a crash the manifest and the journal are read back, so only the
+    candidates that were never added are redone.
 
     ``done_indices``: candidate indices completed (kept or dropped); ``kept``: number of kept
     records; ``ids``: their ids; ``phashes``: their perceptual hashes (records added without one
@@ -127,9 +151,10 @@ class WriterState:
 class DatasetWriter:
     """Append records to a sharded dataset directory, crash-safely and resumably.
 
-    Opening (the constructor) takes the directory lock, recovers from any crash and loads
-    :attr:`state`. Use as a context manager; leaving the block flushes the buffer even on an
-    exception (so Ctrl-C keeps finished work) and releases the lock.
+    Opening (the constructor) takes the directory lock, recovers from any crash, replays the
+    journal and loads :attr:`state`. Use as a context manager; leaving the block without
+    :meth:`finish` (an exception, Ctrl-C) keeps the buffered records in the journal, where the
+    next writer on the directory finds them, and releases the lock.
 
     Args:
         out_dir: dataset directory (created if missing).
@@ -140,11 +165,16 @@ class DatasetWriter:
         config: JSON-able producer arguments (seed, target, generator settings...). Re-opening a
             directory with a different format, schema or config raises
             :class:`DatasetMismatchError` (a ``ValueError``).
+        journal: keep the journal (the default). ``False`` is for measuring its cost only:
+            nothing survives a crash until its shard is committed, and ``close`` flushes a
+            short shard as writers without a journal did.
 
     Raises:
         DatasetLockedError: another process (or another writer in this one) has the directory.
         DatasetMismatchError: the directory was created with other arguments.
-        ValueError: the manifest is corrupt before its final line, or names a missing shard.
+        ValueError: the manifest is corrupt before its final line, or names a missing shard; the
+            journal is damaged before its tail or holds an invalid entry (the message names the
+            file and the byte offset).
 
     Not thread-safe: call ``add`` from one thread.
     """
@@ -156,6 +186,8 @@ class DatasetWriter:
         format: str = "parquet",
         shard_size: int = 1000,
         config: Mapping[str, Any] | None = None,
+        *,
+        journal: bool = True,
     ) -> None:
         if format not in FORMATS:
             raise ValueError(f"unknown format {format!r}; choose one of {FORMATS}")
@@ -178,12 +210,19 @@ class DatasetWriter:
         self._finished_here = False
         self._last_line: dict[str, Any] | None = None
         self._manifest_fd = -1
+        self._use_journal = journal
+        self._journal_path = self.out_dir / JOURNAL_NAME
+        self._journal_fd = -1
+        self._journal_size = 0
+        self._journal_truncations = 0
+        self._last_journal_sync = _clock()
         self.out_dir.mkdir(parents=True, exist_ok=True)
         warm_up(format)  # the first shard's lazy imports now, while a producer starts its workers
         self._lock_fd = self._acquire_lock()
         try:
             self.state = self._open()
         except BaseException:
+            self._close_fds()
             self._release_lock()
             raise
 
@@ -217,7 +256,9 @@ class DatasetWriter:
         data = path.read_bytes() if path.exists() else b""
         objects, valid_len = parse_manifest_bytes(data)
         if not objects:
-            return self._create(path)
+            self.state = self._create(path)
+            self._open_journal()
+            return self.state
         manifest = manifest_from_objects(objects, path)
         self._check_same_arguments(objects[0])
         if valid_len < len(data):
@@ -237,16 +278,20 @@ class DatasetWriter:
                 f"{self.out_dir}: the manifest lists shards that are missing: {missing}; the "
                 "dataset was damaged outside the writer. Restore them or start a new --out"
             )
-        state = WriterState.from_manifest(manifest)
+        self.state = state = WriterState.from_manifest(manifest)
         if self.format == "webdataset":
             self._keys = {wds_key(i) for i in state.ids}
         self._last_line = objects[-1]
         self._manifest_fd = os.open(path, os.O_WRONLY | os.O_APPEND)
+        replayed = self._replay(self._open_journal())
+        if not replayed and self._journal_size:
+            self._truncate_journal()  # only committed entries: the truncate a crash skipped
         log.info(
-            "resuming %s: %d kept, %d candidates done, %d shards",
+            "resuming %s: %d kept, %d candidates done (%d of them from the journal), %d shards",
             self.out_dir,
             state.kept,
             len(state.done_indices),
+            replayed,
             state.shards,
         )
         return state
@@ -258,12 +303,80 @@ class DatasetWriter:
                 f"{self.out_dir} holds shard files {strays[:3]} but no manifest header; it was not "
                 "written by this writer (or its manifest was deleted). Use another --out directory"
             )
+        if self._journal_path.exists() and self._journal_path.stat().st_size:
+            raise ValueError(
+                f"{self.out_dir} holds a {JOURNAL_NAME} but no manifest header; this writer "
+                "never leaves one so (it was copied in, or the manifest was deleted). Use another "
+                "--out directory"
+            )
         self._remove_leftovers(set())
         header = self._header()
         self._manifest_fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
         self._append(header)
         fsync_dir(self.out_dir)
         return WriterState()
+
+    def _open_journal(self) -> list[JournalEntry]:
+        """Open the journal for appending (created if missing) and return its intact entries,
+        after cutting off a torn tail."""
+        path = self._journal_path
+        if not self._use_journal:
+            if path.exists() and path.stat().st_size:
+                raise ValueError(
+                    f"{path} holds uncommitted records; open {self.out_dir} with the journal on"
+                )
+            return []
+        # Never follow a link planted in the directory: recovery may truncate this file.
+        flags = os.O_RDWR | os.O_CREAT | os.O_APPEND | os.O_CLOEXEC | os.O_NOFOLLOW
+        try:
+            self._journal_fd = fd = os.open(path, flags, 0o644)
+        except OSError as exc:
+            raise ValueError(f"{path} cannot be opened as the journal: {exc}") from exc
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode) or st.st_nlink != 1:
+            raise ValueError(
+                f"{path} is not a plain file of its own (a link or a special file); this "
+                "writer never makes one. Move it away"
+            )
+        chunks = []
+        while chunk := os.read(fd, 1 << 24):
+            chunks.append(chunk)
+        raw = b"".join(chunks)
+        del chunks
+        entries, valid_len = parse_journal(raw, self.schema, path)
+        if valid_len < len(raw):
+            log.warning(
+                "%s: cutting off a torn tail (%d bytes) left by a crash mid-append",
+                path,
+                len(raw) - valid_len,
+            )
+            os.ftruncate(fd, valid_len)
+            os.fsync(fd)
+        self._journal_size = valid_len
+        fsync_dir(self.out_dir)  # the journal's directory entry, created or not
+        return entries
+
+    def _replay(self, entries: list[JournalEntry]) -> int:
+        """Put the journal's uncommitted entries back as ``add`` put them; return how many."""
+        committed = set(self.state.done_indices)
+        rejournal = False  # set once a commit here truncated the journal under later entries
+        replayed = 0
+        for entry in entries:
+            if entry.index in committed:
+                continue  # committed, but the journal was not truncated yet (crash in between)
+            try:
+                self._check_entry(entry.index, entry.record, entry.reason, entry.phash)
+            except (ValueError, TypeError) as exc:
+                raise ValueError(
+                    f"{self._journal_path}: journal entry at byte {entry.offset}: {exc}"
+                ) from None
+            if rejournal:
+                self._journal_append([entry.frame])
+            truncations = self._journal_truncations
+            self._apply(entry.index, entry.record, entry.reason, entry.phash)
+            rejournal = rejournal or self._journal_truncations != truncations
+            replayed += 1
+        return replayed
 
     def _check_same_arguments(self, header: dict[str, Any]) -> None:
         diffs: list[str] = []
@@ -316,10 +429,11 @@ class DatasetWriter:
         """Record the outcome of candidate ``index``: kept (``record``, no ``reason``) or dropped
         (``record=None`` and a ``reason`` such as ``"blank"``, ``"duplicate"``).
 
-        The record is validated against the schema now and buffered; it is committed when the
-        buffer holds ``shard_size`` records, or on :meth:`flush`/:meth:`finish`/close. Do not
-        mutate a record's values after adding it. ``phash`` (an unsigned 64-bit int) is stored in
-        the manifest and added to ``state.phashes``/``state.hash_index``.
+        The record is validated against the schema and appended to the journal now (so it
+        survives a ``kill -9`` of this process from here on), and buffered; it is committed in
+        a shard when the buffer holds ``shard_size`` records, or on :meth:`flush`/:meth:`finish`.
+        Do not mutate a record's values after adding it. ``phash`` (an unsigned 64-bit int) is
+        stored in the manifest and added to ``state.phashes``/``state.hash_index``.
 
         Raises:
             ValueError: ``index`` is already done; both or neither of record/reason given; the
@@ -328,6 +442,29 @@ class DatasetWriter:
             RuntimeError: the writer is closed, finished, or a previous commit failed.
         """
         self._check_usable()
+        self._check_entry(index, record, reason, phash)
+        if self._journal_fd < 0:
+            self._apply(index, record, reason, phash)
+            return
+        self._journal_append(encode_entry(self.schema, index, record, reason, phash))
+        self._apply(index, record, reason, phash)
+        now = _clock()
+        if now - self._last_journal_sync >= JOURNAL_SYNC_S:
+            try:
+                os.fsync(self._journal_fd)
+            except BaseException:
+                self._failed = True  # added, but its durability is unknown: stop here
+                raise
+            self._last_journal_sync = now
+
+    def _check_entry(
+        self,
+        index: int,
+        record: dict[str, Any] | None,
+        reason: str | None,
+        phash: int | None,
+    ) -> None:
+        """Everything ``add`` refuses, checked before anything changes."""
         if not isinstance(index, int) or isinstance(index, bool) or index < 0:
             raise ValueError(f"index must be a non-negative int, got {index!r}")
         if index in self.state.done_indices:
@@ -342,6 +479,34 @@ class DatasetWriter:
                 raise ValueError(f"drop reason must be a non-empty string, got {reason!r}")
             if phash is not None:
                 raise ValueError("phash is only recorded for kept records")
+            return
+        self.schema.validate(record)
+        record_id = record["id"]
+        if record_id in self.state.ids:
+            raise ValueError(
+                f"record id {record_id!r} is already in the dataset; ids must be unique"
+            )
+        if self.format == "webdataset" and wds_key(record_id) in self._keys:
+            raise ValueError(
+                f"record id {record_id!r} maps to WebDataset key {wds_key(record_id)!r}, which "
+                "another id already uses ('.' becomes '_'); make ids differ in more than "
+                "dots/underscores"
+            )
+        if phash is not None and not (
+            isinstance(phash, int) and not isinstance(phash, bool) and 0 <= phash < 2**64
+        ):
+            raise ValueError(f"phash must be an int in [0, 2**64), got {phash!r}")
+
+    def _apply(
+        self,
+        index: int,
+        record: dict[str, Any] | None,
+        reason: str | None,
+        phash: int | None,
+    ) -> None:
+        """Buffer a checked entry, count it in :attr:`state` and commit when a batch is full."""
+        if record is None:
+            assert reason is not None
             self._pending_drops.append((index, reason))
             self.state.done_indices.add(index)
             self.state.drops[reason] += 1
@@ -350,36 +515,51 @@ class DatasetWriter:
                 # boundaries depend on the kept records only.
                 self._guarded_commit(with_records=False)
             return
-        self.schema.validate(record)
         record_id = record["id"]
-        if record_id in self.state.ids:
-            raise ValueError(
-                f"record id {record_id!r} is already in the dataset; ids must be unique"
-            )
-        key = wds_key(record_id) if self.format == "webdataset" else None
-        if key is not None and key in self._keys:
-            raise ValueError(
-                f"record id {record_id!r} maps to WebDataset key {key!r}, which another id "
-                "already uses ('.' becomes '_'); make ids differ in more than dots/underscores"
-            )
-        if phash is not None and not (
-            isinstance(phash, int) and not isinstance(phash, bool) and 0 <= phash < 2**64
-        ):
-            raise ValueError(f"phash must be an int in [0, 2**64), got {phash!r}")
         self._buffer.append((index, dict(record), phash))
         self.state.done_indices.add(index)
         self.state.ids.add(record_id)
         self.state.kept += 1
-        if key is not None:
-            self._keys.add(key)
+        if self.format == "webdataset":
+            self._keys.add(wds_key(record_id))
         if phash is not None:
             self.state.phashes.append(phash)
             self.state.hash_index.add(phash)
         if len(self._buffer) >= self.shard_size:
             self.flush()
 
+    def _journal_append(self, parts: list[bytes]) -> None:
+        """Append one frame; on any failure cut the journal back so no partial frame stays."""
+        fd = self._journal_fd
+        total = sum(len(p) for p in parts)
+        try:
+            written = os.writev(fd, parts)
+            if written < total:
+                rest = memoryview(b"".join(parts))[written:]
+                while rest:
+                    rest = rest[os.write(fd, rest) :]
+        except BaseException:
+            try:
+                os.ftruncate(fd, self._journal_size)
+            except OSError:
+                self._failed = True  # a partial frame may remain: stop appending after it
+            raise
+        self._journal_size += total
+
+    def _truncate_journal(self) -> None:
+        """Empty the journal once everything in it is committed."""
+        os.ftruncate(self._journal_fd, 0)
+        os.fsync(self._journal_fd)
+        self._journal_size = 0
+        self._journal_truncations += 1
+        self._last_journal_sync = _clock()
+
     def flush(self) -> None:
-        """Commit the buffered records (one shard) and pending drops; no-op when empty."""
+        """Commit the buffered records (one shard) and pending drops; no-op when empty.
+
+        A shard cut here is shorter than ``shard_size``, so a re-run of an interrupted producer
+        no longer writes the same shards as an uninterrupted run; producers call :meth:`finish`
+        (which flushes) and let a crash or ``close`` leave the rest in the journal."""
         self._check_usable(allow_finished=True)
         if not self._buffer and not self._pending_drops:
             return
@@ -390,7 +570,7 @@ class DatasetWriter:
             self._commit(with_records)
         except BaseException:
             # State now counts records that are not committed: refuse further use. The next open
-            # recovers (deletes the temporary/orphan) and the producer redoes those indices.
+            # recovers (deletes the temporary/orphan) and replays the journal.
             self._failed = True
             raise
 
@@ -430,6 +610,8 @@ class DatasetWriter:
         if with_records:
             self._buffer.clear()
         self._pending_drops.clear()
+        if self._journal_fd >= 0 and not self._buffer:
+            self._truncate_journal()
 
     def _append(self, obj: dict[str, Any]) -> None:
         data = memoryview(encode_line(obj))
@@ -470,7 +652,7 @@ class DatasetWriter:
         if self._failed:
             raise RuntimeError(
                 f"a commit to {self.out_dir} failed; close this writer and open a new one (it "
-                "recovers and the uncommitted candidates are redone)"
+                "recovers and replays the journal)"
             )
         if self._finished_here and not allow_finished:
             raise RuntimeError(
@@ -480,19 +662,42 @@ class DatasetWriter:
     # ---- closing -------------------------------------------------------------------------
 
     def close(self) -> None:
-        """Flush (unless a commit failed), close the manifest and release the lock. Idempotent."""
+        """Close without committing: what is not committed stays in the journal (fsynced) for
+        the next writer, and an empty journal is removed; then release the lock. Idempotent.
+
+        Without a journal (``journal=False``) the buffer is flushed first, as before."""
         if self._closed:
             return
         try:
-            if not self._failed:
+            if not self._use_journal and not self._failed:
                 self.flush()
         finally:
             self._closed = True
-            if self._manifest_fd >= 0:
+            try:
+                self._close_journal()
+            finally:
+                self._close_fds()
+                self._release_lock()
+
+    def _close_journal(self) -> None:
+        if self._journal_fd < 0:
+            return
+        if self._journal_size:
+            os.fsync(self._journal_fd)
+        else:
+            # Nothing uncommitted: a finished dataset directory holds no journal. The lock is
+            # still ours, so no writer is appending to it.
+            with contextlib.suppress(OSError):
+                self._journal_path.unlink()
+                fsync_dir(self.out_dir)
+
+    def _close_fds(self) -> None:
+        for attr in ("_journal_fd", "_manifest_fd"):
+            fd = getattr(self, attr)
+            if fd >= 0:
                 with contextlib.suppress(OSError):
-                    os.close(self._manifest_fd)
-                self._manifest_fd = -1
-            self._release_lock()
+                    os.close(fd)
+                setattr(self, attr, -1)
 
     def __enter__(self) -> DatasetWriter:
         return self

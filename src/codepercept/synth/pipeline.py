@@ -5,7 +5,13 @@ it, family ``(k div D) mod F_d`` (so domains and families are balanced), with pr
 ``derive_seed(seed, k)``. Candidates are executed in
 a sliding window (``workers`` programs running) but judged and written strictly in index order, so the same
 command and seed give the same dataset, and a run killed at any point resumes from the writer's
-manifest and ends with exactly ``n`` unique samples.
+manifest and journal and ends with exactly ``n`` unique samples.
+
+The first SIGINT/SIGTERM (:func:`codepercept._interrupt.graceful`) stops the run: no candidate is
+submitted or added after it, the writer is closed without ``finish`` (what was added stays in its
+journal), ``summary.json`` says ``"interrupted": true``, and :class:`Interrupted` is raised; the
+same command resumes. A run whose last :data:`NO_PROGRESS_LIMIT` candidates were all dropped (e.g.
+``--dpi 0``) stops the same way with :class:`NoProgressError`.
 """
 
 from __future__ import annotations
@@ -27,9 +33,11 @@ import numpy as np
 from PIL import Image
 
 from codepercept._fs import atomic_write
+from codepercept._interrupt import Interrupted, graceful
 from codepercept.caption import describe
 from codepercept.data import Column, DatasetWriter, HashIndex, RawJSON, Schema, phash64
 from codepercept.data.manifest import MANIFEST_NAME
+from codepercept.errors import JobError
 from codepercept.jobdir import claim
 from codepercept.sandbox import ExecResult, Executor
 from codepercept.scene.model import Scene
@@ -56,6 +64,44 @@ ICC_SCHEMA = Schema(
 
 #: Programs one sandbox worker runs before a fresh one replaces it (generator programs only).
 DEFAULT_REUSE = 32
+#: A run stops with :class:`NoProgressError` once this many consecutive candidates of it were
+#: all dropped: whatever is wrong (``--dpi 0``, a broken family, no sandbox) will not pass.
+NO_PROGRESS_LIMIT = 1000
+
+
+class NoProgressError(JobError):
+    """A producer stopped because its last :data:`NO_PROGRESS_LIMIT` candidates were all
+    dropped; the one-line message gives the top reasons and what to check. What it added is
+    saved (the writer was closed, not finished)."""
+
+
+class DropStreak:
+    """Consecutive dropped candidates of this run, per reason (a kept one resets it)."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = max(1, limit)
+        self.reasons: Counter[str] = Counter()
+        self.count = 0
+
+    def note(self, dropped: str | None) -> None:
+        """``dropped``: the drop reason, or None for a kept candidate."""
+        if dropped is None:
+            self.reasons.clear()
+            self.count = 0
+        else:
+            self.reasons[dropped] += 1
+            self.count += 1
+
+    @property
+    def stalled(self) -> bool:
+        return self.count >= self.limit
+
+    def error(self, job: str, kept: int, n: int, check: str) -> NoProgressError:
+        top = ", ".join(f"{reason} {count}" for reason, count in self.reasons.most_common(3))
+        return NoProgressError(
+            f"{job}: stopped: the last {self.count} candidates were all dropped ({top}), so the "
+            f"run cannot reach {n}; check {check} ({kept} kept so far, saved)"
+        )
 
 
 @dataclass
@@ -269,6 +315,11 @@ def synthesize(
 
     ``progress(kept, n)`` is called after every judged candidate. The summary (kept/dropped per
     reason, per family and per domain, rate) is also written to ``out/summary.json``.
+
+    Raises:
+        Interrupted: a first SIGINT/SIGTERM arrived; what was added is saved (``summary.json``
+            has ``"interrupted": true``) and the same call resumes.
+        NoProgressError: the last :data:`NO_PROGRESS_LIMIT` candidates were all dropped.
     """
     if n < 1:
         raise ValueError("n must be >= 1")
@@ -323,43 +374,73 @@ def _synthesize(
     # The sandbox starts (~0.6 s, one core) while this thread imports the families, opens the
     # writer and pays its one-off imports on the other; the pool's threads feed the sandbox.
     pool = ThreadPoolExecutor(max_workers=max(2, workers * 2))
+    stopped: str | None = None  # "interrupted" or "no_progress"
+    kept_total = 0
+    streak = DropStreak(NO_PROGRESS_LIMIT)
     try:
-        starting = pool.submit(ex.start)
-        summary = SynthSummary()
-        with DatasetWriter(out, ICC_SCHEMA, format=format, shard_size=shard_size,
-                           config=config) as writer:  # fmt: skip
-            done = writer.state.done_indices
-            if progress:
-                progress(writer.state.kept, n)
-            starting.result()
-            # A sliding window of candidates in flight, consumed strictly in index order:
-            # the executor stays busy while the parent judges and writes (deterministic output).
-            window: deque[tuple[int, Program, Future[ExecResult]]] = deque()
-            indices = (k for k in itertools.count() if k not in done)
-            while writer.state.kept < n:
-                while len(window) < max(4, workers * 4):
-                    k = next(indices)
-                    prog = candidate(fams, seed, k)
-                    window.append((k, prog, pool.submit(ex.run, prog.code)))
-                k, prog, fut = window.popleft()
-                outcome, record, h = judge(prog, fut.result(), cfg, writer)
-                if outcome == "kept":
-                    writer.add(k, record, phash=h)
-                else:
-                    writer.add(k, None, reason=outcome)
-                summary.note(prog, outcome)
+        with graceful("synth") as stop:
+            starting = pool.submit(ex.start)
+            summary = SynthSummary()
+            with DatasetWriter(out, ICC_SCHEMA, format=format, shard_size=shard_size,
+                               config=config) as writer:  # fmt: skip
+                done = writer.state.done_indices
                 if progress:
                     progress(writer.state.kept, n)
-            # The rest of the window is not needed: drop what has not started and write the
-            # last shard while the programs already running finish (their results are unused).
-            pool.shutdown(wait=False, cancel_futures=True)
-            writer.finish({"kept": writer.state.kept, "drops": dict(writer.state.drops)})
+                starting.result()
+                # A sliding window of candidates in flight, consumed strictly in index order:
+                # the executor stays busy while the parent judges and writes (deterministic).
+                window: deque[tuple[int, Program, Future[ExecResult]]] = deque()
+                indices = (k for k in itertools.count() if k not in done)
+                while writer.state.kept < n:
+                    if stop.requested:
+                        stopped = "interrupted"
+                        break
+                    if streak.stalled:
+                        stopped = "no_progress"
+                        break
+                    while len(window) < max(4, workers * 4):
+                        k = next(indices)
+                        prog = candidate(fams, seed, k)
+                        window.append((k, prog, pool.submit(ex.run, prog.code)))
+                    k, prog, fut = window.popleft()
+                    res = fut.result()
+                    if stop.requested:
+                        # Nothing finished after the signal is added: a terminal's Ctrl-C also
+                        # reaches the sandbox, whose runs may then end early. Redone on resume.
+                        stopped = "interrupted"
+                        break
+                    outcome, record, h = judge(prog, res, cfg, writer)
+                    if outcome == "kept":
+                        writer.add(k, record, phash=h)
+                    else:
+                        writer.add(k, None, reason=outcome)
+                    summary.note(prog, outcome)
+                    streak.note(None if outcome == "kept" else outcome)
+                    if progress:
+                        progress(writer.state.kept, n)
+                # The rest of the window is not needed: drop what has not started and write the
+                # last shard while the programs already running finish (their results are
+                # unused). A stopped run is not finished: its writer keeps the journal.
+                pool.shutdown(wait=False, cancel_futures=True)
+                if stopped is None:
+                    writer.finish({"kept": writer.state.kept, "drops": dict(writer.state.drops)})
+                kept_total = writer.state.kept
     finally:
         pool.shutdown(wait=False, cancel_futures=True)
         if own_executor:
             ex.close()
     summary.seconds = time.perf_counter() - t0
     result = summary.to_dict()
-    result["kept_total"] = n
+    result["kept_total"] = kept_total
+    result["target"] = n
+    result["interrupted"] = stopped == "interrupted"
+    if stopped is not None:
+        result["stopped"] = stopped
     atomic_write(out / "summary.json", json.dumps(result, indent=1))
+    if stopped == "interrupted":
+        raise Interrupted(
+            f"synth: stopped after {kept_total} of {n} kept; re-run the same command to resume"
+        )
+    if stopped == "no_progress":
+        raise streak.error("synth", kept_total, n, "--dpi, --families/--domains and the sandbox")
     return result

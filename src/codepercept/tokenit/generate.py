@@ -8,6 +8,11 @@ The ``stem`` domain runs ICC programs in the sandbox (:mod:`codepercept.tokenit.
 one :class:`~codepercept.tokenit.render_icc.IccStem` (one executor, ``workers`` programs in
 flight) serves the whole run from the parent process; the other domains render in a pool of
 worker processes.
+
+The first SIGINT/SIGTERM stops the run (nothing finished after it is added; the writer keeps
+its journal, not finished) with :class:`~codepercept._interrupt.Interrupted`; a run whose last
+``NO_PROGRESS_LIMIT`` candidates were all dropped stops with
+:class:`~codepercept.synth.pipeline.NoProgressError`. Re-running the same call resumes.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ import io
 import logging
 import multiprocessing
 import random
+import signal
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -27,6 +33,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from PIL import Image
 
+from codepercept._interrupt import Interrupted, graceful
 from codepercept.tokenit.canvas import Dropped, Rendered
 from codepercept.tokenit.sample import TokenSample, build_sample, decode_mask_png, encode_mask_png
 from codepercept.tokenit.tokenizer import Tokenizer, load_tokenizer
@@ -227,6 +234,11 @@ def generate(
 
     Returns a summary: ``{"kept", "dropped": {reason: n}, "by_domain", "tokens", "seconds",
     "out"}``. ``progress(kept, n)`` is called after each kept sample.
+
+    Raises:
+        Interrupted: a first SIGINT/SIGTERM arrived; what was added is saved, the same call
+            resumes.
+        NoProgressError: the last ``NO_PROGRESS_LIMIT`` candidates were all dropped.
     """
 
     if n < 0:
@@ -270,13 +282,16 @@ def _generate(
     progress: Callable[[int, int], None] | None,
 ) -> dict[str, Any]:
     from codepercept.data import DatasetWriter
+    from codepercept.synth import pipeline
 
     t0 = time.perf_counter()
     by_domain: Counter[str] = Counter()
     n_tokens = 0
-    with DatasetWriter(
-        out, schema(), format=format, shard_size=shard_size, config=config
-    ) as writer:
+    streak = pipeline.DropStreak(pipeline.NO_PROGRESS_LIMIT)
+    with (
+        graceful("tokenit") as stop,
+        DatasetWriter(out, schema(), format=format, shard_size=shard_size, config=config) as writer,
+    ):
         state = writer.state
 
         def pending() -> Iterator[int]:
@@ -288,6 +303,7 @@ def _generate(
 
         def accept(index, row, reason) -> None:
             nonlocal n_tokens
+            streak.note(reason)
             if row is None:
                 writer.add(index, None, reason=reason)
                 return
@@ -296,6 +312,9 @@ def _generate(
             n_tokens += len(row["record"]["tokens"])
             if progress:
                 progress(state.kept, n)
+
+        def more() -> bool:
+            return state.kept < n and not stop.requested and not streak.stalled
 
         stem = None
         if "stem" in doms:
@@ -307,16 +326,26 @@ def _generate(
                 stem.start()  # a sandbox that cannot start fails the run here, not per sample
             if workers <= 1:
                 for index in pending():
-                    if state.kept >= n:
+                    if not more():
                         break
-                    accept(*_build_row(seed, index, doms, spec, stem))
+                    built = _build_row(seed, index, doms, spec, stem)
+                    if stop.requested:
+                        break  # finished after the signal: not added (see _run_parallel)
+                    accept(*built)
             else:
                 _run_parallel(
-                    seed, doms, spec, workers, stem, pending(), accept, lambda: state.kept < n
+                    seed, doms, spec, workers, stem, pending(), accept, more, lambda: stop.requested
                 )
         finally:
             if stem is not None:
                 stem.close()
+        if stop.requested:
+            raise Interrupted(
+                f"tokenit: stopped after {state.kept} of {n} kept; re-run the same command to "
+                "resume"
+            )
+        if streak.stalled and state.kept < n:
+            raise streak.error("tokenit", state.kept, n, "--domains and --tokenizer")
         writer.finish({"kept": state.kept, "by_domain": dict(by_domain)})
         summary = {
             "kept": state.kept,
@@ -329,6 +358,12 @@ def _generate(
     return summary
 
 
+def _ignore_sigint() -> None:
+    """Pool workers leave Ctrl-C to the parent (a terminal sends it to the whole group), which
+    stops the run in order; a worker that died of it would break the pool instead."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 def _run_parallel(
     seed: int,
     doms: list[str],
@@ -338,31 +373,40 @@ def _run_parallel(
     indices: Iterator[int],
     accept: Callable[[int, dict[str, Any] | None, str | None], None],
     more: Callable[[], bool],
+    stopping: Callable[[], bool] = lambda: False,
 ) -> None:
     """Build candidates ``indices`` with ``workers`` in flight and ``accept`` them in index
     order while ``more()``: ``stem`` candidates in threads of this process (their programs
     run in ``stem``'s sandbox, ``workers`` at a time), the others in worker processes (the
-    pool starts on the first of those)."""
+    pool starts on the first of those). Once ``stopping()``, a candidate that finishes is not
+    accepted (a Ctrl-C reaches the sandbox too, whose runs may then end early), and the
+    builds still running are not waited for."""
     ctx = multiprocessing.get_context("spawn")
-    with (
-        ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool,
-        ThreadPoolExecutor(max_workers=workers) as threads,
-    ):
-        window: list[Future] = []
-        try:
-            while more():
-                # Keep about 3 candidates per worker in flight; consume in index order.
-                while len(window) < 3 * workers:
-                    i = next(indices)
-                    if doms[i % len(doms)] == "stem":
-                        window.append(threads.submit(_build_row, seed, i, doms, spec, stem))
-                    else:
-                        window.append(pool.submit(_build_row, seed, i, doms, spec))
-                accept(*window.pop(0).result())
-        finally:
-            for f in window:
-                f.cancel()
-            threads.shutdown(wait=True, cancel_futures=True)
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_ignore_sigint)
+    threads = ThreadPoolExecutor(max_workers=workers)
+    window: list[Future] = []
+    wait = False
+    try:
+        while more():
+            # Keep about 3 candidates per worker in flight; consume in index order.
+            while len(window) < 3 * workers:
+                i = next(indices)
+                if doms[i % len(doms)] == "stem":
+                    window.append(threads.submit(_build_row, seed, i, doms, spec, stem))
+                else:
+                    window.append(pool.submit(_build_row, seed, i, doms, spec))
+            built = window.pop(0).result()
+            if stopping():
+                break
+            accept(*built)
+        wait = not stopping()
+    finally:
+        for f in window:
+            f.cancel()
+        # After a normal end the few builds still running are waited for (clean exit of the
+        # pool); after a stop or an error they are not (the caller closes the sandbox).
+        threads.shutdown(wait=wait, cancel_futures=True)
+        pool.shutdown(wait=wait, cancel_futures=True)
 
 
 def _sample_from_row(row: dict[str, Any]) -> TokenSample:
