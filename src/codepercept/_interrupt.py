@@ -109,7 +109,7 @@ def graceful(job: str, on_first: Callable[[], None] | None = None) -> Iterator[S
         flag.set(signum)
         name = signal.Signals(signum).name
         _say(
-            f"{job}: {name} received: finishing the work in flight and saving what is done "
+            f"{job}: {name} received: taking no new work and saving what is finished "
             "(press Ctrl-C again to stop at once)"
         )
         if on_first is not None:
