@@ -34,8 +34,8 @@ class Raw:
 class ChatServer(ThreadingHTTPServer):
     daemon_threads = True
 
-    def __init__(self, handler: Handler) -> None:
-        super().__init__(("127.0.0.1", 0), _RequestHandler)
+    def __init__(self, handler: Handler, port: int = 0) -> None:
+        super().__init__(("127.0.0.1", port), _RequestHandler)
         self.handler = handler
         self.requests: list[dict[str, Any]] = []
         self.headers_seen: list[dict[str, str]] = []
@@ -121,12 +121,16 @@ class _RequestHandler(BaseHTTPRequestHandler):
         for k, v in (headers or {}).items():
             self.send_header(k, v)
         self.end_headers()
-        self.wfile.write(data)
+        try:
+            self.wfile.write(data)
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the client went away (killed, or it timed out): nobody to answer
 
 
 @contextmanager
-def serve_chat(handler: Handler) -> Iterator[ChatServer]:
-    server = ChatServer(handler)
+def serve_chat(handler: Handler, port: int = 0) -> Iterator[ChatServer]:
+    """Serve ``handler`` on 127.0.0.1 (``port`` 0: any free port) until the block ends."""
+    server = ChatServer(handler, port)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
