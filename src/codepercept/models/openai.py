@@ -39,15 +39,24 @@ class ModelError(RuntimeError):
 
     ``url``: the URL asked; ``connect``: True when no attempt reached the server at all
     (connection refused, unknown host, TLS failure, connect timeout), i.e. the endpoint is
-    down or wrong rather than this request bad; ``status``: the last HTTP status, if any.
+    down or wrong rather than this request bad; ``refused``: True when the server answered
+    that it will not serve this request (a 4xx that is not retried: a bad request, an image too
+    large, an unknown model); ``status``: the last HTTP status, if any.
     """
 
     def __init__(
-        self, message: str, *, url: str = "", connect: bool = False, status: int | None = None
+        self,
+        message: str,
+        *,
+        url: str = "",
+        connect: bool = False,
+        refused: bool = False,
+        status: int | None = None,
     ) -> None:
         super().__init__(message)
         self.url = url
         self.connect = connect
+        self.refused = refused
         self.status = status
 
 
@@ -227,7 +236,10 @@ class OpenAIChat:
                         last = f"HTTP {resp.status_code}: {resp.text[:300]}"
                         if resp.status_code not in _RETRY_STATUS:
                             raise ModelError(
-                                f"{url} refused the request ({last})", url=url, status=status
+                                f"{url} refused the request ({last})",
+                                url=url,
+                                refused=True,
+                                status=status,
                             )
                         delay = _retry_after(resp)
             if attempt < self.retries:
