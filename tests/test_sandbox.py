@@ -449,3 +449,39 @@ def test_files_go_next_to_the_program(reuse):
         for bad in ({"../x.py": b""}, {"/etc/x": b""}, {"program.py": b""}, {"a//b": b""}):
             with pytest.raises(ValueError, match="file name"):
                 e.run("pass", files=bad)
+
+
+def test_a_terminal_ctrl_c_does_not_reach_the_sandbox():
+    # Ctrl-C in a terminal sends SIGINT to the whole foreground process group. A caller that
+    # handles it (to stop gracefully) must still get the result of the run in flight: the
+    # sandbox's processes are not in the caller's process group, so the zygote did not die of
+    # KeyboardInterrupt and the run did not end `crashed` ("sandbox zygote died").
+    import subprocess
+    import sys
+
+    code = (
+        "import signal, sys\nfrom codepercept.sandbox import Executor\n"
+        "signal.signal(signal.SIGINT, lambda *a: print('SIGINT', flush=True))\n"
+        "with Executor(workers=1, timeout_s=20) as ex:\n"
+        f"    ex.run({PLOT!r})\n"
+        "    print('READY', flush=True)\n"
+        "    r = ex.run('import time\\nt = time.time()\\nwhile time.time() - t < 1.5: pass\\n'"
+        f" + {PLOT!r})\n"
+        "    print('STATUS', r.status, r.message[:200], flush=True)\n"
+    )
+    proc = subprocess.Popen(
+        [sys.executable, "-c", code], stdout=subprocess.PIPE, text=True, start_new_session=True
+    )
+    try:
+        assert proc.stdout.readline().strip() == "READY"
+        import time
+
+        time.sleep(0.4)
+        os.killpg(proc.pid, signal.SIGINT)  # what the terminal does
+        out = proc.communicate(timeout=30)[0]
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(10)
+    assert "SIGINT" in out
+    assert "STATUS ok" in out, out

@@ -177,3 +177,30 @@ def test_cli_run_with_judges_then_agreement(tmp_path):
     res = runner.invoke(app, ["bench", "run", "--bench", str(bench), "--model", "oracle",
                               "--out", str(tmp_path / "run2"), "--judge", "nope"])  # fmt: skip
     assert res.exit_code != 0 and "judge" in res.output
+
+
+def test_a_failed_judge_request_is_not_kept_and_is_asked_again_on_resume(tmp_path):
+    from codepercept.bench import read_results, run_benchmark
+
+    bench = make_bench(tmp_path / "bench")
+    state = {"fail": True}
+
+    def reply(body):
+        if state["fail"]:
+            return 503, {"error": {"message": "judge overloaded"}}
+        return "Score: 70/100"
+
+    with serve_chat(reply) as srv:
+        spec = f"openai:j@{srv.base_url}"
+        with make_judge(spec, tmp_path / "run", retries=0) as judge:
+            run_benchmark(bench, "oracle", tmp_path / "run", judge=judge)
+        rows = read_results(tmp_path / "run")
+        assert [r["judge"]["failed"] for r in rows] == [["image", "code"]] * 2
+        assert all("judge overloaded" in r["judge"]["error"] for r in rows)
+        assert not list((tmp_path / "run/cache").rglob("*.json"))  # no failure cached
+        state["fail"] = False
+        with make_judge(spec, tmp_path / "run", retries=0) as judge:
+            summary = run_benchmark(bench, "oracle", tmp_path / "run", judge=judge)
+    rows = read_results(tmp_path / "run")
+    assert len(rows) == 2 and summary["overall"]["n"] == 2
+    assert [(r["judge"]["image"], r["judge"]["failed"]) for r in rows] == [(70.0, [])] * 2

@@ -120,13 +120,20 @@ def test_report_content(runs, tmp_path):
     assert weak_timeout["message"] == HOSTILE and weak_timeout["judge_image"] == ""
 
 
-def test_gallery_cap_and_missing_benchmark(runs, tmp_path):
+def test_gallery_cap_and_missing_benchmark(runs, tmp_path, caplog):
     shutil.rmtree(tmp_path / "bench")
     (runs[0] / "summary.json").unlink()  # recomputed from the rows
-    info = build_report(runs, tmp_path / "r.html", max_items=2, thumb_px=64)
+    with caplog.at_level("WARNING"):
+        info = build_report(runs, tmp_path / "r.html", max_items=2, thumb_px=64)
     page = (tmp_path / "r.html").read_text()
     assert "Showing the first 2 of 3 items" in page and page.count('class="item"') == 2
     assert page.count("benchmark image unavailable") == 2
+    # said, not silent: in the page, in what is returned, in the log
+    (warning,) = info["warnings"]
+    assert "benchmark not found" in warning and str(tmp_path / "bench") in warning
+    assert "--bench" in warning and info["bench"] is None
+    assert 'class="warn"' in page and "benchmark not found" in page
+    assert "benchmark not found" in caplog.text
     assert info["items"] == 3 and (tmp_path / "r.csv").exists()
     thumb = Image.open(io.BytesIO(base64.b64decode(data_uris(page)[0].split(",", 1)[1])))
     assert max(thumb.size) == 64
@@ -179,3 +186,39 @@ def test_report_in_headless_chromium(runs, tmp_path):
     assert '<span id="shown">1</span>' in dom  # the page itself says 3 before the script runs
     assert dom.count('class="item" data-domain="plane_geometry" data-id="geo-1">') == 1
     assert dom.count('style="display: none;"') >= 2  # the two other items hidden
+
+
+def _relocate(runs, tmp_path, summary_bench, **extra):
+    """Record ``summary_bench`` (and ``extra``) as the runs' benchmark."""
+    for run in runs:
+        summary = json.loads((run / "summary.json").read_text())
+        summary.update(bench=summary_bench, **extra)
+        (run / "summary.json").write_text(json.dumps(summary))
+
+
+def test_report_finds_the_benchmark_of_a_moved_run(runs, tmp_path, monkeypatch):
+    # the runner records the benchmark absolutely and relative to the run; a run directory
+    # moved with its benchmark is found through the relative path
+    moved = tmp_path / "moved"
+    moved.mkdir()
+    for name in ("bench", "weak", "strong"):
+        shutil.move(tmp_path / name, moved / name)
+    runs = [moved / "weak", moved / "strong"]
+    _relocate(runs, tmp_path, str(tmp_path / "bench"), bench_relative="../bench")
+    monkeypatch.chdir("/")
+    info = build_report(runs, tmp_path / "m.html")
+    assert info["warnings"] == [] and info["bench"] == str(moved / "bench")
+    assert len(data_uris((tmp_path / "m.html").read_text())) == 7  # 3 benchmark images
+
+
+def test_report_finds_a_legacy_relative_benchmark_through_job_json(runs, tmp_path, monkeypatch):
+    # before, summary.json held the path as typed (relative to where `bench run` ran); the
+    # run's job.json holds it absolutely
+    _relocate(runs, tmp_path, "bench")
+    for run in runs:
+        job = {"command": "bench run", "inputs": {"bench": {"path": str(tmp_path / "bench")}}}
+        (run / "job.json").write_text(json.dumps(job))
+    monkeypatch.chdir("/")
+    info = build_report(runs, tmp_path / "l.html")
+    assert info["warnings"] == [] and info["bench"] == str(tmp_path / "bench")
+    assert len(data_uris((tmp_path / "l.html").read_text())) == 7

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import socket
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -9,7 +11,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from codepercept.models import ModelError, OpenAIChat
-from tests.openai_server import serve_chat
+from tests.openai_server import Raw, serve_chat
 
 MSG = [{"role": "user", "content": "draw a circle"}]
 
@@ -107,3 +109,106 @@ def test_spec_parsing():
     assert c.model == "qwen3-vl-8b" and c.base_url == "http://127.0.0.1:8000/v1"
     with pytest.raises(ValueError, match="MODEL@BASE_URL"):
         OpenAIChat.from_spec("no-url")
+
+
+def _closed_port_url() -> str:
+    """A URL on 127.0.0.1 where nothing listens (a port just bound, then released)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    return f"http://127.0.0.1:{port}/v1"
+
+
+def _cache_files(root):
+    return sorted(p for p in root.rglob("*") if p.is_file())
+
+
+def _reply(content, finish_reason="stop"):
+    return json.dumps(
+        {
+            "choices": [
+                {
+                    "index": 0,
+                    "message": {"role": "assistant", "content": content},
+                    "finish_reason": finish_reason,
+                }
+            ]
+        }
+    ).encode()
+
+
+@pytest.mark.parametrize(
+    "failure",
+    [
+        "http_500",  # the server kept failing
+        "http_400",  # the server refused
+        "no_choices",  # 200 with an error object and no reply
+        "not_json",  # 200 with a body that is not JSON
+        "truncated",  # 200 whose body stops short of its Content-Length (dropped connection)
+        "finish_error",  # 200 whose generation ended in an error (vLLM/SGLang "abort")
+    ],
+)
+def test_a_failed_request_is_never_cached(tmp_path, failure):
+    replies = {
+        "http_500": lambda: (500, {"error": {"message": "broken"}}),
+        "http_400": lambda: (400, {"error": {"message": "bad"}}),
+        "no_choices": lambda: (200, {"error": {"message": "oops"}}),
+        "not_json": lambda: Raw(b"<html>bad gateway</html>"),
+        "truncated": lambda: Raw(_reply("```python\nplt.plot([1])\n```")[:30], declared_length=200),
+        "finish_error": lambda: Raw(_reply("partial", finish_reason="abort")),
+    }
+    state = {"fail": True}
+
+    def handler(body):
+        return replies[failure]() if state["fail"] else "the real answer"
+
+    with serve_chat(handler) as srv:
+        client = OpenAIChat("m", srv.base_url, cache_dir=tmp_path, retries=1, backoff_s=0.01)
+        with pytest.raises(ModelError):
+            client.complete(MSG)
+        assert _cache_files(tmp_path) == []
+        state["fail"] = False  # the endpoint recovers: the next run asks again and caches
+        again = OpenAIChat("m", srv.base_url, cache_dir=tmp_path, retries=1, backoff_s=0.01)
+        assert again.complete(MSG) == "the real answer"
+        assert again.cache_hits == 0 and len(_cache_files(tmp_path)) == 1
+
+
+def test_an_empty_reply_is_returned_but_not_cached(tmp_path):
+    answers = iter(["", "second answer"])
+    with serve_chat(lambda body: next(answers)) as srv:
+        first = OpenAIChat("m", srv.base_url, cache_dir=tmp_path)
+        assert first.complete(MSG) == ""
+        assert _cache_files(tmp_path) == []
+        assert OpenAIChat("m", srv.base_url, cache_dir=tmp_path).complete(MSG) == "second answer"
+
+
+def test_an_unreadable_or_empty_cache_entry_is_asked_again(tmp_path):
+    with serve_chat(lambda body: "fresh") as srv:
+        client = OpenAIChat("m", srv.base_url, cache_dir=tmp_path)
+        assert client.complete(MSG) == "fresh"
+        (entry,) = _cache_files(tmp_path)
+        for stale in ('{"text": "cut sh', '{"text": ""}'):  # torn by an old writer; old empty
+            entry.write_text(stale)
+            again = OpenAIChat("m", srv.base_url, cache_dir=tmp_path)
+            assert again.complete(MSG) == "fresh" and again.cache_hits == 0
+    assert len(srv.requests) == 3
+
+
+def test_connection_refused_fails_fast_and_says_it_is_the_connection():
+    url = _closed_port_url()
+    client = OpenAIChat("m", url)  # default retries
+    t0 = time.monotonic()
+    with pytest.raises(ModelError, match="could not connect") as info:
+        client.complete(MSG)
+    assert time.monotonic() - t0 < 5
+    assert info.value.connect and info.value.url.startswith(url)
+
+
+def test_preflight_checks_that_the_endpoint_answers():
+    with serve_chat(lambda body: "x") as srv:
+        OpenAIChat("m", srv.base_url).preflight()  # any HTTP answer will do
+        assert srv.gets == ["/v1/models"] and srv.requests == []  # nothing paid for
+    t0 = time.monotonic()
+    with pytest.raises(ModelError, match="could not connect") as info:
+        OpenAIChat("m", _closed_port_url()).preflight()
+    assert info.value.connect and time.monotonic() - t0 < 5

@@ -17,6 +17,7 @@ from typing import Any
 from codepercept._fs import atomic_write
 from codepercept.bench.dataset import item_line
 from codepercept.data import HashIndex, load_manifest
+from codepercept.jobdir import claim
 from codepercept.sandbox import Executor
 from codepercept.synth.base import list_families
 from codepercept.synth.pipeline import DEFAULT_REUSE, FilterConfig, candidate, screen
@@ -48,22 +49,62 @@ def build_benchmark(
     workers: int = 2,
     dpi: float = 100,
     domains: list[str] | None = None,
+    *,
+    overwrite: bool = False,
 ) -> dict[str, Any]:
-    """Write ``n`` items (images/, scenes/, bench.jsonl, manifest.json) into ``out``."""
+    """Write ``n`` items (images/, scenes/, bench.jsonl, manifest.json) into ``out``.
+
+    ``out`` is claimed for this job (:func:`codepercept.jobdir.claim`: ``n``, ``seed``, ``dpi``,
+    ``domains``, ``exclude_distance``, and the excluded dataset by content): the same call again
+    returns the finished benchmark's manifest (or builds it again if it was cut short); other
+    arguments are refused unless ``overwrite``, which empties the directory first. A benchmark
+    built before ``job.json`` existed (``bench.jsonl`` + ``manifest.json``) is kept for the same
+    arguments and refused for others.
+
+    Raises:
+        JobDirError (a ``ValueError``): ``out`` belongs to another job or holds other files.
+        ValueError: no families to build from, or a legacy benchmark with other arguments.
+        LockedError: another process is using ``out``.
+    """
     out = Path(out)
     manifest_path = out / "manifest.json"
     args = {"n": n, "seed": seed, "dpi": dpi, "domains": domains,
             "exclude_dataset": str(exclude_dataset) if exclude_dataset else None}  # fmt: skip
-    if manifest_path.exists():
-        old = json.loads(manifest_path.read_text())
-        if old.get("args") == args:
-            return old
-        raise ValueError(
-            f"{out} already holds a benchmark built with other arguments; use another --out"
-        )
     fams = list_families(domains)
     if not fams:
         raise ValueError("no families to build from")
+    settings = {"n": n, "seed": seed, "dpi": dpi, "domains": domains,
+                "exclude_distance": exclude_distance}  # fmt: skip
+
+    def adopt(out: Path) -> bool:
+        """A benchmark built before job.json existed: ours if built with these arguments."""
+        if not ((out / "bench.jsonl").is_file() and manifest_path.is_file()):
+            return False
+        if json.loads(manifest_path.read_text()).get("args") == args:
+            return True
+        raise ValueError(
+            f"{out} already holds a benchmark built with other arguments; use another --out"
+        )
+
+    with claim(out, "bench build", settings, {"exclude_dataset": exclude_dataset},
+               overwrite=overwrite, adopt=adopt) as job:  # fmt: skip
+        if job.resumed and manifest_path.exists():
+            return json.loads(manifest_path.read_text())
+        return _build(n, out, seed, exclude_dataset, exclude_distance, workers, dpi, fams, args)
+
+
+def _build(
+    n: int,
+    out: Path,
+    seed: int,
+    exclude_dataset: str | Path | None,
+    exclude_distance: int,
+    workers: int,
+    dpi: float,
+    fams: list[Any],
+    args: dict[str, Any],
+) -> dict[str, Any]:
+    manifest_path = out / "manifest.json"
     excluded = _training_hashes(exclude_dataset) if exclude_dataset else HashIndex()
     seen = HashIndex()
     cfg = FilterConfig()

@@ -14,10 +14,15 @@ The prompts below are our own wording of those rubrics. The result is stored bes
 deterministic scores as ``row["judge"]``::
 
     {"image": float | None, "code": float | None, "raw_image": str, "raw_code": str,
-     "error": str | None, "models": {"image": str, "code": str}, "rubric": RUBRIC_VERSION}
+     "error": str | None, "failed": ["image" | "code", ...],
+     "models": {"image": str, "code": str}, "rubric": RUBRIC_VERSION}
 
 A judge failure (HTTP error, unparseable reply, missing rendering) is recorded in ``error`` and
-leaves that score ``None``; it never raises into the runner.
+leaves that score ``None``; it never raises into the runner. ``failed`` names the judges whose
+request got no answer (the endpoint failed, after its retries): such a row's judging is not a
+result, and a resumed run judges the item again (failed requests are never cached). An
+unparseable reply is an answer (cached; asking again would get the same one), so it is not in
+``failed``.
 """
 
 from __future__ import annotations
@@ -156,21 +161,43 @@ class Judge:
         self.owned: list[Any] = [c for c in {id(c): c for c in (image_client, code_client)
                                              if c is not None}.values()]  # fmt: skip
 
-    def _ask(self, client: Any, messages: list[dict[str, Any]]) -> tuple[float | None, str, str]:
-        """(score, raw reply, error message or '')."""
+    @property
+    def spec(self) -> dict[str, Any]:
+        """What decides this judge's scores (a run directory's settings record it)."""
+
+        def name(client: Any) -> str | None:
+            if client is None:
+                return None
+            url = getattr(client, "base_url", None)
+            return f"openai:{client.model}@{url}" if url else str(getattr(client, "model", "?"))
+
+        return {"image": name(self.image_client), "code": name(self.code_client),
+                "rubric": RUBRIC_VERSION}  # fmt: skip
+
+    def preflight(self) -> None:
+        """Check that each judge's endpoint answers at all (see ``OpenAIChat.preflight``)."""
+        for client in self.owned:
+            check = getattr(client, "preflight", None)
+            if check is not None:
+                check()
+
+    def _ask(
+        self, client: Any, messages: list[dict[str, Any]]
+    ) -> tuple[float | None, str, str, bool]:
+        """(score, raw reply, error message or '', whether the request itself failed)."""
         try:
             raw = client.complete(messages, temperature=0.0)
         except Exception as exc:  # an endpoint failure is this item's judge error
-            return None, "", f"{type(exc).__name__}: {exc}"[:300]
+            return None, "", f"{type(exc).__name__}: {exc}"[:300], True
         score = parse_score(raw)
         if score is None:
-            return None, raw, "no 'Score: N/100' line in the reply"
-        return score, raw, ""
+            return None, raw, "no 'Score: N/100' line in the reply", False
+        return score, raw, "", False
 
     def __call__(self, item: BenchItem, row: dict[str, Any]) -> dict[str, Any]:
         """Judge one result row; never raises."""
         out: dict[str, Any] = {"image": None, "code": None, "raw_image": "", "raw_code": "",
-                               "error": None, "rubric": RUBRIC_VERSION,
+                               "error": None, "failed": [], "rubric": RUBRIC_VERSION,
                                "models": {"image": getattr(self.image_client, "model", None),
                                           "code": getattr(self.code_client, "model", None)}}  # fmt: skip
         if row.get("status") != "ok":
@@ -184,14 +211,18 @@ class Judge:
             except OSError as exc:
                 errors.append(f"image: cannot read images ({exc})")
             else:
-                out["image"], out["raw_image"], err = self._ask(self.image_client, messages)
+                out["image"], out["raw_image"], err, failed = self._ask(self.image_client, messages)
                 if err:
                     errors.append(f"image: {err}")
+                if failed:
+                    out["failed"].append("image")
         if self.code_client is not None:
             messages = code_judge_messages(item.code, str(row.get("code") or ""))
-            out["code"], out["raw_code"], err = self._ask(self.code_client, messages)
+            out["code"], out["raw_code"], err, failed = self._ask(self.code_client, messages)
             if err:
                 errors.append(f"code: {err}")
+            if failed:
+                out["failed"].append("code")
         out["error"] = "; ".join(errors) or None
         return out
 

@@ -6,6 +6,11 @@ Specs:
   ``knn:TRAIN_DIR``           nearest training image (cheap embedding) -> its code
   ``predictions:FILE.jsonl``  pre-computed responses, lines ``{"id", "response"}``
   ``openai:MODEL@BASE_URL``   any OpenAI-compatible endpoint (key from $OPENAI_API_KEY)
+
+A model may also have ``preflight()`` (check, before any item, that it can answer at all;
+raises ``ModelError`` with ``connect=True`` when its endpoint cannot be reached), ``url`` (where
+it answers, for messages) and ``close()``. :func:`model_job` says what of a spec decides the
+results (the settings and input files a run directory is claimed with).
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ import numpy as np
 from PIL import Image
 
 from codepercept.bench.dataset import PROMPT, SYSTEM, BenchItem
+from codepercept.errors import UsageError
 from codepercept.score import content_box
 
 
@@ -87,7 +93,7 @@ class Knn:
                 vecs.append(image_embedding(rec["image"]))
                 self._codes.append(rec["code"])
         if not vecs:
-            raise ValueError(f"{self.train_dir} holds no samples with image and code")
+            raise UsageError(f"{self.train_dir} holds no samples with image and code")
         self._emb = np.stack(vecs)
         self.name = f"knn:{Path(self.train_dir).name}"
 
@@ -96,6 +102,11 @@ class Knn:
         q = image_embedding(item.image_bytes())
         best = int(np.argmax(self._emb @ q))
         return f"```python\n{self._codes[best].rstrip()}\n```"
+
+
+class NoPrediction(KeyError):
+    """The predictions file holds no response for this item (the item's status is
+    ``no_prediction``: a result, the model gave nothing)."""
 
 
 @dataclass
@@ -112,15 +123,46 @@ class Predictions:
                 rec = json.loads(line)
                 self._by_id[str(rec["id"])] = str(rec["response"])
             except (json.JSONDecodeError, KeyError, TypeError) as exc:
-                raise ValueError(
+                raise UsageError(
                     f'{self.path}:{lineno}: expected {{"id", "response"}} ({exc})'
                 ) from None
         self.name = f"predictions:{Path(self.path).stem}"
 
+    @property
+    def ids(self) -> set[str]:
+        return set(self._by_id)
+
     def respond(self, item: BenchItem) -> str:
         if item.id not in self._by_id:
-            raise KeyError(f"no prediction for item {item.id!r} in {self.path}")
+            raise NoPrediction(f"no prediction for item {item.id!r} in {self.path}")
         return self._by_id[item.id]
+
+    def check(self, items: list[BenchItem], all_ids: set[str]) -> list[str]:
+        """Warnings about ``items`` (the ones to run, of a benchmark with ``all_ids``) that have
+        no prediction and ids of the file that are not in the benchmark. Raises
+        :class:`UsageError` when the file has a response for none of ``items``."""
+        ids = self.ids
+        unknown = sorted(ids - all_ids)
+        missing = [it.id for it in items if it.id not in ids]
+        eg = f" (e.g. {', '.join(map(repr, unknown[:3]))})" if unknown else ""
+        if len(missing) == len(items):
+            raise UsageError(
+                f"{self.path} has no id of the benchmark's items: {len(unknown)} of its "
+                f"{len(ids)} ids are not in the benchmark{eg}, and all {len(items)} items to "
+                "run have no prediction; was it made for another benchmark?"
+            )
+        warnings = []
+        if missing:
+            warnings.append(
+                f"{len(missing)} of {len(items)} items have no prediction in {self.path}: "
+                "scored as not executed (status no_prediction)"
+            )
+        if unknown:
+            plural = "id is" if len(unknown) == 1 else "ids are"
+            warnings.append(
+                f"{len(unknown)} {plural} in {self.path} but not in the benchmark (ignored){eg}"
+            )
+        return warnings
 
 
 class OpenAIModel:
@@ -131,6 +173,13 @@ class OpenAIModel:
 
         self.client = OpenAIChat.from_spec(spec, cache_dir=cache_dir, **sampling)
         self.name = f"openai:{self.client.model}"
+        self.url = self.client.base_url
+
+    def preflight(self) -> None:
+        self.client.preflight()
+
+    def close(self) -> None:
+        self.client.close()
 
     def respond(self, item: BenchItem) -> str:
         b64 = base64.b64encode(item.image_bytes()).decode("ascii")
@@ -147,6 +196,20 @@ class OpenAIModel:
         return self.client.complete(messages)
 
 
+def model_job(spec: str) -> tuple[str, dict[str, Path]]:
+    """What of ``spec`` decides a run's results: its normalised form (a setting) and the files
+    it reads (inputs, compared by content): ``knn:DIR`` -> ("knn", {"model_data": DIR}),
+    ``predictions:FILE`` -> ("predictions", {"model_data": FILE}), ``openai:M@URL/`` ->
+    ("openai:M@URL", {}). The spec is assumed valid (see :func:`make_model`)."""
+    kind, _, arg = spec.strip().partition(":")
+    if kind in ("knn", "predictions") and arg:
+        return kind, {"model_data": Path(arg)}
+    if kind == "openai" and arg:
+        model, _, url = arg.partition("@")
+        return f"openai:{model}@{url.strip().rstrip('/')}", {}
+    return kind, {}
+
+
 def make_model(spec: str, cache_dir: str | Path | None = None, **sampling: Any) -> Model:
     """Build a model from its spec string (see the module docstring)."""
     kind, _, arg = spec.partition(":")
@@ -160,7 +223,7 @@ def make_model(spec: str, cache_dir: str | Path | None = None, **sampling: Any) 
         return Predictions(Path(arg))
     if kind == "openai" and arg:
         return OpenAIModel(arg, cache_dir=cache_dir, **sampling)
-    raise ValueError(
+    raise UsageError(
         f"unknown model spec {spec!r}; use oracle, blank, knn:TRAIN_DIR, "
         "predictions:FILE.jsonl or openai:MODEL@BASE_URL"
     )

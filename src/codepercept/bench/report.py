@@ -22,6 +22,7 @@ import io
 import json
 import logging
 import math
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,6 +34,7 @@ from codepercept._fs import atomic_write
 from codepercept.bench.dataset import load_bench
 from codepercept.bench.runner import read_results
 from codepercept.bench.summary import summarize
+from codepercept.jobdir import read_job
 
 log = logging.getLogger(__name__)
 
@@ -122,19 +124,57 @@ def thumbnail_uri(path: Path, max_px: int = 320) -> str | None:
     return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
 
 
+def bench_candidates(run: RunData) -> list[Path]:
+    """Where a run's benchmark may be, best first: the absolute path its summary records, the
+    same relative to the run directory (a run moved together with its benchmark), the path its
+    ``job.json`` records; for a summary from before (a path relative to wherever ``bench run``
+    ran), that path against the run directory and the current one."""
+    out: list[Path] = []
+    recorded = run.summary.get("bench")
+    if recorded and Path(recorded).is_absolute():
+        out.append(Path(recorded))
+    if run.summary.get("bench_relative"):
+        out.append(run.path / str(run.summary["bench_relative"]))
+    job = read_job(run.path) or {}
+    job_bench = (job.get("inputs") or {}).get("bench")
+    if isinstance(job_bench, dict) and job_bench.get("path"):
+        out.append(Path(job_bench["path"]))
+    if recorded and not Path(recorded).is_absolute():
+        out += [run.path / recorded, Path.cwd() / recorded]
+    unique: list[Path] = []
+    for p in map(Path, map(os.path.normpath, out)):
+        if p not in unique:
+            unique.append(p)
+    return unique
+
+
 def _reference_images(
     runs: Sequence[RunData], bench: str | Path | None
-) -> tuple[dict[str, Path], list[str]]:
-    """Benchmark image per item id and the benchmark's item order (empty if none loads)."""
-    candidates = [bench] if bench is not None else [r.bench for r in runs if r.bench]
+) -> tuple[dict[str, Path], list[str], Path | None, list[str]]:
+    """Benchmark image per item id, the benchmark's item order, the benchmark loaded, and
+    warnings (for people) when none could be: empty maps then."""
+    given = bench is not None
+    candidates = [Path(bench)] if given else [c for r in runs for c in bench_candidates(r)]  # type: ignore[arg-type]
+    tried: list[str] = []
     for cand in candidates:
-        try:
-            items = load_bench(cand)  # type: ignore[arg-type]
-        except (OSError, ValueError) as exc:
-            log.warning("cannot load benchmark %s for reference images: %s", cand, exc)
+        if not given and not cand.exists():
+            tried.append(f"{cand} (absent)")
             continue
-        return {it.id: it.image_path for it in items}, [it.id for it in items]
-    return {}, []
+        try:
+            items = load_bench(cand)
+        except (OSError, ValueError) as exc:
+            tried.append(f"{cand} ({exc})")
+            continue
+        return {it.id: it.image_path for it in items}, [it.id for it in items], cand, []
+    if given:
+        why = f"benchmark not found: --bench {tried[0]}"
+    elif tried:
+        why = f"benchmark not found: tried {'; '.join(tried)}"
+    else:
+        why = "benchmark not found: the runs do not record one"
+    warning = f"{why}; the gallery shows renderings only (give the benchmark with --bench)"
+    log.warning("%s", warning)
+    return {}, [], None, [warning]
 
 
 def domain_chart_svg(runs: Sequence[RunData], width: int = 760) -> str:
@@ -231,6 +271,7 @@ justify-content:center;color:#999}
 .msg{white-space:pre-wrap;color:#b71c1c;font-family:monospace;font-size:11px;
 max-height:6em;overflow:auto}
 .subs{color:#555}
+.warn{background:#fff3cd;border:1px solid #e0c060;padding:6px 10px;border-radius:4px}
 """
 
 _JS = """
@@ -338,8 +379,10 @@ def render_html(
     max_items: int = 300,
     thumb_px: int = 320,
     title: str = "STEM2Code-Eval report",
+    warnings: Sequence[str] = (),
 ) -> str:
-    """The report page as a string (see the module docstring)."""
+    """The report page as a string (see the module docstring); ``warnings`` are shown at the
+    top."""
     esc = html.escape
     entries = leaderboard(runs)
     ids = list(order) if order else []
@@ -382,6 +425,7 @@ def render_html(
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{esc(title)}</title><style>{_CSS}</style></head><body>
 <h1>{esc(title)}</h1>
+{"".join(f'<p class="warn">{esc(w)}</p>' for w in warnings)}
 <p class="muted">{len(runs)} run(s): {esc(", ".join(r.label for r in runs))}. Scores 0–100.
 <b>official</b>: Image and Code averaged over executed items, Exec = executed / total,
 Final = (Image + Code + Exec) / 3, Avg = (Image + Code) / 2 (the paper's table).
@@ -415,9 +459,11 @@ def build_report(
 ) -> dict[str, Any]:
     """Write ``out`` (HTML) and the CSV beside it (same name, ``.csv``) for ``run_dirs``.
 
-    ``bench`` supplies the benchmark images (default: the ``bench`` recorded in each run's
-    summary; without one the gallery shows renderings only). Returns the paths written and
-    counts: ``{"html", "csv", "runs", "items", "gallery_items", "bytes", "leaderboard"}``.
+    ``bench`` supplies the benchmark images (default: the benchmark each run recorded, see
+    :func:`bench_candidates`). Without one the gallery shows renderings only, and the page, the
+    log and ``warnings`` say so. Returns the paths written and counts: ``{"html", "csv",
+    "runs", "items", "gallery_items", "bytes", "leaderboard", "bench" (the benchmark used, or
+    None), "warnings"}``.
     Raises ``FileNotFoundError`` for a directory without results, ``ValueError`` for no runs.
     """
     if not run_dirs:
@@ -428,8 +474,9 @@ def build_report(
         run.key = f"r{i}"
         if labels.count(run.label) > 1:  # same directory name twice: qualify it
             run.label = f"{run.path.parent.name}/{run.path.name}#{i}"
-    references, order = _reference_images(runs, bench)
-    page = render_html(runs, references, order, max_items=max_items, thumb_px=thumb_px)
+    references, order, used, warnings = _reference_images(runs, bench)
+    page = render_html(runs, references, order, max_items=max_items, thumb_px=thumb_px,
+                       warnings=warnings)  # fmt: skip
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     atomic_write(out, page)
@@ -437,5 +484,6 @@ def build_report(
     n_items = len({r["id"] for run in runs for r in run.rows})
     return {"html": str(out), "csv": str(csv_path), "runs": len(runs), "items": n_items,
             "gallery_items": min(n_items, max_items), "bytes": out.stat().st_size,
+            "bench": str(used) if used is not None else None, "warnings": warnings,
             "leaderboard": [{k: e[k] for k in ("rank", "run", "model", "official", "strict",
                                                 "judge")} for e in leaderboard(runs)]}  # fmt: skip

@@ -2,9 +2,29 @@
 
 One JSON line per item is appended to ``RUN/results.jsonl`` as soon as the item finishes
 (id, domain, status, response, code, timings, every score and sub-score, error message);
-renderings go to ``RUN/images/<id>.png`` and their traces to ``RUN/images/<id>.scene.json``. A re-run skips finished items, so a killed run
-resumes without duplicates (a torn last line is dropped). Nothing an item does (a model error,
-hostile code) stops the run: it is recorded as that item's status.
+renderings go to ``RUN/images/<id>.png`` and their traces to ``RUN/images/<id>.scene.json``.
+
+The run directory is claimed for one job (:mod:`codepercept.jobdir`: the model, dpi, timeout,
+limit and judges, the benchmark's and the model's input files by content); re-running the same
+command resumes it, anything else is refused unless ``overwrite``.
+
+What is a result, and what is not:
+
+* whatever the item's program does (hostile code, a crash, a timeout) is that item's status, and
+  an item a predictions file has no response for is ``no_prediction``: results, kept on resume;
+* a ``model_error`` (the model gave no answer, after its client's retries) is recorded but is no
+  result: it is left out of the scores, and a resumed run asks again; likewise a row whose
+  judge request failed is judged again;
+* when the model's endpoint is down (its preflight cannot connect, two items in a row cannot
+  connect, the first three items or any eight in a row get no answer) the run stops taking
+  items, writes the summary so far and raises :class:`~codepercept.errors.JobError`;
+* on Ctrl-C (SIGINT) or SIGTERM the run stops taking items, lets those in flight finish, writes
+  the summary (``"interrupted": true``) and raises :class:`~codepercept._interrupt.Interrupted`;
+  a second signal stops at once. An item cut short by the stop is never written.
+
+``results.jsonl`` is append-only: a resumed item's new row follows its old one, and
+:func:`read_results` keeps the last row of each item. A kill loses at most the items in flight
+(a torn last line is dropped on the next start).
 """
 
 from __future__ import annotations
@@ -12,18 +32,23 @@ from __future__ import annotations
 import json
 import logging
 import os
+import queue
 import threading
 import time
+from collections import deque
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from codepercept._fs import atomic_write
+from codepercept._interrupt import Interrupted, graceful
 from codepercept.bench.dataset import BenchItem, load_bench
 from codepercept.bench.extract import extract_code
-from codepercept.bench.models import Model, make_model
-from codepercept.bench.summary import summarize
+from codepercept.bench.models import Model, NoPrediction, Predictions, make_model, model_job
+from codepercept.bench.summary import is_result, summarize
+from codepercept.errors import JobError, UsageError
+from codepercept.jobdir import claim
 from codepercept.sandbox import Executor
 from codepercept.scene.model import Scene
 from codepercept.score import image_score, prepare_image, scene_score
@@ -31,18 +56,42 @@ from codepercept.score import image_score, prepare_image, scene_score
 log = logging.getLogger(__name__)
 
 
-def read_results(run_dir: str | Path) -> list[dict[str, Any]]:
-    """Complete result lines of a run (a torn final line, from a kill, is ignored)."""
-    path = Path(run_dir) / "results.jsonl"
+#: The model's endpoint counts as down after this many items in a row got no answer ...
+MAX_MODEL_ERRORS_IN_A_ROW = 8
+#: ... after this many failures (not refusals of one request) before any answer ...
+MAX_MODEL_ERRORS_AT_START = 3
+#: ... or after this many items in a row could not even connect (each after its retries).
+MAX_CONNECT_ERRORS_IN_A_ROW = 2
+
+
+def _raw_rows(path: Path) -> list[dict[str, Any]]:
     if not path.exists():
         return []
     rows = []
     for line in path.read_text().splitlines():
         try:
-            rows.append(json.loads(line))
+            row = json.loads(line)
         except json.JSONDecodeError:
             continue
+        if isinstance(row, dict) and "id" in row:
+            rows.append(row)
     return rows
+
+
+def read_results(run_dir: str | Path) -> list[dict[str, Any]]:
+    """One row per item of a run: the last line written for it (a resumed item's new row
+    follows its old one), in the order items first appear. A torn final line, from a kill, is
+    ignored. Rows of any status are returned; :func:`~codepercept.bench.summary.is_result`
+    says which score their item."""
+    last: dict[str, dict[str, Any]] = {}
+    for row in _raw_rows(Path(run_dir) / "results.jsonl"):
+        last[str(row["id"])] = row
+    return list(last.values())
+
+
+def _done(row: dict[str, Any]) -> bool:
+    """Whether a resumed run keeps this row (else the item is run again)."""
+    return is_result(row) and not (row.get("judge") or {}).get("failed")
 
 
 def _repair_tail(path: Path) -> None:
@@ -87,9 +136,22 @@ def evaluate_item(
     t0 = time.perf_counter()
     try:
         response = model.respond(item)
-    except Exception as exc:  # a model failure is this item's outcome, not the run's
+    except NoPrediction as exc:  # the model gave nothing for this item: a result
+        row.update(status="no_prediction", message=str(exc.args[0] if exc.args else exc)[:500],
+                   response=None, code="")  # fmt: skip
+        return row
+    except Exception as exc:  # no answer: recorded, but not a result (retried on resume)
         row.update(status="model_error", message=f"{type(exc).__name__}: {exc}"[:500],
                    response=None, code="")  # fmt: skip
+        # how: "connect" (the endpoint could not be reached), "refused" (it answered that it
+        # will not serve this request), "failed" (it kept failing: 5xx, timeouts, bad replies)
+        row["error_kind"] = (
+            "connect"
+            if getattr(exc, "connect", False)
+            else "refused"
+            if getattr(exc, "refused", False)
+            else "failed"
+        )
         row["timings"]["generate_s"] = round(time.perf_counter() - t0, 4)
         return row
     row["timings"]["generate_s"] = round(time.perf_counter() - t0, 4)
@@ -120,6 +182,84 @@ def evaluate_item(
     return row
 
 
+@dataclass
+class _Breaker:
+    """Tells an endpoint that is down from items that fail (see the module docstring)."""
+
+    answered: bool = False
+    in_a_row: int = 0
+    failed_in_a_row: int = 0  # not counting refusals (one request's verdict, e.g. too large)
+    connect_in_a_row: int = 0
+    last: str = ""
+    tripped: str = ""
+
+    def record(self, row: dict[str, Any]) -> None:
+        if row.get("status") != "model_error":
+            self.answered, self.in_a_row, self.failed_in_a_row, self.connect_in_a_row = (
+                True, 0, 0, 0)  # fmt: skip
+            return
+        kind = row.get("error_kind")
+        self.in_a_row += 1
+        self.failed_in_a_row = self.failed_in_a_row + 1 if kind != "refused" else 0
+        self.connect_in_a_row = self.connect_in_a_row + 1 if kind == "connect" else 0
+        self.last = str(row.get("message") or "")
+        if self.connect_in_a_row >= MAX_CONNECT_ERRORS_IN_A_ROW:
+            self.tripped = f"{self.connect_in_a_row} items in a row could not connect"
+        elif not self.answered and self.failed_in_a_row >= MAX_MODEL_ERRORS_AT_START:
+            self.tripped = f"the first {self.failed_in_a_row} items got no answer"
+        elif self.in_a_row >= MAX_MODEL_ERRORS_IN_A_ROW:
+            self.tripped = f"{self.in_a_row} items in a row got no answer"
+
+
+@dataclass
+class _Outcome:
+    written: int = 0
+    dropped: list[str] = field(default_factory=list)  # cut short by the stop: not written
+
+
+def _cut_by_stop(row: dict[str, Any]) -> bool:
+    """A row that a stop signal may have caused rather than the program (never kept as a
+    result once a stop was requested): the sandbox run died, or the program got the SIGINT."""
+    status, message = row.get("status"), str(row.get("message") or "")
+    return status == "crashed" or (status == "runtime_error" and "KeyboardInterrupt" in message)
+
+
+def _judge_spec(judge: Any) -> Any:
+    if judge is None:
+        return None
+    spec = getattr(judge, "spec", None)
+    if spec is not None:
+        return spec
+    kind = judge if callable(judge) and hasattr(judge, "__qualname__") else type(judge)
+    return f"{getattr(kind, '__module__', '?')}.{getattr(kind, '__qualname__', '?')}"
+
+
+def _adopt_legacy(model_name: str) -> Callable[[Path], bool]:
+    """A run directory from before job.json is this job's when every result row is this
+    model's; one holding another model's rows is refused with a message saying so."""
+
+    def adopt(out: Path) -> bool:
+        rows = _raw_rows(out / "results.jsonl")
+        if not rows:
+            return False
+        models = sorted({str(r.get("model")) for r in rows})
+        if models == [model_name]:
+            return True
+        from codepercept.jobdir import JobDirError
+
+        raise JobDirError(
+            f"{out} holds results of {', '.join(models)} from before job.json; `bench run "
+            f"--model {model_name}` will not mix its results in. Use another --out directory"
+        )
+
+    return adopt
+
+
+def _one_line(text: str, limit: int = 300) -> str:
+    text = " ".join(str(text).split())
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
 def run_benchmark(
     bench: str | Path,
     model_spec: str,
@@ -130,51 +270,225 @@ def run_benchmark(
     timeout_s: float = 30.0,
     progress: Callable[[int, int], None] | None = None,
     judge: Callable[[BenchItem, dict[str, Any]], dict[str, Any]] | None = None,
+    *,
+    overwrite: bool = False,
 ) -> dict[str, Any]:
-    """Run ``model_spec`` on the benchmark into ``out``; returns (and writes) the summary."""
-    items = load_bench(bench)
-    if limit is not None:
-        items = items[:limit]
+    """Run ``model_spec`` on the benchmark into ``out``; returns (and writes) the summary.
+
+    The summary (``out/summary.json``) holds, besides the scores (see
+    :mod:`codepercept.bench.summary`): ``model``, ``bench`` (absolute) and ``bench_relative``
+    (from ``out``), ``items`` (to run), ``pending`` (items without a result yet), ``complete``,
+    ``interrupted``, ``stopped`` (the JobError's message when an endpoint was down, else None)
+    and ``warnings`` (lines for people: items without a prediction, items the model gave no
+    answer for).
+
+    Raises:
+        UsageError: ``limit`` < 1, a bad model spec, a predictions file with no id of the
+            benchmark; :class:`~codepercept.jobdir.JobDirError` (a ``UsageError``) when ``out``
+            belongs to another job and ``overwrite`` is not set (``overwrite`` empties it first;
+            it never deletes a directory codepercept did not make).
+        FileNotFoundError / ValueError: no benchmark at ``bench``, or a malformed one.
+        LockedError: another process is running a job in ``out``.
+        JobError: the model's endpoint is down (the summary so far is written first).
+        Interrupted: stopped by SIGINT/SIGTERM (the summary so far is written first).
+    """
+    if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int) or limit < 1):
+        raise UsageError(f"limit must be a whole number of items, at least 1; got {limit!r}")
+    bench_path = Path(bench).resolve()
+    all_items = load_bench(bench_path)
+    items = all_items[:limit] if limit is not None else all_items
     out = Path(out)
+    setting, model_inputs = model_job(model_spec)
+    model = make_model(model_spec, cache_dir=out / "cache")
+    warnings: list[str] = []
+    if isinstance(model, Predictions):
+        warnings += model.check(items, {it.id for it in all_items})
+    settings = {"model": setting, "dpi": dpi, "timeout_s": timeout_s, "limit": limit,
+                "judge": _judge_spec(judge)}  # fmt: skip
+    inputs = {"bench": bench_path, **model_inputs}
+    try:
+        with claim(out, "bench run", settings, inputs, overwrite=overwrite,
+                   adopt=_adopt_legacy(model.name)):  # fmt: skip
+            return _run(items, model, out, bench_path, workers, dpi, timeout_s, progress, judge,
+                        warnings)  # fmt: skip
+    finally:
+        close = getattr(model, "close", None)
+        if close is not None:
+            close()
+
+
+def _run(
+    items: list[BenchItem],
+    model: Model,
+    out: Path,
+    bench_path: Path,
+    workers: int,
+    dpi: float,
+    timeout_s: float,
+    progress: Callable[[int, int], None] | None,
+    judge: Callable[[BenchItem, dict[str, Any]], dict[str, Any]] | None,
+    warnings: list[str],
+) -> dict[str, Any]:
     images_dir = out / "images"
     images_dir.mkdir(parents=True, exist_ok=True)
     results_path = out / "results.jsonl"
     _repair_tail(results_path)
-    done = {r["id"] for r in read_results(out)}
-    todo = [it for it in items if it.id not in done]
-    model = make_model(model_spec, cache_dir=out / "cache")
-    lock = threading.Lock()
-    finished = [len(items) - len(todo)]
+    ids = {it.id for it in items}
+    done = {r["id"] for r in read_results(out) if r["id"] in ids and _done(r)}
+    todo: deque[BenchItem] = deque(it for it in items if it.id not in done)
+    url = str(getattr(model, "url", model.name))
+    breaker = _Breaker()
+    outcome = _Outcome()
+    processed = [len(items) - len(todo)]
     if progress:
-        progress(finished[0], len(items))
-    with (
-        Executor(workers=workers, dpi=dpi, timeout_s=timeout_s) as ex,
-        open(results_path, "a", encoding="utf-8") as fh,
-    ):
-        refs = _ReferenceCache(ex, out)
+        progress(processed[0], len(items))
 
-        def one(item: BenchItem) -> None:
-            row = evaluate_item(item, model, ex, refs, images_dir)
-            if judge is not None and row.get("status") == "ok":
+    def finish(interrupted: bool, stopped: JobError | None = None) -> dict[str, Any]:
+        rows = [r for r in read_results(out) if r["id"] in ids]
+        summary = summarize(rows)
+        scored = sum(1 for r in rows if is_result(r))
+        errors = len(rows) - scored
+        notes = list(warnings)
+        if errors:
+            notes.append(
+                f"{errors} items got no answer from the model (model_error): not scored; "
+                "re-run the same command to ask again"
+            )
+        pending = len(items) - scored
+        summary.update({
+            "model": model.name,
+            "bench": str(bench_path),
+            "bench_relative": os.path.relpath(bench_path, out.resolve()),
+            "items": len(items),
+            "pending": pending,
+            "complete": pending == 0,
+            "interrupted": interrupted and pending > 0,
+            "stopped": str(stopped) if stopped is not None else None,
+            "warnings": notes,
+        })  # fmt: skip
+        atomic_write(out / "summary.json", json.dumps(summary, indent=1))
+        for line in notes:
+            log.warning("%s", line)
+        return summary
+
+    def endpoint_down(reason: str, last: str, where: str = url, what: str = "model") -> JobError:
+        pending = len(items) - sum(1 for r in read_results(out) if r["id"] in ids and is_result(r))
+        return JobError(
+            f"bench run: the {what} endpoint {where} is down ({reason}; last error: "
+            f"{_one_line(last)}); nothing was scored for {pending} items; re-run when the "
+            "endpoint is up"
+        )
+
+    with graceful("bench run") as stop:
+        for what, check in (("model", getattr(model, "preflight", None)),
+                            ("judge", getattr(judge, "preflight", None))):  # fmt: skip
+            if check is None or not todo:
+                continue
+            try:
+                check()
+            except Exception as exc:
+                if not getattr(exc, "connect", False):
+                    raise
+                where = str(getattr(exc, "url", "") or url)
+                err = endpoint_down(
+                    "its preflight request could not connect", str(exc), where, what
+                )
+                finish(False, err)
+                raise err from None
+        if todo and not stop.requested:
+            with Executor(workers=workers, dpi=dpi, timeout_s=timeout_s) as ex:
+                _loop(todo, model, ex, _ReferenceCache(ex, out), images_dir, judge, results_path,
+                      max(1, workers * 2), stop, breaker, outcome, processed, len(items),
+                      progress)  # fmt: skip
+        err = endpoint_down(breaker.tripped, breaker.last) if breaker.tripped else None
+        summary = finish(stop.requested, err)
+        if err is not None:
+            raise err
+        if summary["interrupted"]:
+            results = len(items) - summary["pending"]
+            raise Interrupted(
+                f"bench run: stopped after {results} of {len(items)} items; re-run the same "
+                "command to resume"
+            )
+    return summary
+
+
+def _loop(
+    todo: deque[BenchItem],
+    model: Model,
+    ex: Executor,
+    refs: _ReferenceCache,
+    images_dir: Path,
+    judge: Callable[[BenchItem, dict[str, Any]], dict[str, Any]] | None,
+    results_path: Path,
+    threads: int,
+    stop: Any,
+    breaker: _Breaker,
+    outcome: _Outcome,
+    processed: list[int],
+    total: int,
+    progress: Callable[[int, int], None] | None,
+) -> None:
+    """Evaluate ``todo`` on ``threads`` daemon threads; this (main) thread alone writes rows.
+
+    No new item is taken once a stop is requested or the breaker trips; items in flight finish
+    and are written (unless cut short by the stop). A second signal (KeyboardInterrupt here)
+    abandons the items in flight: nothing more is written, and the daemon threads do not hold up
+    the process's exit.
+    """
+    taking = threading.Event()
+    taking.set()
+    take_lock = threading.Lock()
+    finished: queue.Queue[tuple[BenchItem, dict[str, Any]] | None] = queue.Queue()
+
+    def work() -> None:
+        try:
+            while taking.is_set():
+                with take_lock:
+                    if not todo or not taking.is_set():
+                        return
+                    item = todo.popleft()
+                row = evaluate_item(item, model, ex, refs, images_dir)
+                if judge is not None and row.get("status") == "ok":
+                    try:
+                        row["judge"] = judge(item, row)
+                    except Exception as exc:
+                        row["judge"] = {"error": f"{type(exc).__name__}: {exc}"[:300],
+                                        "failed": ["judge"]}  # fmt: skip
+                finished.put((item, row))
+        except BaseException as exc:  # never silently: the item is not written, say why
+            log.error("bench run: a worker failed: %r", exc)
+        finally:
+            finished.put(None)
+
+    pool = [threading.Thread(target=work, name=f"bench-{i}", daemon=True) for i in range(threads)]
+    for t in pool:
+        t.start()
+    running = len(pool)
+    try:
+        with open(results_path, "a", encoding="utf-8") as fh:
+            while running:
+                if stop.requested or breaker.tripped:
+                    taking.clear()
                 try:
-                    row["judge"] = judge(item, row)
-                except Exception as exc:
-                    row["judge"] = {"error": f"{type(exc).__name__}: {exc}"[:300]}
-            line = json.dumps(row, ensure_ascii=False) + "\n"
-            with lock:
-                fh.write(line)
+                    got = finished.get(timeout=0.1)
+                except queue.Empty:
+                    continue
+                if got is None:
+                    running -= 1
+                    continue
+                item, row = got
+                if stop.requested and _cut_by_stop(row):
+                    outcome.dropped.append(item.id)
+                    log.info("bench run: %s was cut short by the stop; not kept", item.id)
+                    continue
+                fh.write(json.dumps(row, ensure_ascii=False) + "\n")
                 fh.flush()
                 os.fsync(fh.fileno())
-                finished[0] += 1
+                outcome.written += 1
+                breaker.record(row)
+                processed[0] += 1
                 if progress:
-                    progress(finished[0], len(items))
-
-        with ThreadPoolExecutor(max_workers=max(1, workers * 2)) as pool:
-            for fut in [pool.submit(one, it) for it in todo]:
-                fut.result()
-    ids = {it.id for it in items}
-    summary = summarize(r for r in read_results(out) if r["id"] in ids)
-    summary["model"] = model.name
-    summary["bench"] = str(bench)
-    atomic_write(out / "summary.json", json.dumps(summary, indent=1))
-    return summary
+                    progress(processed[0], total)
+    finally:
+        taking.clear()  # on a second Ctrl-C: no thread takes another item

@@ -284,6 +284,11 @@ class _Zygote:
                 env=env,
                 cwd="/",
                 close_fds=True,
+                # Its own process group: a terminal's Ctrl-C (SIGINT to the foreground group)
+                # is the caller's to handle; it must not kill the zygote, and with it the runs
+                # in flight, under a caller that is stopping gracefully. The zygote still goes
+                # with the caller (EOF on its socket) and its children with it.
+                process_group=0,
             )
         finally:
             child_sock.close()
