@@ -8,6 +8,7 @@ from pathlib import Path
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from codepercept import __version__
 from codepercept._cli import (
@@ -106,7 +107,6 @@ def exec_cmd(
         res = ex.run(source)
     assert out is not None
     paths = write_exec_outputs(res, out)
-    from rich.markup import escape
 
     color = "green" if res.ok else "red"
     # The message is the program's (an exception's text, or whatever a hostile one forged):
@@ -402,6 +402,13 @@ def bench_run(
         table.add_row(name, str(b["n"]), f"{o['image']:.2f}", f"{o['code']:.2f}",
                       f"{o['exec']:.1f}", f"{o['final']:.2f}", f"{b['strict']['final']:.2f}")  # fmt: skip
     console.print(table)
+    for w in summary.get("warnings", []):
+        console.print(f"[yellow]warning:[/yellow] {escape(str(w))}")
+    if summary["overall"].get("model_errors"):
+        console.print(
+            f"[yellow]{summary['overall'].get('model_errors', 0)} items got no answer from the "
+            "model (not scored; a re-run asks again)[/yellow]"
+        )
     console.print(f"results: {out / 'results.jsonl'}  summary: {out / 'summary.json'}")
     if judge_fn is not None:
         console.print(f"judge scores stored in results; compare: codepercept bench agreement {out}")
@@ -478,6 +485,8 @@ def bench_report(
         o = e["official"]
         console.print(f"{e['rank']:>3}. {e['run']} ({e['model']}): official final "
                       f"{o['final']:.2f}  strict final {e['strict']['final']:.2f}")  # fmt: skip
+    for w in info.get("warnings", []):
+        console.print(f"[yellow]warning:[/yellow] {escape(str(w))}")
     console.print(f"wrote {info['html']} ({info['bytes'] / 1e6:.2f} MB, "
                   f"{info['gallery_items']} of {info['items']} items shown) and {info['csv']}")  # fmt: skip
 

@@ -4,8 +4,8 @@ One JSON line per item is appended to ``RUN/results.jsonl`` as soon as the item 
 (id, domain, status, response, code, timings, every score and sub-score, error message);
 renderings go to ``RUN/images/<id>.png`` and their traces to ``RUN/images/<id>.scene.json``.
 
-The run directory is claimed for one job (:mod:`codepercept.jobdir`: the model, dpi, timeout,
-limit and judges, the benchmark's and the model's input files by content); re-running the same
+The run directory is claimed for one job (:mod:`codepercept.jobdir`: the model, dpi, timeout and
+judges, the benchmark's and the model's input files by content); re-running the same
 command resumes it, anything else is refused unless ``overwrite``.
 
 What is a result, and what is not:
@@ -303,8 +303,9 @@ def run_benchmark(
     warnings: list[str] = []
     if isinstance(model, Predictions):
         warnings += model.check(items, {it.id for it in all_items})
-    settings = {"model": setting, "dpi": dpi, "timeout_s": timeout_s, "limit": limit,
-                "judge": _judge_spec(judge)}  # fmt: skip
+    # Not limit (it picks which items are scored, not how: a --limit smoke test grows into the
+    # full run) and not workers.
+    settings = {"model": setting, "dpi": dpi, "timeout_s": timeout_s, "judge": _judge_spec(judge)}
     inputs = {"bench": bench_path, **model_inputs}
     try:
         with claim(out, "bench run", settings, inputs, overwrite=overwrite,
