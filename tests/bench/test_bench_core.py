@@ -194,3 +194,18 @@ def test_summarize_per_domain():
     assert s["per_domain"]["x"]["strict"]["image"] == 40.0
     assert s["overall"]["exec_rate"] == pytest.approx(66.67)
     assert s["overall"]["official"]["final"] == pytest.approx(round((65 + 55 + 66.666667) / 3, 2))
+
+
+def test_bench_build_that_can_keep_nothing_stops_and_says_why(tmp_path, monkeypatch):
+    """Every candidate near the excluded set (distance 64 covers every hash): a bound, not a hang."""
+    from codepercept.bench import build as build_mod
+    from codepercept.synth.pipeline import NoProgressError, synthesize
+
+    synthesize(2, tmp_path / "train", seed=1, family_names=["cube_net"], workers=1)
+    monkeypatch.setattr(build_mod, "NO_PROGRESS_LIMIT", 12)
+    with pytest.raises(
+        NoProgressError,
+        match=r"bench build: stopped: the last 1\d candidates.*near_excluded 1\d.*kept so far\)",
+    ):
+        build_benchmark(4, tmp_path / "b", exclude_dataset=tmp_path / "train",
+                        exclude_distance=64, workers=1)  # fmt: skip

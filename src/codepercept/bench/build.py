@@ -16,11 +16,19 @@ from typing import Any
 
 from codepercept._fs import atomic_write
 from codepercept.bench.dataset import item_line
-from codepercept.data import HashIndex, load_manifest
+from codepercept.data import HashIndex
+from codepercept.data.reader import dataset_phashes
 from codepercept.jobdir import claim
 from codepercept.sandbox import Executor
 from codepercept.synth.base import list_families
-from codepercept.synth.pipeline import DEFAULT_REUSE, FilterConfig, candidate, screen
+from codepercept.synth.pipeline import (
+    DEFAULT_REUSE,
+    NO_PROGRESS_LIMIT,
+    DropStreak,
+    FilterConfig,
+    candidate,
+    screen,
+)
 
 BENCH_VERSION = 1
 
@@ -31,12 +39,11 @@ def bench_seed(seed: int, index: int) -> int:
 
 
 def _training_hashes(train_dir: str | Path) -> HashIndex:
-    manifest = load_manifest(train_dir)
+    """The training set's perceptual hashes: committed and journaled (a set still being
+    written counts as it stands)."""
     index = HashIndex()
-    for shard in manifest.shards:
-        for h in shard.phashes or []:
-            if h is not None:
-                index.add(int(h))
+    for h in dataset_phashes(train_dir):
+        index.add(int(h))
     return index
 
 
@@ -115,9 +122,18 @@ def _build(
     counts: Counter[str] = Counter()
     fam_counts: Counter[str] = Counter()
     k = 0
+    streak = DropStreak(NO_PROGRESS_LIMIT)
     # the bench's reference programs are codepercept's own: reusable workers, same bytes
     with Executor(workers=workers, dpi=dpi, probes=["screen"], reuse=DEFAULT_REUSE) as ex:
         while len(lines) < n:
+            if streak.stalled:
+                raise streak.error(
+                    "bench build",
+                    len(lines),
+                    n,
+                    "--exclude-dataset (too close?) and the sandbox",
+                    saved=False,
+                )
             # the same domain-interleaved stream as the ICC pipeline, in the bench seed space
             batch = [
                 candidate(fams, seed, k + i, seed_of=bench_seed) for i in range(max(8, workers * 8))
@@ -129,7 +145,9 @@ def _build(
                 outcome, h = screen(prog, res, cfg, seen, excluded, exclude_distance)
                 if outcome != "ok":
                     rejected["near_training" if outcome == "near_excluded" else outcome] += 1
+                    streak.note(outcome)
                     continue
+                streak.note(None)
                 assert h is not None and res.scene is not None
                 seen.add(h)
                 item_id = f"{prog.domain}-{len(lines):05d}"

@@ -96,11 +96,12 @@ class DropStreak:
     def stalled(self) -> bool:
         return self.count >= self.limit
 
-    def error(self, job: str, kept: int, n: int, check: str) -> NoProgressError:
+    def error(self, job: str, kept: int, n: int, check: str, saved: bool = True) -> NoProgressError:
         top = ", ".join(f"{reason} {count}" for reason, count in self.reasons.most_common(3))
         return NoProgressError(
             f"{job}: stopped: the last {self.count} candidates were all dropped ({top}), so the "
-            f"run cannot reach {n}; check {check} ({kept} kept so far, saved)"
+            f"run cannot reach {n}; check {check} ({kept} kept so far"
+            + (", saved)" if saved else ")")
         )
 
 
