@@ -204,3 +204,30 @@ def test_cli_train_and_eval_commands(tmp_path, micro, tokenit_dir):
     result = json.loads(out.read_text())
     assert result["n_images"] == 1 and 0 <= result["trained"]["top1"] <= 1
     assert set(result["untrained"]) >= {"top1", "pointing", "text_iou", "recall@1"}
+
+
+def test_ctrl_c_saves_the_step_and_a_resume_is_exact(tmp_path, train_samples, make_config):
+    """The first SIGINT ends training after the current step with a checkpoint of it (exit 130
+    in the CLI); re-running resumes to the same weights as an uninterrupted run."""
+    import os
+    import signal
+
+    from codepercept._interrupt import Interrupted
+
+    def cfg(out, steps):
+        return make_config(tmp_path / out, steps, crops_per_sample=1)
+
+    straight = train(cfg("a.pt", 6), train_samples[:5])
+
+    def ctrl_c_at_3(step, _metrics):
+        if step == 3:
+            os.kill(os.getpid(), signal.SIGINT)
+
+    with pytest.raises(Interrupted, match=r"stopped at step 3 of 6.*re-run"):
+        train(cfg("b.pt", 6), train_samples[:5], on_step=ctrl_c_at_3)
+    assert load_checkpoint(tmp_path / "b.pt").meta["step"] == 3
+    resumed = train(cfg("b.pt", 6), train_samples[:5])
+    a = load_checkpoint(straight.checkpoint).model.state_dict()
+    b = load_checkpoint(resumed.checkpoint).model.state_dict()
+    for k in a:
+        assert torch.equal(a[k], b[k]), k

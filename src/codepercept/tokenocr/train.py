@@ -25,6 +25,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from codepercept._interrupt import Interrupted, StopFlag, graceful
 from codepercept.tokenocr.checkpoint import save_checkpoint, table_state
 from codepercept.tokenocr.data import (
     CropLoader,
@@ -160,7 +161,10 @@ def train(
             "or choose another --out",
         )
     try:
-        return _train(cfg, data, on_step)
+        if _dist_env()[1] > 1:  # every rank must take the same steps: no graceful stop
+            return _train(cfg, data, on_step, None)
+        with graceful("tokenocr train") as stop:
+            return _train(cfg, data, on_step, stop)
     finally:
         release_lock(fd)
 
@@ -169,6 +173,7 @@ def _train(
     cfg: TrainConfig,
     data: str | Path | list[OcrSample],
     on_step: Callable[[int, dict[str, float]], None] | None,
+    stop: StopFlag | None = None,
 ) -> TrainResult:
     rank, world, local_rank = _dist_env()
     device = torch.device(
@@ -328,7 +333,11 @@ def _train(
     t0 = time.perf_counter()
     last: dict[str, float] = {}
     autocast = torch.autocast(device.type, dtype=torch.bfloat16, enabled=use_bf16)
+    interrupted = False
     while step < cfg.steps:
+        if stop is not None and stop.requested:
+            interrupted = True  # the step finished; save it below and say how to resume
+            break
         spent = elapsed_before + time.perf_counter() - t0  # a resumed run counts its past
         if cfg.time_limit_s is not None and spent > cfg.time_limit_s:
             log.info("time limit reached at step %d", step)
@@ -405,6 +414,11 @@ def _train(
         png = plot_curve(csv_path, png_path) if csv_path.exists() else None
     if world > 1:
         torch.distributed.destroy_process_group()
+    if interrupted:
+        raise Interrupted(
+            f"tokenocr train: stopped at step {step} of {cfg.steps}; the checkpoint {out} holds "
+            "it, re-run the same command to resume"
+        )
     return TrainResult(out, csv_path, png, step, seconds, last)
 
 
