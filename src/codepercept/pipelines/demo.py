@@ -35,6 +35,7 @@ def run_demo(
     from codepercept.sandbox.io import write_exec_outputs
     from codepercept.synth.pipeline import synthesize
     from codepercept.tokenit import generate
+    from codepercept.tokenit.generate import read_samples
 
     out = Path(out)
     done: dict[str, Any] = {}
@@ -69,7 +70,9 @@ def run_demo(
 
     tk = generate(n_tokenit, out / "tokenit", workers=1, seed=0)
     done["tokenit"] = tk
-    say(f"tokenit: {tk['kept']} samples, {tk.get('tokens')} token masks -> {out / 'tokenit'}")
+    # generate() counts what this call made; a resumed demo made nothing, so count the dataset
+    tokens = sum(len(s.record["tokens"]) for s in read_samples(out / "tokenit"))
+    say(f"tokenit: {tk['kept']} samples, {tokens} token masks -> {out / 'tokenit'}")
     done["seconds"] = round(time.perf_counter() - t0, 1)
     say(f"done in {done['seconds']} s; everything is under {out}")
     return done
