@@ -485,3 +485,31 @@ def test_a_terminal_ctrl_c_does_not_reach_the_sandbox():
             proc.wait(10)
     assert "SIGINT" in out
     assert "STATUS ok" in out, out
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"workers": 0},
+        {"workers": 100_000},
+        {"timeout_s": float("nan")},
+        {"timeout_s": float("inf")},
+        {"timeout_s": 0},
+        {"dpi": 0},
+        {"dpi": float("nan")},
+        {"dpi": -5},
+        {"memory_mb": 0},
+        {"reuse": 0},
+    ],
+)
+def test_executor_refuses_settings_that_would_blame_every_program_or_hang(kwargs):
+    """Bad settings are the caller's error at construction, not a status of every program."""
+    with pytest.raises(ValueError):
+        Executor(**kwargs)
+
+
+def test_the_cli_bound_on_workers_is_the_executors():
+    from codepercept._cli import MAX_WORKERS as cli_max
+    from codepercept.sandbox.executor import MAX_WORKERS
+
+    assert cli_max == MAX_WORKERS

@@ -489,12 +489,14 @@ class Executor:
         png: str = "savefig",
         disable: Sequence[str] = (),
     ) -> None:
-        if workers < 1:
-            raise ValueError("workers must be >= 1")
+        if not 1 <= workers <= MAX_WORKERS:
+            raise ValueError(f"workers must be from 1 to {MAX_WORKERS}, got {workers!r}")
         if reuse < 1:
             raise ValueError("reuse must be >= 1")
-        if timeout_s <= 0:
-            raise ValueError("timeout_s must be > 0")
+        if not (math.isfinite(timeout_s) and timeout_s > 0):
+            raise ValueError(f"timeout_s must be a finite number > 0, got {timeout_s!r}")
+        if not (math.isfinite(dpi) and 1 <= dpi <= 10_000):
+            raise ValueError(f"dpi must be a finite number from 1 to 10000, got {dpi!r}")
         if png not in ("savefig", "fast"):
             raise ValueError(f"png must be 'savefig' or 'fast', not {png!r}")
         unknown = set(disable) - set(LAYERS)
@@ -1259,6 +1261,8 @@ def _send_program(fd: int, source: bytes, deadline: float) -> None:
 #: Characters that may not stay in a one-line message: C0 controls and DEL (the line breaks and
 #: tabs among them become spaces through ``str.split``).
 _CONTROL = dict.fromkeys([*range(32), 127])
+#: The most programs one executor runs at once (each slot is a process with its own memory).
+MAX_WORKERS = 512
 _MAX_TIMINGS = 64
 
 
