@@ -10,6 +10,22 @@ from pathlib import Path
 from typing import BinaryIO
 
 
+def read_text(path: str | Path, what: str = "file") -> str:
+    """The UTF-8 text of an input file; a file that is not UTF-8 raises
+    :class:`~codepercept.errors.UsageError` naming the file and the first bad byte's offset
+    (instead of a bare codec error that names nothing)."""
+    from codepercept.errors import UsageError
+
+    data = Path(path).read_bytes()
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise UsageError(
+            f"{path}: the {what} is not UTF-8 text (byte 0x{data[exc.start]:02x} at offset "
+            f"{exc.start}); convert it to UTF-8"
+        ) from None
+
+
 def _umask() -> int:
     """The process umask: from /proc on Linux (no race with threads creating files), else by
     setting and restoring it."""

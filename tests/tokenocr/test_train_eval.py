@@ -231,3 +231,29 @@ def test_ctrl_c_saves_the_step_and_a_resume_is_exact(tmp_path, train_samples, ma
     b = load_checkpoint(resumed.checkpoint).model.state_dict()
     for k in a:
         assert torch.equal(a[k], b[k]), k
+
+
+def test_a_hostile_or_foreign_checkpoint_is_refused_without_running_it(tmp_path):
+    """torch.load with pickle would run a planted __reduce__; checkpoints load weights only."""
+    import pickle
+
+    from codepercept.errors import UsageError
+    from codepercept.tokenocr.checkpoint import load_checkpoint
+
+    marker = tmp_path / "pwned"
+
+    class Payload:
+        def __reduce__(self):
+            return (open, (str(marker), "w"))
+
+    evil = tmp_path / "evil.pt"
+    torch.save({"model_config": Payload(), "model": {}, "table": {}}, evil)
+    junk = tmp_path / "junk.pt"
+    junk.write_bytes(b"\xff\xfe\x00 not a checkpoint")
+    plain = tmp_path / "plain.pt"
+    with open(plain, "wb") as fh:
+        pickle.dump({"a": 1}, fh)
+    for path in (evil, junk, plain):
+        with pytest.raises(UsageError, match="is not a TokenOCR checkpoint"):
+            load_checkpoint(path)
+    assert not marker.exists()

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from codepercept._fs import read_text
+
 SYSTEM = "You are an useful assistant."
 PROMPT = (
     "You are an expert Python developer who specializes in writing matplotlib code based on a "
@@ -63,7 +65,7 @@ def load_bench(path: str | Path, root: str | Path | None = None) -> list[BenchIt
     base = Path(root) if root else path.parent
     items: list[BenchItem] = []
     seen: set[str] = set()
-    for lineno, line in enumerate(path.read_text().splitlines(), 1):
+    for lineno, line in enumerate(read_text(path, "benchmark").splitlines(), 1):
         if not line.strip():
             continue
         try:

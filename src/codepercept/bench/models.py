@@ -25,6 +25,7 @@ from typing import Any, Protocol
 import numpy as np
 from PIL import Image
 
+from codepercept._fs import read_text
 from codepercept.bench.dataset import PROMPT, SYSTEM, BenchItem
 from codepercept.errors import UsageError
 from codepercept.score import content_box
@@ -86,7 +87,14 @@ class Knn:
 
     def __post_init__(self) -> None:
         from codepercept.data import read_dataset
+        from codepercept.data.manifest import MANIFEST_NAME
+        from codepercept.errors import UsageError
 
+        if not (Path(self.train_dir) / MANIFEST_NAME).is_file():
+            raise UsageError(
+                f"knn:{self.train_dir} is not a dataset (no {MANIFEST_NAME}); give a directory "
+                "written by `codepercept synth`"
+            )
         vecs = []
         for rec in read_dataset(self.train_dir):
             if rec.get("image") and rec.get("code"):
@@ -116,7 +124,7 @@ class Predictions:
     _by_id: dict[str, str] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
-        for lineno, line in enumerate(Path(self.path).read_text().splitlines(), 1):
+        for lineno, line in enumerate(read_text(self.path, "predictions file").splitlines(), 1):
             if not line.strip():
                 continue
             try:

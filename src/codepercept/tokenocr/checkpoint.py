@@ -46,6 +46,24 @@ class LoadedModel:
     meta: dict
 
 
+def read_checkpoint(path: str | Path) -> dict:
+    """The raw checkpoint dict at ``path``, loaded with ``weights_only=True`` (tensors and plain
+    containers only: a hostile checkpoint cannot run code through pickle). A file that is not a
+    TokenOCR checkpoint raises :class:`~codepercept.errors.UsageError` naming it."""
+    from codepercept.errors import UsageError
+
+    try:
+        ck = torch.load(path, map_location="cpu", weights_only=True)
+    except Exception as exc:  # pickle, zip and torch errors all mean "not our checkpoint"
+        raise UsageError(
+            f"{path} is not a TokenOCR checkpoint ({type(exc).__name__}; a checkpoint holds "
+            "tensors and plain values only)"
+        ) from None
+    if not isinstance(ck, dict) or not {"model_config", "model", "table"} <= set(ck):
+        raise UsageError(f"{path} is not a TokenOCR checkpoint (it lacks the model and table)")
+    return ck
+
+
 def load_checkpoint(path: str | Path, device: str | torch.device = "cpu") -> LoadedModel:
     """Rebuild the model and table from a checkpoint written by training (eval mode).
 
@@ -56,7 +74,7 @@ def load_checkpoint(path: str | Path, device: str | torch.device = "cpu") -> Loa
         raise FileNotFoundError(
             f"checkpoint {path} not found; train one with `codepercept tokenocr train`"
         )
-    ck = torch.load(path, map_location="cpu", weights_only=False)
+    ck = read_checkpoint(path)
     cfg = TokenOCRConfig(**ck["model_config"])
     model = TokenOCR(cfg)
     model.load_state_dict(ck["model"])

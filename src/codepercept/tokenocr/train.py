@@ -26,7 +26,7 @@ import numpy as np
 import torch
 
 from codepercept._interrupt import Interrupted, StopFlag, graceful
-from codepercept.tokenocr.checkpoint import save_checkpoint, table_state
+from codepercept.tokenocr.checkpoint import read_checkpoint, save_checkpoint, table_state
 from codepercept.tokenocr.data import (
     CropLoader,
     CropSampler,
@@ -225,7 +225,7 @@ def _train(
     resume_state = None
     counts = None  # token frequencies of the training data, when a scan was needed
     if cfg.resume and out.is_file():
-        resume_state = torch.load(out, map_location="cpu", weights_only=False)
+        resume_state = read_checkpoint(out)
         log.info("resuming from %s at step %d", out, resume_state["step"])
     if resume_state is not None:
         t = resume_state["table"]
