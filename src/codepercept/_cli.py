@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 import typer
+import typer.main
 
 from codepercept._interrupt import EXIT_INTERRUPTED, Interrupted
 from codepercept.errors import CodeperceptError
@@ -45,17 +46,24 @@ def _bad(ctx: Ctx, param: Param, message: str) -> typer.BadParameter:
 
 
 __all__ = [
+    "MAX_COUNT",
     "MAX_WORKERS",
+    "check_bench",
     "check_float",
     "check_in_path",
     "check_out_dir",
     "check_out_file",
+    "check_text",
     "one_line",
+    "progress",
     "run",
 ]
 
 #: The most programs a command keeps in flight (each is a sandbox process with its own memory).
 MAX_WORKERS = 512
+#: The most samples, items or programs one command is asked for (a typo guard: a billion
+#: figures is years of sandbox time, and 10**23 is a run that never ends).
+MAX_COUNT = 1_000_000_000
 
 
 def one_line(text: object, limit: int = 600) -> str:
@@ -131,10 +139,15 @@ def check_out_dir(ctx: Ctx, param: Param, value: Path | None) -> Path | None:
     return value
 
 
-def check_out_file(ctx: Ctx, param: Param, value: Path | None) -> Path | None:
-    """An output file: not a directory, and its nearest existing parent a writable directory."""
+def check_out_file(ctx: Ctx, param: Param, value: Path | str | None) -> Path | str | None:
+    """An output file: not a directory, and its nearest existing parent a writable directory.
+    A ``str`` value (an option declared as text) is returned as given; one that ends with a
+    slash names a directory and is refused."""
     if value is None:
         return None
+    given = value
+    if isinstance(value, str) and value.endswith(("/", os.sep)) and value.strip("/" + os.sep):
+        raise _bad(ctx, param, f"{value} ends with a slash, so names a directory; give a file name")
     value = Path(value)
     if str(value) in ("", ".") or value.is_dir():
         raise _bad(ctx, param, f"{value} is a directory; give a file name")
@@ -153,7 +166,67 @@ def check_out_file(ctx: Ctx, param: Param, value: Path | None) -> Path | None:
             f"{value.parent} belongs to `codepercept {owner.get('command')}`; "
             "write the file somewhere else",
         )
+    return given if isinstance(given, str) else value
+
+
+def check_text(what: str, blank_ok: bool = False) -> Callable[[Ctx, Param, str | None], str | None]:
+    """A callback refusing empty text, and all-blank text unless ``blank_ok`` (``what`` says
+    what the text is)."""
+
+    def callback(ctx: Ctx, param: Param, value: str | None) -> str | None:
+        if value is not None and (value == "" or not (blank_ok or value.strip())):
+            raise _bad(ctx, param, f"{value!r} is empty; give {what}")
+        return value
+
+    return callback
+
+
+def _has_text(path: Path) -> bool:
+    """Whether ``path`` holds anything but whitespace (read in chunks, stops at the first)."""
+    with open(path, "rb") as fh:
+        while chunk := fh.read(1 << 16):
+            if chunk.strip():
+                return True
+    return False
+
+
+def check_bench(ctx: Ctx, param: Param, value: Path | None) -> Path | None:
+    """A benchmark: a JSONL file with something in it, or a directory holding ``bench.jsonl``."""
+    if value is None:
+        return None
+    check_in_path()(ctx, param, value)
+    path = Path(value)
+    if path.is_dir():
+        if not (path / "bench.jsonl").is_file():
+            raise _bad(
+                ctx,
+                param,
+                f"{path} holds no bench.jsonl; give a benchmark directory "
+                "(`codepercept bench build --out DIR`) or a .jsonl file",
+            )
+        path = path / "bench.jsonl"
+    try:
+        empty = not _has_text(path)
+    except OSError as exc:
+        raise _bad(ctx, param, f"cannot read {path}: {exc.strerror or exc}") from None
+    if empty:
+        raise _bad(ctx, param, f"{path} is empty; a benchmark has one JSON item per line")
     return value
+
+
+@contextlib.contextmanager
+def progress(*columns: Any, console: Any, **kwargs: Any) -> Any:
+    """A ``rich`` progress bar that leaves nothing behind when the work fails, so the error
+    stays the one line on stderr (on success the final bar stays, as usual)."""
+    from rich.progress import Progress
+
+    bar = Progress(*columns, console=console, **kwargs)
+    with bar:
+        try:
+            yield bar
+        except BaseException:
+            bar.live.transient = True  # erase on a terminal, print nothing to a file
+            raise
 
 
 def check_in_path(
@@ -232,60 +305,93 @@ def _os_error_text(exc: OSError) -> str:
     return f"{what}: {where}" if where else what
 
 
+def _command_path(command: Any, args: Sequence[str], prog: str) -> str:
+    """``prog`` and the subcommand names at the start of ``args`` (options skipped): the name
+    an error line starts with."""
+    path = [prog]
+    for tok in args:
+        if tok.startswith("-"):
+            continue
+        sub = getattr(command, "commands", {}).get(tok)
+        if sub is None:
+            break
+        path.append(tok)
+        command = sub
+    return " ".join(path)
+
+
 def run(app: typer.Typer, argv: Sequence[str] | None = None, prog: str = "codepercept") -> int:
     """Run ``app`` on ``argv`` (default ``sys.argv[1:]``); return the exit status. Every error
-    is one line on stderr; nothing escapes as a traceback unless ``CODEPERCEPT_DEBUG`` is set."""
+    is one line on stderr; nothing escapes as a traceback unless ``CODEPERCEPT_DEBUG`` is set.
+
+    The command is invoked directly (not through click's ``main``), so an ``EOFError`` from a
+    truncated input is reported as such rather than turned into "Aborted", and an interrupt
+    says what happened instead of exiting 130 in silence."""
     args = list(sys.argv[1:] if argv is None else argv)
     debug = os.environ.get("CODEPERCEPT_DEBUG", "") not in ("", "0")
+    command = typer.main.get_command(app)
+    where = _command_path(command, args, prog)
     try:
-        rv = app(args=args, prog_name=prog, standalone_mode=False)
+        with command.make_context(prog, args) as ctx:
+            rv = command.invoke(ctx)
     except _UsageError as exc:
         ctx = getattr(exc, "ctx", None)
         if _NoArgsIsHelp is not None and isinstance(exc, _NoArgsIsHelp) and ctx is not None:
             sys.stderr.write(ctx.get_help() + "\n")  # a bare group: its help, as click shows
             return 2
-        cmd = ctx.command_path if ctx is not None else prog
+        cmd = ctx.command_path if ctx is not None else where
         _say(cmd, f"{exc.format_message()} (see `{cmd} --help`)")  # type: ignore[attr-defined]
         return 2
     except _Exit as exc:
         return int(getattr(exc, "exit_code", 0))
     except (_Abort, KeyboardInterrupt):
-        _say(prog, "interrupted; finished work is kept (re-run the same command to resume)")
+        _say(where, "interrupted; finished work is kept (re-run the same command to resume)")
         return EXIT_INTERRUPTED
     except Interrupted as exc:
-        _say(prog, exc)
+        _say(where, exc)
         return EXIT_INTERRUPTED
     except CodeperceptError as exc:
         if debug:
             raise
-        _say(prog, exc)
+        _say(where, exc)
         return exc.exit_code
     except _ClickException as exc:
-        _say(prog, exc.format_message())  # type: ignore[attr-defined]
+        _say(where, exc.format_message())  # type: ignore[attr-defined]
         return int(getattr(exc, "exit_code", 1))
     except UnicodeDecodeError as exc:
         if debug:
             raise
-        _say(prog, f"an input is not UTF-8 text ({exc}); convert it to UTF-8")
+        _say(where, f"an input is not UTF-8 text ({exc}); convert it to UTF-8")
+        return 1
+    except EOFError as exc:
+        if debug:
+            raise
+        _say(where, f"an input ends too early, truncated or empty ({exc or 'EOFError'})")
+        return 1
+    except BrokenPipeError:
+        # The reader went away (`codepercept synth list | head -1`): nowhere to say anything,
+        # and Python's final flush of stdout must not fail again (as the docs of SIGPIPE say).
+        with contextlib.suppress(OSError, ValueError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 1
     except OSError as exc:
         if debug:
             raise
-        _say(prog, _os_error_text(exc))
+        _say(where, _os_error_text(exc))
         return 1
     except (ValueError, LookupError) as exc:
         if debug:
             raise
-        _say(prog, exc.args[0] if len(exc.args) == 1 else exc)
+        _say(where, exc.args[0] if len(exc.args) == 1 else exc)
         return 1
     except MemoryError:
-        _say(prog, "out of memory")
+        _say(where, "out of memory")
         return 1
     except Exception as exc:
         if debug:
             raise
         _say(
-            prog,
+            where,
             f"internal error {type(exc).__name__}: {exc} (this is a bug in codepercept; "
             "CODEPERCEPT_DEBUG=1 shows the traceback)",
         )

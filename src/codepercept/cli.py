@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import typer
@@ -12,6 +14,8 @@ from rich.markup import escape
 
 from codepercept import __version__
 from codepercept._cli import (
+    MAX_COUNT,
+    check_bench,
     check_choice,
     check_dpi,
     check_float,
@@ -19,6 +23,7 @@ from codepercept._cli import (
     check_out_dir,
     check_out_file,
     check_workers,
+    progress,
 )
 from codepercept._cli import run as _run
 from codepercept.errors import CodeperceptError
@@ -56,16 +61,33 @@ def _root(
 def _read_source(path: str) -> bytes:
     if path == "-":
         return sys.stdin.buffer.read()
-    p = Path(path)
-    if not p.is_file():
-        raise typer.BadParameter(f"{path} is not a file (give a .py file, or - for stdin)")
-    return p.read_bytes()
+    return Path(path).read_bytes()
+
+
+def _check_program(ctx: typer.Context, param: typer.CallbackParam, value: str | None) -> str | None:
+    if value is None or value == "-":
+        return value
+    p = Path(value)
+    if not p.exists():
+        why = "does not exist"
+    elif p.is_dir():
+        why = "is a directory"
+    elif not os.access(p, os.R_OK):
+        why = "is not readable"
+    else:
+        return value
+    raise typer.BadParameter(
+        f"{value} {why}; give a .py file, or - for stdin", ctx=ctx, param=param
+    )
 
 
 @app.command("exec")
 def exec_cmd(
     file: str | None = typer.Argument(
-        None, help="Python program to run ('-' reads stdin); optional with --isolation."
+        None,
+        metavar="FILE",
+        help="Python program to run ('-' reads stdin); optional with --isolation.",
+        callback=_check_program,
     ),
     out: Path | None = typer.Option(
         None,
@@ -95,7 +117,9 @@ def exec_cmd(
     from codepercept.sandbox.io import write_exec_outputs
 
     if file is None and not isolation:
-        raise typer.BadParameter("give a program to run (a .py file, or - for stdin)")
+        raise typer.BadParameter(
+            "give a program to run (a .py file, or - for stdin)", param_hint="FILE"
+        )
     if file is not None and out is None:
         raise typer.BadParameter("--out is required to run a program", param_hint="--out")
     source = _read_source(file) if file is not None else b""
@@ -138,7 +162,9 @@ def _mount(module: str, name: str, help: str) -> None:
         sub = importlib.import_module(module).app
     except ImportError as exc:  # keep the rest of the CLI usable
         sub = typer.Typer(help=f"{help} (unavailable: {exc})")
-    app.add_typer(sub, name=name, help=help)
+    # The sub-app's own help (it documents its shortcuts, e.g. `caption SCENE_OR_DIR`); ``help``
+    # is the fallback for a sub-app without one.
+    app.add_typer(sub, name=name, help=sub.info.help or help)
 
 
 _mount("codepercept.caption.cli", "caption", "Code-grounded captions: describe, verify, correct.")
@@ -159,19 +185,75 @@ synth_app = typer.Typer(
 app.add_typer(synth_app, name="synth")
 
 
+def _names(value: str | None) -> list[str] | None:
+    """``a, b,c`` as ``["a", "b", "c"]`` (None when not given)."""
+    return None if value is None else [x.strip() for x in value.split(",") if x.strip()]
+
+
+def _check_names(
+    what: str, known: Callable[[], Sequence[str]], see: str, *, single: bool = False
+) -> Callable[[typer.Context, typer.CallbackParam, str | None], str | None]:
+    """A callback for a comma-separated list of names (one name when ``single``), each one of
+    ``known()`` (listed in the message when there are few, else ``see`` says where to look)."""
+
+    def callback(ctx: typer.Context, param: typer.CallbackParam, value: str | None) -> str | None:
+        names = _names(value)
+        if names is None:
+            return value
+        every = list(known())
+        hint = f"choose from {', '.join(every)}" if len(every) <= 12 else f"see {see}"
+        if not names:
+            raise typer.BadParameter(f"{value!r} names no {what}; {hint}", ctx=ctx, param=param)
+        if single and (len(names) > 1 or names[0] != value.strip()):
+            raise typer.BadParameter(f"{value!r} is not one {what}; {hint}", ctx=ctx, param=param)
+        bad = [x for x in names if x not in every]
+        if bad:
+            raise typer.BadParameter(
+                f"unknown {what} {', '.join(map(repr, bad))}; {hint}", ctx=ctx, param=param
+            )
+        return value
+
+    return callback
+
+
+def _synth_domains() -> list[str]:
+    from codepercept.synth.base import DOMAINS
+
+    return list(DOMAINS)
+
+
+def _synth_families() -> list[str]:
+    from codepercept.synth import list_families
+
+    return [f.name for f in list_families()]
+
+
+def _corruptions() -> list[str]:
+    from codepercept.bench.validate import CORRUPTIONS
+
+    return list(CORRUPTIONS)
+
+
+_SYNTH_LIST = "`codepercept synth list`"
+
+
 @synth_app.callback(invoke_without_command=True)
 def synth(
     ctx: typer.Context,
-    n: int = typer.Option(100, "--n", min=1, help="Samples to keep (at least 1)."),
+    n: int = typer.Option(100, "--n", min=1, max=MAX_COUNT, help="Samples to keep (1 to 10^9)."),
     seed: int = typer.Option(0, help="Run seed: same seed, same dataset."),
     out: Path | None = typer.Option(
         None, "--out", "-o", help="Dataset directory (required).", callback=check_out_dir
     ),
     domains: str | None = typer.Option(
-        None, help="Comma-separated domains to draw from (see `synth list`)."
+        None,
+        help="Comma-separated domains to draw from (see `synth list`).",
+        callback=_check_names("domain", _synth_domains, _SYNTH_LIST),
     ),
     families: str | None = typer.Option(
-        None, help="Comma-separated family names (see `synth list`)."
+        None,
+        help="Comma-separated family names (see `synth list`).",
+        callback=_check_names("family", _synth_families, _SYNTH_LIST),
     ),
     workers: int = typer.Option(2, help=WORKERS_HELP, callback=check_workers),
     format: str = typer.Option(
@@ -191,14 +273,18 @@ def synth(
         return
     if out is None:
         raise typer.BadParameter("--out is required", param_hint="--out")
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+    from rich.progress import BarColumn, MofNCompleteColumn, TimeRemainingColumn
 
+    from codepercept.synth import list_families
     from codepercept.synth.pipeline import synthesize
 
-    def split(v: str | None) -> list[str] | None:
-        return [x.strip() for x in v.split(",") if x.strip()] if v else None
-
-    with Progress(
+    if not list_families(_names(domains), _names(families)):
+        raise typer.BadParameter(
+            f"none of {families} is in the domains {domains}; {_SYNTH_LIST} shows each "
+            "family's domain",
+            param_hint="--families",
+        )
+    with progress(
         "[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(),
         "{task.fields[rate]}", TimeRemainingColumn(), console=console,
     ) as bar:  # fmt: skip
@@ -206,7 +292,7 @@ def synth(
         t0 = [0.0, 0]
         import time as _time
 
-        def progress(kept: int, total: int) -> None:
+        def on_progress(kept: int, total: int) -> None:
             if t0[0] == 0.0:
                 t0[0], t0[1] = _time.perf_counter(), kept
             dt = _time.perf_counter() - t0[0]
@@ -215,9 +301,9 @@ def synth(
 
         try:
             summary = synthesize(
-                n, out, seed=seed, domains=split(domains), family_names=split(families),
+                n, out, seed=seed, domains=_names(domains), family_names=_names(families),
                 workers=workers, format=format, shard_size=shard_size, dpi=dpi,
-                progress=progress, reuse=reuse, overwrite=overwrite,
+                progress=on_progress, reuse=reuse, overwrite=overwrite,
             )  # fmt: skip
         except ValueError as exc:
             if isinstance(exc, CodeperceptError):
@@ -243,7 +329,13 @@ def synth_list() -> None:
 
 @synth_app.command("preview")
 def synth_preview(
-    family: str = typer.Option(..., "--family", "-f", help="Family name (see `synth list`)."),
+    family: str = typer.Option(
+        ...,
+        "--family",
+        "-f",
+        help="Family name (see `synth list`).",
+        callback=_check_names("family", _synth_families, _SYNTH_LIST, single=True),
+    ),
     n: int = typer.Option(16, "--n", min=1, max=256, help="Seeds to draw (1-256)."),
     seed: int = typer.Option(0, help="First seed."),
     out: Path = typer.Option(
@@ -256,7 +348,7 @@ def synth_preview(
     try:
         statuses = contact_sheet(family, n=n, out=out, seed=seed)
     except KeyError as exc:
-        raise typer.BadParameter(str(exc.args[0])) from None
+        raise typer.BadParameter(str(exc.args[0]), param_hint="--family") from None
     console.print(f"wrote {out}  {statuses}")
 
 
@@ -266,7 +358,7 @@ app.add_typer(bench_app, name="bench")
 
 @bench_app.command("build")
 def bench_build(
-    n: int = typer.Option(200, "--n", min=1, help="Items (at least 1)."),
+    n: int = typer.Option(200, "--n", min=1, max=MAX_COUNT, help="Items (1 to 10^9)."),
     seed: int = typer.Option(
         0, help="Benchmark seed (its own seed space, never the training one)."
     ),
@@ -333,7 +425,7 @@ def _check_model(ctx: typer.Context, param: typer.CallbackParam, value: str) -> 
 @bench_app.command("run")
 def bench_run(
     bench: Path = typer.Option(
-        ..., "--bench", help="Benchmark dir or JSONL file.", callback=check_in_path()
+        ..., "--bench", help="Benchmark dir or JSONL file.", callback=check_bench
     ),
     model: str = typer.Option(
         ...,
@@ -362,7 +454,7 @@ def bench_run(
     overwrite: bool = typer.Option(False, "--overwrite", help=OVERWRITE_HELP),
 ) -> None:
     """Run a model on the benchmark; resumable; writes results.jsonl and summary.json."""
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+    from rich.progress import BarColumn, MofNCompleteColumn, TimeRemainingColumn
     from rich.table import Table
 
     from codepercept.bench import run_benchmark
@@ -374,16 +466,16 @@ def bench_run(
         judge_fn = make_judge(judge, out, code_spec=code_judge) if judge else None
     except ValueError as exc:
         raise typer.BadParameter(str(exc), param_hint="--judge") from None
-    with Progress("[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(),
+    with progress("[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(),
                   TimeRemainingColumn(), console=console) as bar:  # fmt: skip
         task = bar.add_task(model, total=None)
 
-        def progress(done: int, total: int) -> None:
+        def on_progress(done: int, total: int) -> None:
             bar.update(task, completed=done, total=total)
 
         try:
             summary = run_benchmark(
-                bench, model, out, workers=workers, limit=limit, progress=progress,
+                bench, model, out, workers=workers, limit=limit, progress=on_progress,
                 judge=judge_fn, overwrite=overwrite,
             )  # fmt: skip
         except (ValueError, FileNotFoundError) as exc:
@@ -417,7 +509,10 @@ def bench_run(
 @bench_app.command("agreement")
 def bench_agreement(
     run: Path = typer.Argument(
-        ..., help="Run directory (judged with `bench run --judge`).", callback=check_in_path("dir")
+        ...,
+        metavar="RUN",
+        help="Run directory (judged with `bench run --judge`).",
+        callback=check_in_path("dir"),
     ),
 ) -> None:
     """Spearman and Pearson between judge and deterministic scores (table on stderr, JSON on
@@ -456,7 +551,7 @@ def bench_agreement(
 @bench_app.command("report")
 def bench_report(
     runs: list[Path] = typer.Argument(
-        ..., help="One or more run directories.", callback=check_in_path("dir")
+        ..., metavar="RUNS", help="One or more run directories.", callback=check_in_path("dir")
     ),
     out: Path = typer.Option(
         Path("report.html"), "--out", "-o", help="HTML file to write.", callback=check_out_file
@@ -497,38 +592,40 @@ def bench_validate(
         None,
         "--bench",
         help="Benchmark dir or JSONL file (default: generated programs).",
-        callback=check_in_path(),
+        callback=check_bench,
     ),
     n_programs: int = typer.Option(
-        32, "--n-programs", min=2, help="Programs to corrupt (at least 2)."
+        32, "--n-programs", min=2, max=MAX_COUNT, help="Programs to corrupt (2 to 10^9)."
     ),
     levels: int = typer.Option(5, min=2, max=50, help="Severity levels, including 0 (2-50)."),
     seed: int = typer.Option(0, help="Seed for program generation and corruptions."),
     workers: int = typer.Option(2, help=WORKERS_HELP, callback=check_workers),
     corruptions: str | None = typer.Option(
-        None, help="Comma-separated corruption families (default: all)."
+        None,
+        help="Comma-separated corruption families (default: all).",
+        callback=_check_names("corruption", _corruptions, "docs/bench.md"),
     ),
     out: Path | None = typer.Option(
         None, "--out", "-o", help="Write the full result JSON.", callback=check_out_file
     ),
 ) -> None:
     """Metric validity: Spearman rho of each score against corruption severity."""
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+    from rich.progress import BarColumn, MofNCompleteColumn, TimeRemainingColumn
 
+    from codepercept._fs import atomic_write
     from codepercept.bench.validate import validate, validity_markdown
 
-    kinds = [k.strip() for k in corruptions.split(",") if k.strip()] if corruptions else None
-    with Progress("[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(),
+    with progress("[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(),
                   TimeRemainingColumn(), console=console) as bar:  # fmt: skip
         task = bar.add_task("validate", total=None)
 
-        def progress(done: int, total: int) -> None:
+        def on_progress(done: int, total: int) -> None:
             bar.update(task, completed=done, total=total)
 
         try:
             result = validate(
                 bench, levels=levels, n_programs=n_programs, seed=seed, workers=workers,
-                corruptions=kinds, progress=progress,
+                corruptions=_names(corruptions), progress=on_progress,
             )  # fmt: skip
         except (ValueError, FileNotFoundError) as exc:
             raise typer.BadParameter(str(exc)) from None
@@ -539,7 +636,7 @@ def bench_validate(
     )
     if out is not None:
         out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_text(json.dumps(result, indent=1))
+        atomic_write(out, json.dumps(result, indent=1))
         console.print(f"wrote {out}")
 
 

@@ -49,7 +49,7 @@ app = typer.Typer(
 )
 
 
-def _scene_files(path: Path) -> list[Path]:
+def _scene_files(path: Path, hint: str = "SCENE_OR_DIR") -> list[Path]:
     if path.is_file():
         return [path]
     if (path / "scene.json").is_file():
@@ -61,25 +61,46 @@ def _scene_files(path: Path) -> list[Path]:
     raise typer.BadParameter(
         f"{path} is neither a scene.json nor a directory holding one "
         "(write one with `codepercept exec PROGRAM --out DIR`)",
-        param_hint="SCENE_OR_DIR",
+        param_hint=hint,
     )
 
 
-def _load(path: Path) -> tuple[Scene, dict[str, Any] | None]:
+def _load(path: Path, hint: str = "SCENE_OR_DIR") -> tuple[Scene, dict[str, Any] | None]:
     try:
         scene = Scene.from_json(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:  # UnicodeDecodeError is a ValueError
-        raise typer.BadParameter(f"cannot read a scene from {path}: {exc}") from None
+        raise typer.BadParameter(
+            f"cannot read a scene from {path}: {exc}", param_hint=hint
+        ) from None
     facts_path = path.with_name("facts.json")
     facts = None
     if facts_path.is_file():
         try:
             facts = json.loads(facts_path.read_text(encoding="utf-8"))
         except (OSError, ValueError) as exc:
-            raise typer.BadParameter(f"cannot read the facts in {facts_path}: {exc}") from None
+            raise typer.BadParameter(
+                f"cannot read the facts in {facts_path}: {exc}", param_hint=hint
+            ) from None
         if not isinstance(facts, dict):
-            raise typer.BadParameter(f"{facts_path} does not hold a JSON object")
+            raise typer.BadParameter(f"{facts_path} does not hold a JSON object", param_hint=hint)
     return scene, facts
+
+
+def _check_model(ctx: typer.Context, param: typer.CallbackParam, value: str | None) -> str | None:
+    """``MODEL@BASE_URL`` with an http(s) URL (``openai:MODEL@URL``, as ``bench run`` takes
+    it, is accepted too and means the same)."""
+    if value is None:
+        return None
+    spec = value.removeprefix("openai:")
+    model, at, url = spec.partition("@")
+    if not at or not model.strip() or not url.startswith(("http://", "https://")):
+        raise typer.BadParameter(
+            f"{value!r} is not MODEL@BASE_URL with an http(s) URL "
+            "(e.g. qwen3-vl@http://127.0.0.1:8000/v1)",
+            ctx=ctx,
+            param=param,
+        )
+    return spec
 
 
 _TEXT_SUFFIXES = (".txt", ".md", ".caption", ".json", ".text")
@@ -92,13 +113,26 @@ def _caption_text(value: str) -> str:
     import sys
 
     if value == "-":
-        return sys.stdin.read().strip()
+        text = sys.stdin.read().strip()
+        if not text:
+            raise typer.BadParameter("stdin held no caption", param_hint="--caption")
+        return text
+    if not value.strip():
+        raise typer.BadParameter("the caption is empty", param_hint="--caption")
     p = Path(value)
+    if len(value) < 4096 and "\n" not in value and p.is_dir():
+        raise typer.BadParameter(
+            f"{value} is a directory; give the caption text, a file holding it, or - for stdin",
+            param_hint="--caption",
+        )
     if len(value) < 4096 and "\n" not in value and p.is_file():
         try:
-            return p.read_text(encoding="utf-8").strip()
+            text = p.read_text(encoding="utf-8").strip()
         except (OSError, ValueError) as exc:
             raise typer.BadParameter(f"cannot read {p}: {exc}", param_hint="--caption") from None
+        if not text:
+            raise typer.BadParameter(f"{p} is empty; it holds no caption", param_hint="--caption")
+        return text
     one_word = len(value.split()) == 1
     if one_word and ("/" in value or value.lower().endswith(_TEXT_SUFFIXES)):
         raise typer.BadParameter(
@@ -106,8 +140,6 @@ def _caption_text(value: str) -> str:
             "text, a file that exists, or - for stdin)",
             param_hint="--caption",
         )
-    if not value.strip():
-        raise typer.BadParameter("the caption is empty", param_hint="--caption")
     return value
 
 
@@ -115,6 +147,7 @@ def _caption_text(value: str) -> str:
 def describe_cmd(
     scene_or_dir: Path = typer.Argument(
         ...,
+        metavar="SCENE_OR_DIR",
         help="scene.json, a directory with one, or a directory of those.",
     ),
     style: str = typer.Option(
@@ -145,7 +178,7 @@ def verify_cmd(
     as_json: bool = typer.Option(False, "--json", help="Print the claims as JSON lines."),
 ) -> None:
     """Print every checkable claim of the caption with its verdict; exit 1 if any is contradicted."""
-    sc, facts = _load(_scene_files(scene)[0])
+    sc, facts = _load(_scene_files(scene, "--scene")[0], "--scene")
     claims = verify_caption(_caption_text(caption), sc, facts)
     if as_json:
         for c in claims:
@@ -173,11 +206,14 @@ def correct_cmd(
     ),
     scene: Path = typer.Option(..., "--scene", help="scene.json or a directory with one."),
     model: str | None = typer.Option(
-        None, help="MODEL@BASE_URL of an OpenAI-compatible endpoint for refinement."
+        None,
+        help="MODEL@BASE_URL of an OpenAI-compatible endpoint for refinement.",
+        callback=_check_model,
     ),
 ) -> None:
     """Print the caption with its contradicted spans rewritten from the scene."""
-    sc, facts = _load(_scene_files(scene)[0])
+    sc, facts = _load(_scene_files(scene, "--scene")[0], "--scene")
+    text = _caption_text(caption)
     client = None
     if model:
         from codepercept.models.openai import OpenAIChat
@@ -187,7 +223,7 @@ def correct_cmd(
         except ValueError as exc:
             raise typer.BadParameter(str(exc), param_hint="--model") from None
     console.print(
-        correct_caption(_caption_text(caption), sc, facts, client=client),
+        correct_caption(text, sc, facts, client=client),
         highlight=False,
         soft_wrap=True,
     )

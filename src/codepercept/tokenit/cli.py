@@ -10,7 +10,7 @@ from pathlib import Path
 import typer
 from rich.console import Console
 
-from codepercept._cli import check_out_dir, check_out_file, check_workers
+from codepercept._cli import MAX_COUNT, check_out_dir, check_out_file, check_text, check_workers
 
 app = typer.Typer(
     help="TokenIT: text images with exact per-BPE-token pixel masks.",
@@ -28,6 +28,8 @@ def _check_domains(
     if not value:
         return value
     doms = [d.strip() for item in value for d in item.split(",") if d.strip()]
+    if not doms:
+        raise typer.BadParameter(f"{','.join(value)!r} names no domain", ctx=ctx, param=param)
     try:
         check_domains(doms)
     except ValueError as exc:
@@ -36,10 +38,28 @@ def _check_domains(
 
 
 def _check_tokenizer(ctx: typer.Context, param: typer.CallbackParam, value: str) -> str:
-    if value != "qwen" and not Path(value).is_file():
+    """``qwen``, or a tokenizer file that loads (read here, before any work: a file that is
+    not a tokenizer fails now with its name, not midway through a run)."""
+    if value == "qwen":
+        return value
+    path = Path(value)
+    if not path.is_file():
         raise typer.BadParameter(
             f"{value!r} is neither 'qwen' nor a tokenizer file that exists", ctx=ctx, param=param
         )
+    try:
+        if path.stat().st_size == 0:
+            raise ValueError(f"{value} is empty")
+        from codepercept.tokenit.tokenizer import load_tokenizer
+
+        load_tokenizer(path)
+    except (OSError, ValueError, ImportError) as exc:
+        raise typer.BadParameter(
+            f"{value} is not a usable tokenizer ({exc}); give 'qwen', a tokenizer.json or a "
+            "tiktoken BPE file",
+            ctx=ctx,
+            param=param,
+        ) from None
     return value
 
 
@@ -49,7 +69,9 @@ console = Console()
 @app.callback()
 def main(
     ctx: typer.Context,
-    n: int = typer.Option(None, "--n", min=1, help="number of samples to keep (at least 1)"),
+    n: int = typer.Option(
+        None, "--n", min=1, max=MAX_COUNT, help="number of samples to keep (1 to 10^9)"
+    ),
     out: Path = typer.Option(
         None, "--out", help="output dataset directory", callback=check_out_dir
     ),
@@ -104,8 +126,13 @@ def main(
 
 @app.command("show")
 def show_cmd(
-    sample: str = typer.Argument(..., help="DIR, DIR/ID or DIR:ID"),
-    token: str = typer.Option(..., "--token", help='token text, e.g. " the"'),
+    sample: str = typer.Argument(..., metavar="SAMPLE", help="DIR, DIR/ID or DIR:ID"),
+    token: str = typer.Option(
+        ...,
+        "--token",
+        help='token text, e.g. " the"',
+        callback=check_text("a token's text", blank_ok=True),
+    ),
     out: Path = typer.Option(
         Path("overlay.png"), "--out", help="output PNG", callback=check_out_file
     ),

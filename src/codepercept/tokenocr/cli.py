@@ -5,12 +5,25 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.console import Console
 
-from codepercept._cli import check_choice, check_float, check_in_path, check_out_file
+from codepercept._cli import (
+    MAX_COUNT,
+    check_choice,
+    check_float,
+    check_in_path,
+    check_out_file,
+    check_text,
+    progress,
+)
+
+if TYPE_CHECKING:
+    from codepercept.tokenocr.checkpoint import LoadedModel
 
 app = typer.Typer(
     help="TokenOCR: a token-level visual foundation model (train, heat maps, evaluation).",
@@ -25,16 +38,89 @@ _share = check_float(0, 1, what=" (a share)")
 
 
 def _check_device(ctx: typer.Context, param: typer.CallbackParam, value: str) -> str:
+    """cpu, cuda, cuda:N or mps, and one this machine has."""
     import re
 
-    if not re.fullmatch(r"cpu|cuda(:[0-9]+)?|mps", value):
+    m = re.fullmatch(r"cpu|cuda(?::([0-9]+))?|mps", value)
+    if not m:
         raise typer.BadParameter(
             f"{value!r} is not a device: use cpu, cuda, cuda:N or mps", ctx=ctx, param=param
+        )
+    if value == "cpu":
+        return value
+    import torch
+
+    if value == "mps":
+        if not torch.backends.mps.is_available():
+            raise typer.BadParameter("mps is not available on this machine", ctx=ctx, param=param)
+        return value
+    n = torch.cuda.device_count() if torch.cuda.is_available() else 0
+    if n == 0:
+        raise typer.BadParameter(
+            f"{value}: this machine (or this torch build) has no CUDA device; use cpu",
+            ctx=ctx,
+            param=param,
+        )
+    if m.group(1) is not None and int(m.group(1)) >= n:
+        raise typer.BadParameter(
+            f"{value}: there is no such CUDA device (this machine has {n}: cuda:0 to cuda:{n - 1})",
+            ctx=ctx,
+            param=param,
         )
     return value
 
 
 console = Console(stderr=True)
+
+
+# Bounds of the integer model fields a --set may give (sanity, not taste: a depth of 10^6 is a
+# model that does not fit in any memory, and 0 or a negative width is no model at all).
+_INT_FIELD_MAX = {
+    "patch_size": 1024,
+    "tile_size": 8192,
+    "dim": 16384,
+    "depth": 256,
+    "heads": 1024,
+    "up_dim": 16384,
+    "head_hidden": 65536,
+    "embed_dim": 65536,
+    "max_tiles": 4096,
+}
+
+
+def _field_value(name: str, default: object, text: str) -> object:
+    """``text`` as a value of the model field ``name`` (typed like its ``default``); raises
+    ``ValueError`` saying what the field takes."""
+    if isinstance(default, bool):
+        low = text.strip().lower()
+        if low in ("true", "1", "yes", "on"):
+            return True
+        if low in ("false", "0", "no", "off"):
+            return False
+        raise ValueError(f"{name} takes true or false, not {text!r}")
+    if isinstance(default, int):
+        hi = _INT_FIELD_MAX.get(name, 1 << 20)
+        try:
+            v = int(text)
+        except ValueError:
+            raise ValueError(f"{name} takes a whole number, not {text!r}") from None
+        if not 1 <= v <= hi:
+            raise ValueError(f"{name} takes a whole number from 1 to {hi}, not {v}")
+        return v
+    if isinstance(default, float):
+        try:
+            f = float(text)
+        except ValueError:
+            raise ValueError(f"{name} takes a number, not {text!r}") from None
+        if name == "drop_path":
+            if not (math.isfinite(f) and 0 <= f < 1):
+                raise ValueError(f"drop_path takes a number in [0, 1), not {text!r}")
+        elif not (math.isfinite(f) and 0 < f <= 1e4):
+            raise ValueError(f"{name} takes a finite number above 0, not {text!r}")
+        return f
+    if not text.strip():
+        raise ValueError(f"{name} takes a non-empty value")
+    return text
 
 
 def _parse_overrides(items: list[str] | None) -> dict:
@@ -56,10 +142,123 @@ def _parse_overrides(items: list[str] | None) -> dict:
                 param_hint="--set",
             )
         try:
-            out[k] = json.loads(v) if v[:1] in "0123456789-[{tfn" else v
-        except ValueError:
-            raise typer.BadParameter(f"{it!r}: {v!r} is not a value", param_hint="--set") from None
+            out[k] = _field_value(k, known[k].default, v)
+        except ValueError as exc:
+            raise typer.BadParameter(f"{it!r}: {exc}", param_hint="--set") from None
     return out
+
+
+def _model_overrides(config: str, items: list[str] | None) -> dict:
+    """The --set overrides, checked together with the named config (tile_size a multiple of
+    patch_size, dim of heads, ...) before any work."""
+    from codepercept.tokenocr.model import get_config
+
+    overrides = _parse_overrides(items)
+    try:
+        get_config(config, **overrides)
+    except ValueError as exc:
+        raise typer.BadParameter(f"{exc}", param_hint="--set") from None
+    return overrides
+
+
+def _is_checkpoint_file(path: Path) -> bool:
+    """Whether ``path`` looks like something ``torch.save`` wrote: a zip archive (the format
+    since torch 1.6) or a legacy pickle (protocol 2+ starts with 0x80)."""
+    import zipfile
+
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(2)
+        return bool(head) and (head[:1] == b"\x80" or zipfile.is_zipfile(path))
+    except OSError:
+        return False
+
+
+def _check_ckpt(ctx: typer.Context, param: typer.CallbackParam, value: Path | None) -> Path | None:
+    """A checkpoint file that exists and looks like one (the full read comes later)."""
+    if value is None:
+        return None
+    check_in_path("file")(ctx, param, value)
+    if Path(value).stat().st_size == 0:
+        raise typer.BadParameter(f"{value} is empty", ctx=ctx, param=param)
+    if not _is_checkpoint_file(Path(value)):
+        raise typer.BadParameter(
+            f"{value} is not a checkpoint (`codepercept tokenocr train` writes one)",
+            ctx=ctx,
+            param=param,
+        )
+    return value
+
+
+def _load_ckpt(path: Path, device: str) -> LoadedModel:
+    """The checkpoint at ``path`` on ``device``, or a usage error on --ckpt saying why the file
+    cannot be used (read on the CPU first, so a device problem is not blamed on the file)."""
+    import dataclasses
+    import pickle
+
+    from codepercept.tokenocr.checkpoint import load_checkpoint
+
+    try:
+        lm = load_checkpoint(path, "cpu")
+    except (
+        pickle.UnpicklingError,
+        EOFError,
+        AttributeError,
+        KeyError,
+        TypeError,
+        ValueError,
+        RuntimeError,
+    ) as exc:
+        raise typer.BadParameter(
+            f"{path} is not a TokenOCR checkpoint ({type(exc).__name__}: {exc})",
+            param_hint="--ckpt",
+        ) from None
+    if device == "cpu":
+        return lm
+    return dataclasses.replace(
+        lm, model=lm.model.to(device), table=lm.table.to(device), siglip=lm.siglip.to(device)
+    )
+
+
+def _check_tokenit_dir(
+    ctx: typer.Context, param: typer.CallbackParam, value: Path | None
+) -> Path | None:
+    """A directory written by ``codepercept tokenit`` (its manifest's header says so)."""
+    if value is None:
+        return None
+    check_in_path("dir")(ctx, param, value)
+    manifest = Path(value) / "manifest.jsonl"
+    make = "make one with `codepercept tokenit --n N --out DIR`"
+    if not manifest.is_file():
+        raise typer.BadParameter(
+            f"{value} is not a TokenIT directory (no manifest.jsonl); {make}", ctx=ctx, param=param
+        )
+    try:
+        with open(manifest, "rb") as fh:
+            header = json.loads(fh.readline().decode("utf-8"))
+    except (OSError, ValueError) as exc:
+        raise typer.BadParameter(
+            f"{manifest} is not a dataset manifest ({exc}); {make}", ctx=ctx, param=param
+        ) from None
+    config = header.get("config") if isinstance(header, dict) else None
+    if not isinstance(config, dict) or header.get("type") != "header":
+        raise typer.BadParameter(
+            f"{manifest} does not start with a dataset header; {make}", ctx=ctx, param=param
+        )
+    producer = config.get("producer") or config.get("job")
+    if producer is not None and producer != "tokenit":
+        raise typer.BadParameter(
+            f"{value} holds a {producer} dataset, not TokenIT; {make}", ctx=ctx, param=param
+        )
+    return value
+
+
+def _check_seed(ctx: typer.Context, param: typer.CallbackParam, value: int) -> int:
+    if not 0 <= value < 2**32:
+        raise typer.BadParameter(
+            f"{value} is not a seed from 0 to 2^32-1 (numpy's range)", ctx=ctx, param=param
+        )
+    return value
 
 
 @app.command("train")
@@ -68,7 +267,7 @@ def train_cmd(
         ...,
         "--data",
         help="TokenIT directory (`codepercept tokenit --out DIR`).",
-        callback=check_in_path("dir"),
+        callback=_check_tokenit_dir,
     ),
     config: str = typer.Option(
         "tiny",
@@ -76,21 +275,28 @@ def train_cmd(
         help="tiny | small | base",
         callback=check_choice("tiny", "small", "base"),
     ),
-    out: Path = typer.Option(
+    out: str = typer.Option(
         ...,
         "--out",
-        help="Checkpoint path (.pt); metrics CSV and curve PNG go beside it.",
+        metavar="FILE",
+        help="Checkpoint file (e.g. ckpt/tiny.pt); metrics CSV and curve PNG go beside it.",
         callback=check_out_file,
     ),
-    steps: int = typer.Option(1000, "--steps", min=1, help="Optimiser steps (at least 1)."),
-    batch_size: int = typer.Option(32, "--batch-size", min=1, help="Crops per step (at least 1)."),
+    steps: int = typer.Option(
+        1000, "--steps", min=1, max=MAX_COUNT, help="Optimiser steps (1 to 10^9)."
+    ),
+    batch_size: int = typer.Option(
+        32, "--batch-size", min=1, max=65536, help="Crops per step (1 to 65536)."
+    ),
     lr: float = typer.Option(
         5e-4,
         "--lr",
         help="Peak learning rate (more than 0).",
         callback=check_float(0, 10, lo_open=True),
     ),
-    warmup: int = typer.Option(50, "--warmup", min=0, help="Linear warm-up steps."),
+    warmup: int = typer.Option(
+        50, "--warmup", min=0, max=MAX_COUNT, help="Linear warm-up steps (0 to 10^9)."
+    ),
     device: str = typer.Option(
         "cpu", "--device", help="cpu | cuda | cuda:N | mps", callback=_check_device
     ),
@@ -103,7 +309,11 @@ def train_cmd(
         help="Crop-making processes (0: in the training process; GPUs want 8+).",
     ),
     threads: int | None = typer.Option(
-        None, "--threads", min=1, help="torch CPU threads (1 is often fastest on a busy machine)."
+        None,
+        "--threads",
+        min=1,
+        max=4096,
+        help="torch CPU threads (1 is often fastest on a busy machine).",
     ),
     embed: str | None = typer.Option(
         None,
@@ -210,13 +420,17 @@ def train_cmd(
     set_: list[str] | None = typer.Option(
         None, "--set", help="Model config override FIELD=VALUE (repeatable)."
     ),
-    seed: int = typer.Option(0, "--seed", help="Seed of the model, the crops and the table."),
+    seed: int = typer.Option(
+        0,
+        "--seed",
+        help="Seed of the model, the crops and the table (0 to 2^32-1).",
+        callback=_check_seed,
+    ),
     no_resume: bool = typer.Option(False, "--no-resume", help="Start over even if --out exists."),
 ) -> None:
     """Train TokenOCR on a TokenIT directory (resumes from --out when it exists)."""
     from rich.progress import (
         BarColumn,
-        Progress,
         TextColumn,
         TimeElapsedColumn,
         TimeRemainingColumn,
@@ -225,11 +439,18 @@ def train_cmd(
     from codepercept.tokenocr.losses import LOSS_TERMS, LossConfig
     from codepercept.tokenocr.train import TrainConfig, train
 
+    overrides = _model_overrides(config, set_)
+    if Path(out).exists() and not no_resume and not _is_checkpoint_file(Path(out)):
+        raise typer.BadParameter(
+            f"{out} exists and is not a checkpoint to resume from; give another path, or "
+            "--no-resume to replace it",
+            param_hint="--out",
+        )
     logging.basicConfig(level=logging.WARNING)
     cfg = TrainConfig(
         out=str(out),
         config=config,
-        model_overrides=_parse_overrides(set_),
+        model_overrides=overrides,
         steps=steps,
         batch_size=batch_size,
         lr=lr,
@@ -269,7 +490,7 @@ def train_cmd(
             edge_ce_weight=edge_ce_weight,
         ),
     )
-    with Progress(
+    with progress(
         TextColumn("[bold]train"),
         BarColumn(),
         TextColumn("{task.completed}/{task.total}"),
@@ -297,12 +518,14 @@ def heatmap_cmd(
         ...,
         "--ckpt",
         help="Checkpoint (.pt) from `tokenocr train`.",
-        callback=check_in_path("file"),
+        callback=_check_ckpt,
     ),
     image: Path = typer.Option(
         ..., "--image", help="Image to search (PNG, JPEG, ...).", callback=check_in_path("file")
     ),
-    query: str = typer.Option(..., "--query", help='Text to find, e.g. "energy".'),
+    query: str = typer.Option(
+        ..., "--query", help='Text to find, e.g. "energy".', callback=check_text("text to find")
+    ),
     out: Path = typer.Option(
         Path("map.png"), "--out", help="PNG to write.", callback=check_out_file
     ),
@@ -317,9 +540,21 @@ def heatmap_cmd(
     ),
 ) -> None:
     """Per-token similarity maps of QUERY over IMAGE (one panel per token plus their mean)."""
-    from codepercept.tokenocr.infer import heatmap
+    import numpy as np
+    from PIL import Image, UnidentifiedImageError
 
-    console.print(f"wrote {heatmap(ckpt, image, query, out, device, local_pool)}")
+    from codepercept.tokenocr.infer import query_maps, render_heatmaps
+
+    try:
+        with Image.open(image) as im:
+            pixels = np.asarray(im.convert("RGB"))
+    except (UnidentifiedImageError, OSError, ValueError) as exc:
+        raise typer.BadParameter(
+            f"cannot read an image from {image} ({exc})", param_hint="--image"
+        ) from None
+    lm = _load_ckpt(ckpt, device)
+    written = render_heatmaps(pixels, query_maps(lm, pixels, query, device, local_pool), out)
+    console.print(f"wrote {written}")
 
 
 @app.command("eval")
@@ -328,12 +563,14 @@ def eval_cmd(
         ...,
         "--ckpt",
         help="Checkpoint (.pt) from `tokenocr train`.",
-        callback=check_in_path("file"),
+        callback=_check_ckpt,
     ),
     data: Path = typer.Option(
-        ..., "--data", help="Held-out TokenIT directory.", callback=check_in_path("dir")
+        ..., "--data", help="Held-out TokenIT directory.", callback=_check_tokenit_dir
     ),
-    limit: int = typer.Option(200, "--limit", min=1, help="Samples to evaluate (at least 1)."),
+    limit: int = typer.Option(
+        200, "--limit", min=1, max=MAX_COUNT, help="Samples to evaluate (1 to 10^9)."
+    ),
     vocab: str = typer.Option(
         "seen",
         "--vocab",
@@ -357,7 +594,7 @@ def eval_cmd(
     from codepercept.tokenocr.evaluate import EvalConfig, evaluate, format_table
 
     cfg = EvalConfig(limit=limit, vocab=vocab, device=device, local_pool=local_pool)
-    res = evaluate(ckpt, data, cfg, out)
+    res = evaluate(_load_ckpt(ckpt, device), data, cfg, out)
     console.print(format_table(res))
     if out is not None:
         console.print(f"wrote {out}")
