@@ -65,16 +65,39 @@ MAX_CONNECT_ERRORS_IN_A_ROW = 2
 
 
 def _raw_rows(path: Path) -> list[dict[str, Any]]:
+    """Every row of ``results.jsonl``. Only the final line may be torn (a kill mid-write) and is
+    then skipped; any other line that is not a JSON object with an ``id`` is damage that a kill
+    cannot make, and raises :class:`~codepercept.errors.UsageError` naming the line (a damaged
+    file must not read as a run with fewer items)."""
     if not path.exists():
         return []
+    data = path.read_bytes()
+    lines = data.split(b"\n")
+    torn = lines[-1]  # the text after the last newline: empty, or a line cut short
     rows = []
-    for line in path.read_text(errors="replace").splitlines():
-        try:
-            row = json.loads(line)
-        except json.JSONDecodeError:
+    for lineno, line in enumerate(lines[:-1], 1):
+        if not line.strip():
             continue
-        if isinstance(row, dict) and "id" in row:
-            rows.append(row)
+        try:
+            text = line.decode("utf-8")
+        except UnicodeDecodeError:
+            raise UsageError(
+                f"{path}:{lineno} is not UTF-8 text; the file was changed by something other "
+                "than `codepercept bench run`: restore it, or start the run over with --overwrite"
+            ) from None
+        try:
+            row = json.loads(text)
+        except ValueError:
+            row = None
+        if not (isinstance(row, dict) and "id" in row):
+            raise UsageError(
+                f"{path}:{lineno} is not a result row (a JSON object with an id); the file was "
+                "changed by something other than `codepercept bench run`: restore it, or "
+                "start the run over with --overwrite"
+            )
+        rows.append(row)
+    if torn.strip():
+        log.warning("%s: ignoring a torn final line (%d bytes) left by a kill", path, len(torn))
     return rows
 
 
