@@ -123,6 +123,10 @@ def exec_cmd(
     if file is not None and out is None:
         raise typer.BadParameter("--out is required to run a program", param_hint="--out")
     source = _read_source(file) if file is not None else b""
+    if out is not None:
+        from codepercept.jobdir import check_claimable
+
+        check_claimable(out, "exec")  # refuse another command's directory before running
     with Executor(workers=1, dpi=dpi, timeout_s=timeout, memory_mb=memory_mb) as ex:
         if isolation:
             typer.echo(json.dumps(ex.isolation, indent=1))

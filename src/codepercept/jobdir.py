@@ -183,8 +183,9 @@ def claim(
         LockedError: another process is using the directory now.
     """
     out = Path(out)
-    if out.exists() and not out.is_dir():
-        raise JobDirError(f"{out} is a file, not a directory; give a directory for the output")
+    # Refuse a file, another command's directory or files of no job before creating anything
+    # (not even the lock file); the same checks run again under the lock.
+    check_claimable(out, command, adopt)
     settings_j: dict[str, Any] = json.loads(json.dumps(dict(settings or {}), default=str))
     inputs_j = _describe_inputs(dict(inputs or {}))
     out.mkdir(parents=True, exist_ok=True)
@@ -259,6 +260,23 @@ def _check(
         + "). Re-run with the same arguments to resume, add --overwrite to start it over, "
         "or use another --out"
     )
+
+
+def check_claimable(
+    out: str | os.PathLike[str], command: str, adopt: Callable[[Path], bool] | None = None
+) -> None:
+    """Raise :class:`JobDirError` now if :func:`claim` would refuse ``out`` for ``command``
+    whatever the settings (a file, another command's directory, files of no job), so a command
+    can refuse before it does any work; takes no lock and writes nothing."""
+    out = Path(out)
+    if out.exists() and not out.is_dir():
+        raise JobDirError(f"{out} is a file, not a directory; give a directory for the output")
+    if not out.is_dir() or not _entries(out):
+        return
+    old = read_job(out)
+    if old is None or old.get("command") != command:
+        # files of no job (unless ``adopt`` takes them), or another command's directory
+        _check(out, command, {}, {}, False, adopt)
 
 
 def _empty(out: Path) -> None:
