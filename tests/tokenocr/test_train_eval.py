@@ -233,6 +233,7 @@ def test_ctrl_c_saves_the_step_and_a_resume_is_exact(tmp_path, train_samples, ma
         assert torch.equal(a[k], b[k]), k
 
 
+@pytest.mark.filterwarnings("ignore:Detected pickle protocol:UserWarning")
 def test_a_hostile_or_foreign_checkpoint_is_refused_without_running_it(tmp_path):
     """torch.load with pickle would run a planted __reduce__; checkpoints load weights only."""
     import pickle
