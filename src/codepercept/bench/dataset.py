@@ -16,12 +16,12 @@ from pathlib import Path
 from typing import Any
 
 from codepercept._fs import read_text
+from codepercept.models.prompts import STEM2CODE
 
-SYSTEM = "You are an useful assistant."
-PROMPT = (
-    "You are an expert Python developer who specializes in writing matplotlib code based on a "
-    "given picture. Now, please give me the matplotlib code that reproduces the picture below."
-)
+#: The official STEM2Code-Eval system message and prompt, word for word (kept in
+#: :mod:`codepercept.models.prompts` with every other prompt).
+SYSTEM: str = STEM2CODE.system or ""
+PROMPT: str = STEM2CODE.template
 
 
 @dataclass
