@@ -33,6 +33,7 @@ class Raw:
 
 class ChatServer(ThreadingHTTPServer):
     daemon_threads = True
+    request_queue_size = 512  # socketserver's 5 would make 64 concurrent clients queue in SYN
 
     def __init__(self, handler: Handler, port: int = 0) -> None:
         super().__init__(("127.0.0.1", port), _RequestHandler)
