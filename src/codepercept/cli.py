@@ -456,6 +456,13 @@ def bench_run(
         callback=_check_openai_spec,
     ),
     overwrite: bool = typer.Option(False, "--overwrite", help=OVERWRITE_HELP),
+    concurrency: int = typer.Option(
+        64,
+        "--concurrency",
+        min=1,
+        max=4096,
+        help="Requests an openai: model keeps in flight (a vLLM/SGLang server batches them).",
+    ),
 ) -> None:
     """Run a model on the benchmark; resumable; writes results.jsonl and summary.json."""
     from rich.progress import BarColumn, MofNCompleteColumn, TimeRemainingColumn
@@ -480,7 +487,7 @@ def bench_run(
         try:
             summary = run_benchmark(
                 bench, model, out, workers=workers, limit=limit, progress=on_progress,
-                judge=judge_fn, overwrite=overwrite,
+                judge=judge_fn, overwrite=overwrite, concurrency=concurrency,
             )  # fmt: skip
         except (ValueError, FileNotFoundError) as exc:
             if isinstance(exc, CodeperceptError):

@@ -16,8 +16,8 @@ from codepercept.bench import (
     summarize,
 )
 from codepercept.bench.dataset import PROMPT
-from codepercept.bench.models import image_embedding, make_model
 from codepercept.bench.runner import _repair_tail
+from codepercept.models.adapters import image_embedding, make_model
 from tests.openai_server import serve_chat
 
 

@@ -248,7 +248,8 @@ def test_an_endpoint_that_goes_down_mid_run_stops_the_job(bench, tmp_path):
     with serve_chat(handler, port=port) as srv:
         holder["srv"] = srv
         with pytest.raises(JobError, match=r"nothing was scored for \d items; re-run") as info:
-            run_benchmark(bench, spec, tmp_path / "run", workers=1)
+            # two items in flight, so most requests come after the server went away
+            run_benchmark(bench, spec, tmp_path / "run", workers=1, concurrency=1)
     assert "could not connect" in str(info.value)
     scored = [r for r in read_results(tmp_path / "run") if r["status"] != "model_error"]
     assert 1 <= len(scored) <= 3
@@ -332,7 +333,8 @@ def cli_run(bench: Path, spec: str, out: Path, *extra: str) -> subprocess.Popen:
     terminal's Ctrl-C sends."""
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
     cmd = [sys.executable, "-m", "codepercept.cli", "bench", "run", "--bench", str(bench),
-           "--model", spec, "--out", str(out), "--workers", "1", *extra]  # fmt: skip
+           "--model", spec, "--out", str(out), "--workers", "1", "--concurrency", "1",
+           *extra]  # fmt: skip
     return subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True, start_new_session=True)  # fmt: skip
 
@@ -427,3 +429,19 @@ def test_kill_9_loses_at_most_the_items_in_flight(bench, tmp_path):
     ids = [json.loads(x)["id"] for x in (tmp_path / "run/results.jsonl").read_text().splitlines()]
     assert len(ids) == len(set(ids)) == 8  # nothing twice, nothing missing
     assert resumed["complete"]
+
+
+def test_concurrency_keeps_the_endpoint_busy_and_the_summary_counts_the_client(bench, tmp_path):
+    """Items wait on the model together (not 2 x workers at a time), and the summary says what
+    the client did."""
+    answers = Answers(bench, delay_s=0.4)
+    with serve_chat(answers) as srv:
+        t0 = time.monotonic()
+        summary = run_benchmark(bench, f"openai:m@{srv.base_url}", tmp_path / "run",
+                                workers=1, concurrency=8)  # fmt: skip
+        wall = time.monotonic() - t0
+        assert srv.max_in_flight == 8
+    assert wall < 8 * 0.4  # sequential asking alone would take 3.2 s
+    client = summary["client"]
+    assert client["answers"] == 8 and client["errors"] == {} and client["requests"] == 8
+    assert client["latency_s"]["p50"] >= 0.39

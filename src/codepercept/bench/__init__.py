@@ -5,10 +5,10 @@ from codepercept.bench.build import build_benchmark
 from codepercept.bench.dataset import PROMPT, SYSTEM, BenchItem, load_bench
 from codepercept.bench.extract import extract_code
 from codepercept.bench.judge import make_judge, parse_score
-from codepercept.bench.models import make_model
 from codepercept.bench.report import build_report
 from codepercept.bench.runner import read_results, run_benchmark
 from codepercept.bench.summary import summarize
+from codepercept.models.adapters import make_model
 
 __all__ = ["PROMPT", "SYSTEM", "BenchItem", "build_benchmark", "build_report", "extract_code",
            "load_bench", "make_judge", "make_model", "parse_score", "read_results",

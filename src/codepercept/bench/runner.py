@@ -45,10 +45,10 @@ from codepercept._fs import atomic_write
 from codepercept._interrupt import Interrupted, graceful
 from codepercept.bench.dataset import BenchItem, load_bench
 from codepercept.bench.extract import extract_code
-from codepercept.bench.models import Model, NoPrediction, Predictions, make_model, model_job
 from codepercept.bench.summary import is_result, summarize
 from codepercept.errors import JobError, UsageError
 from codepercept.jobdir import claim
+from codepercept.models.adapters import Model, NoPrediction, Predictions, make_model, model_job
 from codepercept.sandbox import Executor
 from codepercept.scene.model import Scene
 from codepercept.score import image_score, prepare_image, scene_score
@@ -295,8 +295,15 @@ def run_benchmark(
     judge: Callable[[BenchItem, dict[str, Any]], dict[str, Any]] | None = None,
     *,
     overwrite: bool = False,
+    concurrency: int = 64,
 ) -> dict[str, Any]:
     """Run ``model_spec`` on the benchmark into ``out``; returns (and writes) the summary.
+
+    Items in flight: ``2 * workers`` for a local model (the sandbox is what binds), and
+    ``max(2 * workers, concurrency)`` for a model behind an endpoint, whose client keeps up to
+    ``concurrency`` requests in flight (an endpoint built to batch is then never what the run
+    waits for). The summary's ``client`` block has the endpoint's requests, cache hits,
+    retries, errors, tokens and latency.
 
     The summary (``out/summary.json``) holds, besides the scores (see
     :mod:`codepercept.bench.summary`): ``model``, ``bench`` (absolute) and ``bench_relative``
@@ -315,6 +322,8 @@ def run_benchmark(
         JobError: the model's endpoint is down (the summary so far is written first).
         Interrupted: stopped by SIGINT/SIGTERM (the summary so far is written first).
     """
+    if not isinstance(concurrency, int) or isinstance(concurrency, bool) or concurrency < 1:
+        raise UsageError(f"concurrency must be a whole number, at least 1; got {concurrency!r}")
     if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int) or limit < 1):
         raise UsageError(f"limit must be a whole number of items, at least 1; got {limit!r}")
     bench_path = Path(bench).resolve()
@@ -322,7 +331,7 @@ def run_benchmark(
     items = all_items[:limit] if limit is not None else all_items
     out = Path(out)
     setting, model_inputs = model_job(model_spec)
-    model = make_model(model_spec, cache_dir=out / "cache")
+    model = make_model(model_spec, cache_dir=out / "cache", concurrency=concurrency)
     warnings: list[str] = []
     if isinstance(model, Predictions):
         warnings += model.check(items, {it.id for it in all_items})
@@ -334,7 +343,7 @@ def run_benchmark(
         with claim(out, "bench run", settings, inputs, overwrite=overwrite,
                    adopt=_adopt_legacy(model.name)):  # fmt: skip
             return _run(items, model, out, bench_path, workers, dpi, timeout_s, progress, judge,
-                        warnings)  # fmt: skip
+                        warnings, concurrency)  # fmt: skip
     finally:
         close = getattr(model, "close", None)
         if close is not None:
@@ -352,6 +361,7 @@ def _run(
     progress: Callable[[int, int], None] | None,
     judge: Callable[[BenchItem, dict[str, Any]], dict[str, Any]] | None,
     warnings: list[str],
+    concurrency: int = 64,
 ) -> dict[str, Any]:
     images_dir = out / "images"
     images_dir.mkdir(parents=True, exist_ok=True)
@@ -390,6 +400,9 @@ def _run(
             "stopped": str(stopped) if stopped is not None else None,
             "warnings": notes,
         })  # fmt: skip
+        client = getattr(getattr(model, "client", None), "stats", None)
+        if client is not None:
+            summary["client"] = client.to_dict()
         atomic_write(out / "summary.json", json.dumps(summary, indent=1))
         for line in notes:
             log.warning("%s", line)
@@ -419,10 +432,13 @@ def _run(
                 )
                 finish(False, err)
                 raise err from None
+        # an endpoint answers many at once: keep `concurrency` items waiting on it
+        remote = getattr(model, "client", None) is not None
+        in_flight = min(max(1, workers * 2, concurrency if remote else 0), max(1, len(todo)))
         if todo and not stop.requested:
             with Executor(workers=workers, dpi=dpi, timeout_s=timeout_s) as ex:
                 _loop(todo, model, ex, _ReferenceCache(ex, out), images_dir, judge, results_path,
-                      max(1, workers * 2), stop, breaker, outcome, processed, len(items),
+                      in_flight, stop, breaker, outcome, processed, len(items),
                       progress)  # fmt: skip
         err = endpoint_down(breaker.tripped, breaker.last) if breaker.tripped else None
         summary = finish(stop.requested, err)

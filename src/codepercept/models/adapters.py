@@ -1,4 +1,6 @@
-"""Models behind one interface: ``model.respond(item) -> str`` (the raw response text).
+"""The benchmark's models behind one interface: ``model.respond(item) -> str`` (the raw
+response text); ``item`` is a :class:`~codepercept.bench.dataset.BenchItem` (``id``, ``code``,
+``image_bytes()``).
 
 Specs:
   ``oracle``                  the ground-truth code, fenced
@@ -15,20 +17,23 @@ results (the settings and input files a run directory is claimed with).
 
 from __future__ import annotations
 
-import base64
 import io
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 from PIL import Image
 
 from codepercept._fs import read_text
-from codepercept.bench.dataset import PROMPT, SYSTEM, BenchItem
 from codepercept.errors import UsageError
+from codepercept.models.images import image_data_url
+from codepercept.models.prompts import STEM2CODE
 from codepercept.score import content_box
+
+if TYPE_CHECKING:  # (bench imports this module: no import of bench at run time)
+    from codepercept.bench.dataset import BenchItem
 
 
 class Model(Protocol):
@@ -176,10 +181,18 @@ class Predictions:
 class OpenAIModel:
     """A multimodal model behind an OpenAI-compatible endpoint, asked the official prompt."""
 
-    def __init__(self, spec: str, cache_dir: str | Path | None = None, **sampling: Any) -> None:
+    def __init__(
+        self,
+        spec: str,
+        cache_dir: str | Path | None = None,
+        concurrency: int = 64,
+        **sampling: Any,
+    ) -> None:
         from codepercept.models.openai import OpenAIChat
 
-        self.client = OpenAIChat.from_spec(spec, cache_dir=cache_dir, **sampling)
+        self.client = OpenAIChat.from_spec(
+            spec, cache_dir=cache_dir, max_concurrency=concurrency, **sampling
+        )
         self.name = f"openai:{self.client.model}"
         self.url = self.client.base_url
 
@@ -190,18 +203,7 @@ class OpenAIModel:
         self.client.close()
 
     def respond(self, item: BenchItem) -> str:
-        b64 = base64.b64encode(item.image_bytes()).decode("ascii")
-        messages = [
-            {"role": "system", "content": SYSTEM},
-            {
-                "role": "user",
-                "content": [
-                    {"type": "image_url", "image_url": {"url": f"data:image/png;base64,{b64}"}},
-                    {"type": "text", "text": PROMPT},
-                ],
-            },
-        ]
-        return self.client.complete(messages)
+        return self.client.complete(STEM2CODE.messages(image_data_url(item.image_bytes())))
 
 
 def model_job(spec: str) -> tuple[str, dict[str, Path]]:
@@ -218,8 +220,11 @@ def model_job(spec: str) -> tuple[str, dict[str, Path]]:
     return kind, {}
 
 
-def make_model(spec: str, cache_dir: str | Path | None = None, **sampling: Any) -> Model:
-    """Build a model from its spec string (see the module docstring)."""
+def make_model(
+    spec: str, cache_dir: str | Path | None = None, concurrency: int = 64, **sampling: Any
+) -> Model:
+    """Build a model from its spec string (see the module docstring); ``concurrency`` bounds
+    the requests an endpoint model keeps in flight."""
     kind, _, arg = spec.partition(":")
     if kind == "oracle" and not arg:
         return Oracle()
@@ -230,7 +235,7 @@ def make_model(spec: str, cache_dir: str | Path | None = None, **sampling: Any) 
     if kind == "predictions" and arg:
         return Predictions(Path(arg))
     if kind == "openai" and arg:
-        return OpenAIModel(arg, cache_dir=cache_dir, **sampling)
+        return OpenAIModel(arg, cache_dir=cache_dir, concurrency=concurrency, **sampling)
     raise UsageError(
         f"unknown model spec {spec!r}; use oracle, blank, knn:TRAIN_DIR, "
         "predictions:FILE.jsonl or openai:MODEL@BASE_URL"
