@@ -41,3 +41,14 @@ def _looks_like_code(text: str) -> bool:
     except SyntaxError:
         return False
     return True
+
+
+def extract_codes(response: str | None) -> list[str]:
+    """Every program in ``response``, in order: its ```python blocks, else its bare ``` blocks
+    (a response asked for K programs answers with K blocks); [] when there is none."""
+    if not response:
+        return []
+    blocks = [(m.group(1).lower(), m.group(2)) for m in _BLOCK.finditer(response)]
+    python = [code for tag, code in blocks if tag in _PY_TAGS]
+    bare = [code for tag, code in blocks if tag == ""]
+    return [c.strip("\n") + "\n" for c in (python or bare) if c.strip()]
