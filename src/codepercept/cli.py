@@ -651,6 +651,122 @@ def bench_validate(
         console.print(f"wrote {out}")
 
 
+def _model_job_report(summary: dict) -> None:
+    """The lines every model-driven job ends with: kept, drops, gates, the client's numbers."""
+    console.print(f"kept {summary['kept']} of {summary['units']} units' candidates")
+    if summary.get("drops"):
+        console.print(f"dropped: {json.dumps(summary['drops'])}")
+    gates = summary.get("gates") or {}
+    for name, g in (gates.get("gates") or {}).items():
+        if g.get("attempts"):
+            console.print(f"  gate {name}: {g['passed']}/{g['attempts']} passed "
+                          f"{json.dumps(g['reasons'])}")  # fmt: skip
+    c = summary.get("client") or {}
+    console.print(
+        f"model: {c.get('answers', 0)} answers, {c.get('cache_hits', 0)} from cache, "
+        f"{c.get('retries', 0)} retries, errors {json.dumps(c.get('errors', {}))}, "
+        f"tokens {c.get('prompt_tokens', 0)} in / {c.get('completion_tokens', 0)} out, "
+        f"latency p50 {c.get('latency_s', {}).get('p50')} s"
+    )
+
+
+def _run_model_job(name: str, fn, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    from rich.progress import BarColumn, MofNCompleteColumn, TimeRemainingColumn
+
+    with progress("[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(),
+                  TimeRemainingColumn(), console=console) as bar:  # fmt: skip
+        task = bar.add_task(name, total=None)
+
+        def on_progress(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        summary = fn(*args, progress=on_progress, **kwargs)
+    _model_job_report(summary)
+    console.print(f"summary: {kwargs.get('out') or args[2]}/summary.json")
+
+
+_MODEL_HELP = "The model: openai:MODEL@BASE_URL (e.g. a `codepercept serve` or vLLM server)."
+_CONCURRENCY_HELP = "Requests kept in flight (a vLLM/SGLang server batches them)."
+
+
+@app.command("reproduce")
+def reproduce_cmd(
+    images: Path = typer.Option(
+        ...,
+        "--images",
+        help='Seed images: a directory of image files, or a .jsonl of {"id", "image"} lines.',
+        callback=check_in_path(),
+    ),
+    model: str = typer.Option(..., "--model", help=_MODEL_HELP, callback=_check_openai_spec),
+    out: Path = typer.Option(
+        ..., "--out", "-o", help="Dataset directory (resumable).", callback=check_out_dir
+    ),
+    workers: int = typer.Option(2, help=WORKERS_HELP, callback=check_workers),
+    concurrency: int = typer.Option(64, "--concurrency", min=1, max=4096, help=_CONCURRENCY_HELP),
+    dpi: float = typer.Option(100, help="Rendering resolution (10-1200).", callback=check_dpi),
+    overwrite: bool = typer.Option(False, "--overwrite", help=OVERWRITE_HELP),
+) -> None:
+    """Image Reproduction: the model describes each seed image, then writes code for it; the
+    program is run and gated, and a kept one becomes an ICC triplet with a code-grounded
+    caption (the seed, the model's description and the prompt versions stored beside it)."""
+    from codepercept.pipelines.modeldata import reproduce
+
+    _run_model_job("reproduce", reproduce, images, model, out, workers=workers,
+                   concurrency=concurrency, dpi=dpi, overwrite=overwrite)  # fmt: skip
+
+
+@app.command("diversify")
+def diversify_cmd(
+    seeds: Path = typer.Option(
+        ...,
+        "--seeds",
+        help='Seed images: a directory of image files, or a .jsonl of {"id", "image"} lines.',
+        callback=check_in_path(),
+    ),
+    model: str = typer.Option(..., "--model", help=_MODEL_HELP, callback=_check_openai_spec),
+    out: Path = typer.Option(
+        ..., "--out", "-o", help="Dataset directory (resumable).", callback=check_out_dir
+    ),
+    k: int = typer.Option(4, "--k", min=1, max=16, help="Variants per seed (1-16)."),
+    workers: int = typer.Option(2, help=WORKERS_HELP, callback=check_workers),
+    concurrency: int = typer.Option(64, "--concurrency", min=1, max=4096, help=_CONCURRENCY_HELP),
+    dpi: float = typer.Option(100, help="Rendering resolution (10-1200).", callback=check_dpi),
+    overwrite: bool = typer.Option(False, "--overwrite", help=OVERWRITE_HELP),
+) -> None:
+    """Image Diversity: the model names the principle behind each seed, then writes K programs
+    showing it differently; each is run, gated and kept only if it differs from its seed and
+    from every kept item."""
+    from codepercept.pipelines.modeldata import diversify
+
+    _run_model_job("diversify", diversify, seeds, model, out, k=k, workers=workers,
+                   concurrency=concurrency, dpi=dpi, overwrite=overwrite)  # fmt: skip
+
+
+@app.command("refine-code")
+def refine_code_cmd(
+    data: Path = typer.Option(
+        ...,
+        "--data",
+        help="ICC dataset (`codepercept synth --out DIR`).",
+        callback=check_in_path("dir"),
+    ),
+    model: str = typer.Option(..., "--model", help=_MODEL_HELP, callback=_check_openai_spec),
+    out: Path = typer.Option(
+        ..., "--out", "-o", help="Dataset directory (resumable).", callback=check_out_dir
+    ),
+    limit: int | None = typer.Option(None, "--limit", min=1, help="Only the first N samples."),
+    workers: int = typer.Option(2, help=WORKERS_HELP, callback=check_workers),
+    concurrency: int = typer.Option(64, "--concurrency", min=1, max=4096, help=_CONCURRENCY_HELP),
+    overwrite: bool = typer.Option(False, "--overwrite", help=OVERWRITE_HELP),
+) -> None:
+    """The image-to-code training target: a model's explanatory draft (step comments) corrected
+    against the ground-truth code; kept only when it renders exactly the same pixels."""
+    from codepercept.pipelines.modeldata import refine_code
+
+    _run_model_job("refine-code", refine_code, data, model, out, limit=limit, workers=workers,
+                   concurrency=concurrency, overwrite=overwrite)  # fmt: skip
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the command line on ``argv`` (default: the process's) and return the exit status;
     every error is one line on stderr (see :mod:`codepercept._cli`)."""
