@@ -132,6 +132,62 @@ _ROWS = (
 )
 
 CASES = [
+    # ---- model-driven data: reproduce, diversify, refine-code
+    C("repro-no-images", "reproduce --model openai:m@http://127.0.0.1:9/v1 --out o", "--images"),
+    C("repro-missing", "reproduce --images nope --model openai:m@http://x/v1 --out o", "nope"),
+    C(
+        "repro-no-images-in-dir",
+        "reproduce --images benchdir --model openai:m@http://x/v1 --out o",
+        "benchdir",
+        "no images",
+        rc=2,
+    ),
+    C("repro-model-bare", "reproduce --images img.png --model gpt --out o", "--model", "gpt"),
+    C("repro-model-ftp", "reproduce --images img.png --model openai:m@ftp://x --out o", "--model"),
+    C(
+        "repro-out-file",
+        "reproduce --images img.png --model openai:m@http://x/v1 --out img.png",
+        "--out",
+    ),
+    C(
+        "repro-concurrency-0",
+        "reproduce --images img.png --model openai:m@http://x/v1 --out o --concurrency 0",
+        "--concurrency",
+    ),
+    C(
+        "repro-dpi-nan",
+        "reproduce --images img.png --model openai:m@http://x/v1 --out o --dpi nan",
+        "--dpi",
+    ),
+    C(
+        "repro-dead-endpoint",
+        "reproduce --images img.png --model openai:m@http://127.0.0.1:9/v1 --out o",
+        "cannot be reached",
+        rc=1,
+    ),
+    C("div-k-0", "diversify --seeds img.png --model openai:m@http://x/v1 --out o --k 0", "--k"),
+    C("div-k-17", "diversify --seeds img.png --model openai:m@http://x/v1 --out o --k 17", "--k"),
+    C("div-no-seeds", "diversify --model openai:m@http://x/v1 --out o", "--seeds"),
+    C(
+        "div-workers-0",
+        "diversify --seeds img.png --model openai:m@http://x/v1 --out o --workers 0",
+        "--workers",
+    ),
+    C(
+        "refine-not-dataset",
+        "refine-code --data benchdir --model openai:m@http://x/v1 --out o",
+        "benchdir",
+        "not a dataset",
+        rc=2,
+    ),
+    C("refine-missing", "refine-code --data nope --model openai:m@http://x/v1 --out o", "nope"),
+    C("refine-file", "refine-code --data img.png --model openai:m@http://x/v1 --out o", "--data"),
+    C(
+        "refine-limit-0",
+        "refine-code --data icc --model openai:m@http://x/v1 --out o --limit 0",
+        "--limit",
+    ),
+    C("refine-model", "refine-code --data icc --model knn:icc --out o", "--model"),
     # -- exec ----------------------------------------------------------------------------------
     C("exec-no-program", "exec", "FILE"),
     C("exec-missing-file", "exec /nonexistent.py --out x", "/nonexistent.py", "FILE"),

@@ -313,6 +313,16 @@ def _run_job(
         raise UsageError(f"--model must be openai:MODEL@BASE_URL, got {model_spec!r}")
     counts = _Counts()
     t0 = time.perf_counter()
+
+    async def reachable() -> None:  # before anything is created: a down endpoint writes nothing
+        async with AsyncChat(model, url, retries=3) as probe:
+            await probe.preflight()
+
+    try:
+        asyncio.run(reachable())
+    except ModelError as exc:
+        raise JobError(f"{job}: the model endpoint {url} cannot be reached ({exc}); nothing "
+                       "was done") from None  # fmt: skip
     with claimed(out, job, {**config, "model": model_spec}, inputs, overwrite=overwrite,
                  adopt=lambda d: (d / MANIFEST_NAME).is_file()):  # fmt: skip
         chat = AsyncChat(model, url, concurrency=concurrency, cache_dir=out / "cache",
@@ -332,10 +342,6 @@ def _run_job(
 
             async def main() -> str:
                 try:
-                    try:
-                        await chat.preflight()
-                    except ModelError as exc:
-                        return f"endpoint: its preflight could not connect; last error: {exc}"
                     return await _engine(job, units, per_unit, make_process(chat, ex), writer,
                                          concurrency, dedup_distance, counts, progress, stop)  # fmt: skip
                 finally:
