@@ -13,7 +13,8 @@ of its own (:func:`code_gate`, :func:`image_gate`, :func:`consistency_gate`).
 
 Reasons (``GateVerdict.reason``; ``"ok"`` when the gate passed):
 
-* code: the execution status when it is not ``"ok"`` (``runtime_error``, ``forbidden``,
+* code: ``forbidden`` (an operation named in the source, whatever the sandbox made of it),
+  then the execution status when it is not ``"ok"`` (``runtime_error``, ``forbidden``,
   ``timeout``, ``syntax_error``, ``no_figure``, … verbatim from
   :data:`~codepercept.sandbox.result.STATUSES`), ``no_scene``, ``raster_literal``,
   ``too_short``;
@@ -216,7 +217,7 @@ def _ok(gate: str, detail: str, values: dict[str, Any]) -> GateVerdict:
 
 
 def _fail(gate: str, reason: str, detail: str, values: dict[str, Any]) -> GateVerdict:
-    return GateVerdict(gate, False, reason, detail, values)
+    return GateVerdict(gate, False, reason, " ".join(detail.split()), values)
 
 
 # ------------------------------------------------------------------------------------------------
@@ -385,12 +386,14 @@ def scene_rasters(scene: Scene, cfg: GateConfig) -> list[dict[str, Any]]:
     the figure for a figure-level image such as ``figimage``)."""
     out = []
     for e in scene.visible_elements():
-        shape = e.props.get("shape")
+        shape = e.props.get("shape")  # props are not type-checked: the child's data
         if not (isinstance(shape, list) and len(shape) >= 2 and e.bbox):
             continue
-        if min(int(shape[0]), int(shape[1])) < cfg.raster_min_side:
+        if not all(type(v) is int for v in shape[:2]):
             continue
-        pixels = int(shape[0]) * int(shape[1])
+        if min(shape[0], shape[1]) < cfg.raster_min_side:
+            continue
+        pixels = shape[0] * shape[1]
         box: list[float] | tuple[float, ...] = (0.0, 0.0, 1.0, 1.0)
         if e.axes is not None and scene.axes[e.axes].bbox:
             box = scene.axes[e.axes].bbox  # type: ignore[assignment]
