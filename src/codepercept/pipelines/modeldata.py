@@ -88,7 +88,8 @@ def _safe_id(text: str) -> str:
 
 
 def load_seeds(spec: str | Path) -> list[Seed]:
-    """The seed images of a directory (image files by name, sorted) or a JSONL file (lines
+    """The seed images of a directory (image files by name, sorted), one image file, or a JSONL
+    file (lines
     ``{"id": ..., "image": PATH}``, paths relative to the file). Files are not read here
     (:func:`read_seed` does, per seed). Raises :class:`UsageError` for a missing source, a
     directory without images or a malformed JSONL line."""
@@ -98,6 +99,8 @@ def load_seeds(spec: str | Path) -> list[Seed]:
         files = sorted(p for p in src.iterdir() if p.suffix.lower() in IMAGE_SUFFIXES)
         for p in files:
             seeds.append(Seed(_safe_id(p.stem), p))
+    elif src.is_file() and src.suffix.lower() in IMAGE_SUFFIXES:
+        seeds.append(Seed(_safe_id(src.stem), src))  # one image
     elif src.is_file():
         for lineno, line in enumerate(read_text(src, "seed list").splitlines(), 1):
             if not line.strip():
