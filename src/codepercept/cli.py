@@ -374,6 +374,11 @@ def bench_build(
     ),
     workers: int = typer.Option(2, help=WORKERS_HELP, callback=check_workers),
     overwrite: bool = typer.Option(False, "--overwrite", help=OVERWRITE_HELP),
+    dpi: float = typer.Option(
+        300,
+        help="Resolution of the images and scenes (300: the official setting).",
+        callback=check_dpi,
+    ),
 ) -> None:
     """Build a held-out synthetic benchmark (images, bench.jsonl, manifest.json)."""
     from codepercept.bench import build_benchmark
@@ -381,7 +386,7 @@ def bench_build(
     try:
         manifest = build_benchmark(
             n, out, seed=seed, exclude_dataset=exclude_dataset, workers=workers,
-            overwrite=overwrite,
+            overwrite=overwrite, dpi=dpi,
         )  # fmt: skip
     except (ValueError, FileNotFoundError) as exc:
         if isinstance(exc, CodeperceptError):
@@ -456,6 +461,12 @@ def bench_run(
         callback=_check_openai_spec,
     ),
     overwrite: bool = typer.Option(False, "--overwrite", help=OVERWRITE_HELP),
+    dpi: float = typer.Option(
+        300,
+        help="Resolution the model's programs render at (300: the official convention, as "
+        "the public harness saves them).",
+        callback=check_dpi,
+    ),
     concurrency: int = typer.Option(
         64,
         "--concurrency",
@@ -487,7 +498,7 @@ def bench_run(
         try:
             summary = run_benchmark(
                 bench, model, out, workers=workers, limit=limit, progress=on_progress,
-                judge=judge_fn, overwrite=overwrite, concurrency=concurrency,
+                judge=judge_fn, overwrite=overwrite, concurrency=concurrency, dpi=dpi,
             )  # fmt: skip
         except (ValueError, FileNotFoundError) as exc:
             if isinstance(exc, CodeperceptError):

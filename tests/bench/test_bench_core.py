@@ -209,3 +209,24 @@ def test_bench_build_that_can_keep_nothing_stops_and_says_why(tmp_path, monkeypa
     ):
         build_benchmark(4, tmp_path / "b", exclude_dataset=tmp_path / "train",
                         exclude_distance=64, workers=1)  # fmt: skip
+
+
+def test_the_official_convention_renders_at_300_and_scenes_follow_the_run_dpi(bench, tmp_path):
+    """Built and run at 300 (the public harness's savefig dpi) the oracle is perfect; run at
+    100 on that benchmark, the reference scenes are traced again at 100 (a trace depends on the
+    dpi), so the code score stays exact, and the summary and report say which dpi it was."""
+    from codepercept.bench import build_report
+    from codepercept.bench.runner import OFFICIAL_DPI, bench_dpi
+
+    assert bench_dpi(bench) == OFFICIAL_DPI == 300
+    official = run_benchmark(bench, "oracle", tmp_path / "o300", limit=3)
+    low = run_benchmark(bench, "oracle", tmp_path / "o100", limit=3, dpi=100)
+    assert official["dpi"] == 300 and low["dpi"] == 100
+    assert official["overall"]["official"]["code"] == 100.0
+    assert low["overall"]["official"]["code"] == 100.0
+    assert "dpi 300" in official["conventions"]["official"]
+    assert len(list((tmp_path / "o100" / "reference").glob("*.scene.json"))) == 3
+    assert not list((tmp_path / "o300" / "reference").glob("*.scene.json"))
+    build_report([tmp_path / "o300", tmp_path / "o100"], tmp_path / "rep.html")
+    page = (tmp_path / "rep.html").read_text()
+    assert '<th rowspan="2">dpi</th>' in page and "100*" in page

@@ -3,7 +3,6 @@ an endpoint that is down, predictions for other items, and Ctrl-C / kill -9 on r
 
 from __future__ import annotations
 
-import base64
 import json
 import os
 import signal
@@ -20,6 +19,7 @@ from codepercept.bench import build_benchmark, load_bench, read_results, run_ben
 from codepercept.bench.summary import summarize
 from codepercept.errors import JobError, UsageError
 from codepercept.jobdir import JOB_FILE, JobDirError
+from codepercept.models.images import image_data_url
 from tests.openai_server import serve_chat
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -47,8 +47,10 @@ class Answers:
 
     def __init__(self, bench: Path, delay_s: float = 0.0) -> None:
         self.items = load_bench(bench)
+        # keyed as the server receives them: scaled to the max-pixels policy
         self.by_image = {
-            base64.b64encode(it.image_bytes()).decode(): (i, it) for i, it in enumerate(self.items)
+            image_data_url(it.image_bytes()).split(",", 1)[1]: (i, it)
+            for i, it in enumerate(self.items)
         }
         self.delay_s = delay_s
         self.asked: dict[str, float] = {}

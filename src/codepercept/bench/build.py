@@ -54,7 +54,7 @@ def build_benchmark(
     exclude_dataset: str | Path | None = None,
     exclude_distance: int = 4,
     workers: int = 2,
-    dpi: float = 100,
+    dpi: float = 300,
     domains: list[str] | None = None,
     *,
     overwrite: bool = False,

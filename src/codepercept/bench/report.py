@@ -100,6 +100,7 @@ def leaderboard(runs: Sequence[RunData]) -> list[dict[str, Any]]:
     for run in runs:
         ov = run.summary["overall"]
         entries.append({"run": run.label, "key": run.key, "model": run.model, "n": ov["n"],
+                        "dpi": run.summary.get("dpi"),
                         "official": ov["official"], "strict": ov["strict"],
                         "statuses": ov.get("statuses", {}), "judge": judge_means(run.rows)})  # fmt: skip
     entries.sort(key=lambda e: (-e["official"]["final"], -e["strict"]["final"], e["run"]))
@@ -310,6 +311,18 @@ def _options(values: Sequence[tuple[str, str]]) -> str:
     return "".join(opts)
 
 
+def _dpi(value: Any) -> str:
+    """A run's rendering dpi for the leaderboard; runs from before it was recorded rendered at
+    100, and one not at 300 is marked as not the official setting."""
+    dpi = 100.0 if value is None else float(value)
+    text = f"{dpi:g}"
+    return (
+        text
+        if dpi == 300
+        else f'<span title="the official convention renders at 300">{text}*</span>'
+    )
+
+
 def _leaderboard_html(entries: list[dict[str, Any]], runs: Sequence[RunData]) -> str:
     colors = {r.key: PALETTE[i % len(PALETTE)] for i, r in enumerate(runs)}
     judged = any(v is not None for e in entries for v in e["judge"].values())
@@ -318,7 +331,8 @@ def _leaderboard_html(entries: list[dict[str, Any]], runs: Sequence[RunData]) ->
     rows = [
         '<table id="leaderboard"><thead><tr><th rowspan="2">#</th>'
         '<th class="l" rowspan="2">run</th><th class="l" rowspan="2">model</th>'
-        '<th rowspan="2">n</th><th colspan="5">official (Image/Code over executed items)</th>'
+        '<th rowspan="2">n</th><th rowspan="2">dpi</th>'
+        '<th colspan="5">official (Image/Code over executed items)</th>'
         f'<th colspan="3">strict (non-executed items score 0)</th>{jcols}'
         '<th class="l" rowspan="2">statuses</th></tr><tr>'
         + "".join(f"<th>{h}</th>" for h in head2)
@@ -333,7 +347,8 @@ def _leaderboard_html(entries: list[dict[str, Any]], runs: Sequence[RunData]) ->
             f'<tr class="lb-row" data-run="{e["key"]}"><td>{e["rank"]}</td>'
             f'<td class="l"><span class="swatch" style="background:{colors[e["key"]]}"></span>'
             f'{html.escape(e["run"])}</td><td class="l">{html.escape(e["model"])}</td>'
-            f"<td>{e['n']}</td><td>{_fmt(o['image'])}</td><td>{_fmt(o['code'])}</td>"
+            f"<td>{e['n']}</td><td>{_dpi(e.get('dpi'))}</td>"
+            f"<td>{_fmt(o['image'])}</td><td>{_fmt(o['code'])}</td>"
             f"<td>{_fmt(o['exec'], 1)}</td><td><b>{_fmt(o['final'])}</b></td>"
             f"<td>{_fmt(o['avg'])}</td><td>{_fmt(s['image'])}</td><td>{_fmt(s['code'])}</td>"
             f"<td>{_fmt(s['final'])}</td>{jtd if judged else ''}"

@@ -128,16 +128,33 @@ def _repair_tail(path: Path) -> None:
             fh.truncate(cut)
 
 
-class _ReferenceCache:
-    """Ground-truth scenes and prepared reference images, computed once per item."""
+#: The resolution the official convention renders at, as the public harness does (its
+#: ``plt.savefig(..., dpi=300)``).
+OFFICIAL_DPI = 300.0
 
-    def __init__(self, executor: Executor, run_dir: Path) -> None:
+
+def bench_dpi(bench: Path) -> float | None:
+    """The dpi a built benchmark's images and scenes were made at (None when unknown)."""
+    root = bench if bench.is_dir() else bench.parent
+    try:
+        value = json.loads((root / "manifest.json").read_text())["args"]["dpi"]
+        return float(value)
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+class _ReferenceCache:
+    """Ground-truth scenes, computed once per item at the run's dpi: the benchmark's own
+    scenes serve only when it was built at that dpi (a trace depends on it)."""
+
+    def __init__(self, executor: Executor, run_dir: Path, built_dpi: float | None = None) -> None:
         self.executor = executor
         self.dir = run_dir / "reference"
         self.dir.mkdir(parents=True, exist_ok=True)
+        self.use_built = built_dpi is not None and built_dpi == executor.dpi
 
     def scene(self, item: BenchItem) -> Scene | None:
-        if item.scene_path is not None:
+        if item.scene_path is not None and self.use_built:
             return Scene.from_json(item.scene_path.read_text())
         cached = self.dir / f"{item.id}.scene.json"
         if cached.exists():
@@ -289,7 +306,7 @@ def run_benchmark(
     out: str | Path,
     workers: int = 2,
     limit: int | None = None,
-    dpi: float = 100,
+    dpi: float = OFFICIAL_DPI,
     timeout_s: float = 30.0,
     progress: Callable[[int, int], None] | None = None,
     judge: Callable[[BenchItem, dict[str, Any]], dict[str, Any]] | None = None,
@@ -393,6 +410,7 @@ def _run(
             "model": model.name,
             "bench": str(bench_path),
             "bench_relative": os.path.relpath(bench_path, out.resolve()),
+            "dpi": dpi,
             "items": len(items),
             "pending": pending,
             "complete": pending == 0,
@@ -437,7 +455,7 @@ def _run(
         in_flight = min(max(1, workers * 2, concurrency if remote else 0), max(1, len(todo)))
         if todo and not stop.requested:
             with Executor(workers=workers, dpi=dpi, timeout_s=timeout_s) as ex:
-                _loop(todo, model, ex, _ReferenceCache(ex, out), images_dir, judge, results_path,
+                _loop(todo, model, ex, _ReferenceCache(ex, out, bench_dpi(bench_path)), images_dir, judge, results_path,
                       in_flight, stop, breaker, outcome, processed, len(items),
                       progress)  # fmt: skip
         err = endpoint_down(breaker.tripped, breaker.last) if breaker.tripped else None

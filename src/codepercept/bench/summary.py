@@ -24,7 +24,8 @@ from typing import Any
 NOT_RESULTS = frozenset({"model_error"})
 
 CONVENTIONS = {
-    "official": "Image/Code averaged over executed items; Exec = executed/scored; "
+    "official": "programs rendered at dpi 300, as the public harness saves them (the run's dpi "
+    "is in the summary); Image/Code averaged over executed items; Exec = executed/scored; "
     "final=(Image+Code+Exec)/3; model_error items (no answer from the model) are not scored "
     "(left out of n and every average, counted in model_errors); no_prediction items are "
     "scored as not executed",
