@@ -11,7 +11,9 @@ import sys
 import pytest
 
 
-@pytest.mark.parametrize("package", ["codepercept.data", "codepercept.score"])
+@pytest.mark.parametrize(
+    "package", ["codepercept.data", "codepercept.score", "codepercept.bench", "codepercept.serve"]
+)
 def test_every_exported_name_resolves(package: str) -> None:
     mod = importlib.import_module(package)
     for name in mod.__all__:

@@ -22,6 +22,7 @@ from codepercept._cli import (
     check_in_path,
     check_out_dir,
     check_out_file,
+    check_text,
     check_workers,
     progress,
 )
@@ -156,6 +157,93 @@ def demo(
     from codepercept.pipelines.demo import run_demo
 
     run_demo(out, workers=workers, say=lambda line: console.print(line))
+
+
+def _check_backend(ctx: typer.Context, param: typer.CallbackParam, value: str) -> str:
+    from codepercept.serve.backends import check_backend_spec
+
+    why = check_backend_spec(value)
+    if why is not None:
+        raise typer.BadParameter(why, ctx=ctx, param=param)
+    return value
+
+
+def _check_fault(ctx: typer.Context, param: typer.CallbackParam, value: str | None) -> str | None:
+    from codepercept.serve.faults import FAULTS
+
+    return check_choice(*FAULTS)(ctx, param, value)
+
+
+@app.command("serve")
+def serve_cmd(
+    backend: str = typer.Option(
+        ...,
+        "--backend",
+        help="What answers: offline:DIR (every pipeline prompt answered from a `codepercept "
+        "synth` dataset, deterministically), static (one fixed program, at once) or hf:PATH (a "
+        "local transformers checkpoint).",
+        callback=_check_backend,
+    ),
+    host: str = typer.Option(
+        "127.0.0.1",
+        "--host",
+        help="Address to listen on (0.0.0.0: every interface).",
+        callback=check_text("a host name or address"),
+    ),
+    port: int = typer.Option(
+        8000, "--port", min=0, max=65535, help="Port to listen on (0-65535; 0 picks a free one)."
+    ),
+    model_name: str | None = typer.Option(
+        None,
+        "--model-name",
+        help="The model name clients ask for (default: offline-DIRNAME, static, or the "
+        "checkpoint's directory name).",
+        callback=check_text("a model name"),
+    ),
+    latency_ms: float = typer.Option(
+        0,
+        "--latency-ms",
+        help="Every completion waits this many milliseconds before it is answered, without "
+        "holding up other requests (0-3600000).",
+        callback=check_float(0, 3_600_000, what=" milliseconds"),
+    ),
+    fault: str | None = typer.Option(
+        None,
+        "--fault",
+        help="Be a faulty server, for testing clients: 500, 429 (Retry-After: 1), timeout (no "
+        "answer), malformed (a body that is not JSON), truncated (cut short), nocode (text, no "
+        "code block) or empty (content '').",
+        callback=_check_fault,
+    ),
+    fault_rate: float | None = typer.Option(
+        None,
+        "--fault-rate",
+        help="Share of chat requests that get --fault, 0-1 (default 1): request i is faulted "
+        "when floor(i*P) > floor((i-1)*P), so 0.25 is every 4th, reproducibly.",
+        callback=check_float(0, 1),
+    ),
+) -> None:
+    """Serve an OpenAI-compatible API (/v1/chat/completions, /v1/models, /health) until
+    Ctrl-C or SIGTERM; prints one line when ready: serving BACKEND as MODEL at URL."""
+    if fault_rate is not None and fault is None:
+        raise typer.BadParameter("--fault-rate needs --fault", param_hint="--fault-rate")
+    from codepercept.serve.app import ServeState, build_app
+    from codepercept.serve.backends import make_backend
+    from codepercept.serve.server import serve
+
+    engine = make_backend(backend)
+    name = model_name or engine.model_name
+    state = ServeState()
+    web = build_app(
+        engine, model_name=name, latency_ms=latency_ms, fault=fault,
+        fault_rate=1.0 if fault_rate is None else fault_rate, state=state,
+    )  # fmt: skip
+
+    def ready(url: str) -> None:
+        sys.stdout.write(f"serving {backend} as {name} at {url}\n")
+        sys.stdout.flush()
+
+    serve(web, host, port, state=state, on_ready=ready, quiet_truncation=fault == "truncated")
 
 
 def _mount(module: str, name: str, help: str) -> None:
