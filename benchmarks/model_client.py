@@ -33,11 +33,17 @@ ROOT = Path(__file__).resolve().parents[1]
 MSG = [{"role": "user", "content": "draw a sine wave"}]
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds of process ``pid`` so far (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def start_server(latency_ms: int, backend: str = "static") -> tuple[subprocess.Popen, str]:
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
     proc = subprocess.Popen(
         [sys.executable, "-m", "codepercept.cli", "serve", "--backend", backend,
-         "--latency-ms", str(latency_ms), "--port", "0"],
+         "--latency-ms", str(latency_ms), "--port", "0", "--model-name", "m"],
         stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env,
     )  # fmt: skip
     assert proc.stdout is not None
@@ -52,7 +58,8 @@ async def async_client(url: str, concurrency: int, n: int) -> float:
     from codepercept.models.client import AsyncChat
 
     async with AsyncChat("m", url, concurrency=concurrency, retries=0) as chat:
-        await chat.complete(MSG)  # connect once before the clock starts
+        # open every connection before the clock starts (a long job pays that once)
+        await asyncio.gather(*(chat.complete(MSG, seed=-1 - i) for i in range(concurrency)))
         t0 = time.perf_counter()
         await asyncio.gather(*(chat.complete(MSG, seed=i) for i in range(n)))
         return n / (time.perf_counter() - t0)
@@ -75,7 +82,13 @@ def threaded_client(url: str, concurrency: int, n: int) -> float:
                 i = next(counter, None)
             if i is None:
                 return
-            client.post(f"{url}/chat/completions", json={**body, "seed": i}).raise_for_status()
+            for _attempt in range(3):  # a kept-alive connection the server closed: once more
+                try:
+                    r = client.post(f"{url}/chat/completions", json={**body, "seed": i})
+                except httpx.TransportError:
+                    continue
+                r.raise_for_status()
+                break
 
     t0 = time.perf_counter()
     with ThreadPoolExecutor(concurrency) as pool:
@@ -86,33 +99,51 @@ def threaded_client(url: str, concurrency: int, n: int) -> float:
     return rate
 
 
-def bench_run_rates(url: str, items: int, concurrencies: list[int]) -> None:
-    from codepercept.bench import build_benchmark, run_benchmark
+def bench_run_rates(url: str, url0: str, items: int, concurrencies: list[int]) -> None:
+    """``bench run`` with the served model (an answer after the latency) beside the same job
+    against the same server answering at once (``url0``: the request's own costs, image scaling
+    included, but no latency) and with a model that costs nothing at all (a predictions file
+    holding the same answers): the first ratio says how much the job waits on the model."""
+    import json
+
+    from codepercept.bench import build_benchmark, load_bench, run_benchmark
+    from codepercept.bench.extract import extract_code
     from codepercept.sandbox import Executor
 
     with tempfile.TemporaryDirectory() as tmp:
         bench = Path(tmp) / "bench"
         build_benchmark(items, bench, seed=5, workers=2)
-        with httpx.Client() as c:  # the program the static backend answers
+        with httpx.Client() as c:  # the answer the static backend gives every request
             reply = c.post(f"{url}/chat/completions", json={"model": "m", "messages": MSG}).json()
-        from codepercept.bench.extract import extract_code
-
-        code = extract_code(reply["choices"][0]["message"]["content"])
+        answer = reply["choices"][0]["message"]["content"]
+        code = extract_code(answer)
         with Executor(workers=2) as ex:
             ex.run(code)
             t0 = time.perf_counter()
             ex.map([code] * items)
             sandbox = items / (time.perf_counter() - t0)
-        print(f"\nbench run, {items} items, --workers 2 (sandbox alone: {sandbox:.1f} programs/s)")
-        print(f"{'concurrency':>12} {'items/s':>9} {'x sandbox':>10}  binds")
+        preds = Path(tmp) / "preds.jsonl"
+        preds.write_text("".join(json.dumps({"id": it.id, "response": answer}) + "\n"
+                                 for it in load_bench(bench)))  # fmt: skip
+        t0 = time.perf_counter()
+        run_benchmark(bench, f"predictions:{preds}", Path(tmp) / "instant", workers=2)
+        instant = items / (time.perf_counter() - t0)
+        print(f"\nbench run, {items} items, --workers 2: the job with an instant model "
+              f"{instant:.1f} items/s (the sandbox alone runs the program at {sandbox:.1f}/s; "
+              "the rest is scoring at dpi 300)")  # fmt: skip
+        print(f"{'concurrency':>12} {'items/s':>9} {'no-latency/s':>13} {'ratio':>6} "
+              f"{'x instant':>10}  waits on")  # fmt: skip
         for conc in concurrencies:
-            t0 = time.perf_counter()
-            run_benchmark(bench, f"openai:m@{url}", Path(tmp) / f"run{conc}", workers=2,
-                          concurrency=conc)  # fmt: skip
-            rate = items / (time.perf_counter() - t0)
-            ratio = rate / sandbox
-            print(f"{conc:>12} {rate:>9.1f} {ratio:>10.2f}  "
-                  f"{'the sandbox (and scoring)' if ratio > 0.6 else 'the model'}")  # fmt: skip
+            rates = []
+            for name, where in (("lat", url), ("zero", url0)):
+                t0 = time.perf_counter()
+                run_benchmark(bench, f"openai:m@{where}", Path(tmp) / f"{name}{conc}", workers=2,
+                              concurrency=conc)  # fmt: skip
+                rates.append(items / (time.perf_counter() - t0))
+            ratio = rates[0] / rates[1]
+            print(f"{conc:>12} {rates[0]:>9.1f} {rates[1]:>13.1f} {ratio:>6.2f} "
+                  f"{rates[0] / instant:>10.2f}  "
+                  f"{'CPU (images, sandbox, scoring)' if ratio >= 0.85 else 'the model'}")  # fmt: skip
 
 
 def main() -> None:
@@ -127,16 +158,26 @@ def main() -> None:
         lat = args.latency_ms / 1000
         print(f"server: {url}, every answer after {args.latency_ms} ms; {os.cpu_count()} cores")
         print(f"{'concurrency':>12} {'ideal/s':>8} {'async/s':>8} {'ratio':>6} "
-              f"{'threads/s':>10} {'ratio':>6}")  # fmt: skip
+              f"{'client cpu':>10} {'server cpu':>10} {'threads/s':>10} {'ratio':>6}")  # fmt: skip
         for conc in (1, 16, 64, 256):
             n = max(conc * 4, 16) if conc < 64 else args.requests
             ideal = conc / lat
+            c0, s0, w0 = cpu_seconds(os.getpid()), cpu_seconds(proc.pid), time.perf_counter()
             a = asyncio.run(async_client(url, conc, n))
+            wall = time.perf_counter() - w0
+            ccpu = (cpu_seconds(os.getpid()) - c0) / wall
+            scpu = (cpu_seconds(proc.pid) - s0) / wall
             t = threaded_client(url, conc, n)
-            print(f"{conc:>12} {ideal:>8.1f} {a:>8.1f} {a / ideal:>6.2f} {t:>10.1f} "
-                  f"{t / ideal:>6.2f}")  # fmt: skip
+            print(f"{conc:>12} {ideal:>8.1f} {a:>8.1f} {a / ideal:>6.2f} {ccpu:>9.0%} "
+                  f"{scpu:>10.0%} {t:>10.1f} {t / ideal:>6.2f}")  # fmt: skip
+        print("(cpu: share of one core while the async client ran; 2 cores = 200%)")
         if not args.skip_bench_run:
-            bench_run_rates(url, args.items, [1, 16, 64])
+            proc0, url0 = start_server(0)
+            try:
+                bench_run_rates(url, url0, args.items, [1, 16, 64])
+            finally:
+                proc0.terminate()
+                proc0.wait(10)
     finally:
         proc.terminate()
         proc.wait(10)

@@ -47,6 +47,8 @@ _RETRY_STATUS = {408, 409, 425, 429, 500, 502, 503, 504}
 _CONNECT_ERRORS = (httpx.ConnectError, httpx.ConnectTimeout, httpx.UnsupportedProtocol)
 #: ``finish_reason`` values that mean the server failed the generation (vLLM, SGLang).
 _FAILED_FINISH = {"error", "abort"}
+#: The most connections in one httpx pool (see :meth:`AsyncChat._http`).
+POOL_SIZE = 8
 #: Latencies kept for the percentiles (a uniform sample of all requests beyond this).
 _LATENCY_SAMPLE = 10_000
 
@@ -202,7 +204,8 @@ class AsyncChat:
         self.sampling = dict(sampling)
         self.stats = ClientStats()
         self._rng = random.Random(0)
-        self._client: httpx.AsyncClient | None = None
+        self._clients: list[httpx.AsyncClient] = []
+        self._turn = 0
         self._slots: asyncio.Semaphore | None = None
 
     @classmethod
@@ -213,20 +216,30 @@ class AsyncChat:
 
     # -- lifecycle -------------------------------------------------------------------------
     def _http(self) -> httpx.AsyncClient:
-        if self._client is None:
-            self._client = httpx.AsyncClient(
-                timeout=httpx.Timeout(self.timeout_s, connect=min(self.timeout_s,
-                                                                  self.connect_timeout_s)),
-                limits=httpx.Limits(max_connections=self.concurrency,
-                                    max_keepalive_connections=self.concurrency),
-            )  # fmt: skip
+        """The next connection pool, round robin. Connections are spread over pools of at most
+        :data:`POOL_SIZE`: httpcore scans a pool's every connection on each request (its
+        issue #1035), so one pool of 256 connections serves 256 requests in flight at a
+        twentieth of the rate that 32 pools of 8 do."""
+        if not self._clients:
+            pools = -(-self.concurrency // POOL_SIZE)
+            per = -(-self.concurrency // pools)
+            timeout = httpx.Timeout(self.timeout_s, connect=min(self.timeout_s,
+                                                                self.connect_timeout_s))  # fmt: skip
+            self._clients = [
+                httpx.AsyncClient(
+                    timeout=timeout,
+                    limits=httpx.Limits(max_connections=per, max_keepalive_connections=per),
+                )
+                for _ in range(pools)
+            ]
             self._slots = asyncio.Semaphore(self.concurrency)
-        return self._client
+        self._turn = (self._turn + 1) % len(self._clients)
+        return self._clients[self._turn]
 
     async def aclose(self) -> None:
-        if self._client is not None:
-            await self._client.aclose()
-            self._client = None
+        clients, self._clients = self._clients, []
+        for c in clients:
+            await c.aclose()
 
     async def __aenter__(self) -> AsyncChat:
         return self
