@@ -573,7 +573,11 @@ def bench_run(
     if code_judge and not judge:
         raise typer.BadParameter("--code-judge needs --judge", param_hint="--code-judge")
     try:
-        judge_fn = make_judge(judge, out, code_spec=code_judge) if judge else None
+        judge_fn = (
+            make_judge(judge, out, code_spec=code_judge, max_concurrency=concurrency)
+            if judge
+            else None
+        )
     except ValueError as exc:
         raise typer.BadParameter(str(exc), param_hint="--judge") from None
     with progress("[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(),
