@@ -790,6 +790,7 @@ def _run_model_job(name: str, fn, *args, **kwargs) -> None:  # type: ignore[no-u
 
 _MODEL_HELP = "The model: openai:MODEL@BASE_URL (e.g. a `codepercept serve` or vLLM server)."
 _CONCURRENCY_HELP = "Requests kept in flight (a vLLM/SGLang server batches them)."
+_TIMEOUT_HELP = "Seconds one model request may take before it is retried (more than 0)."
 
 
 @app.command("reproduce")
@@ -806,6 +807,9 @@ def reproduce_cmd(
     ),
     workers: int = typer.Option(2, help=WORKERS_HELP, callback=check_workers),
     concurrency: int = typer.Option(64, "--concurrency", min=1, max=4096, help=_CONCURRENCY_HELP),
+    model_timeout: float = typer.Option(
+        120, "--model-timeout", help=_TIMEOUT_HELP, callback=check_float(0, 3600, lo_open=True)
+    ),
     dpi: float = typer.Option(100, help="Rendering resolution (10-1200).", callback=check_dpi),
     overwrite: bool = typer.Option(False, "--overwrite", help=OVERWRITE_HELP),
 ) -> None:
@@ -815,7 +819,8 @@ def reproduce_cmd(
     from codepercept.pipelines.modeldata import reproduce
 
     _run_model_job("reproduce", reproduce, images, model, out, workers=workers,
-                   concurrency=concurrency, dpi=dpi, overwrite=overwrite)  # fmt: skip
+                   concurrency=concurrency, dpi=dpi, overwrite=overwrite,
+                   model_timeout_s=model_timeout)  # fmt: skip
 
 
 @app.command("diversify")
@@ -833,6 +838,9 @@ def diversify_cmd(
     k: int = typer.Option(4, "--k", min=1, max=16, help="Variants per seed (1-16)."),
     workers: int = typer.Option(2, help=WORKERS_HELP, callback=check_workers),
     concurrency: int = typer.Option(64, "--concurrency", min=1, max=4096, help=_CONCURRENCY_HELP),
+    model_timeout: float = typer.Option(
+        120, "--model-timeout", help=_TIMEOUT_HELP, callback=check_float(0, 3600, lo_open=True)
+    ),
     dpi: float = typer.Option(100, help="Rendering resolution (10-1200).", callback=check_dpi),
     overwrite: bool = typer.Option(False, "--overwrite", help=OVERWRITE_HELP),
 ) -> None:
@@ -842,7 +850,8 @@ def diversify_cmd(
     from codepercept.pipelines.modeldata import diversify
 
     _run_model_job("diversify", diversify, seeds, model, out, k=k, workers=workers,
-                   concurrency=concurrency, dpi=dpi, overwrite=overwrite)  # fmt: skip
+                   concurrency=concurrency, dpi=dpi, overwrite=overwrite,
+                   model_timeout_s=model_timeout)  # fmt: skip
 
 
 @app.command("refine-code")
@@ -860,6 +869,9 @@ def refine_code_cmd(
     limit: int | None = typer.Option(None, "--limit", min=1, help="Only the first N samples."),
     workers: int = typer.Option(2, help=WORKERS_HELP, callback=check_workers),
     concurrency: int = typer.Option(64, "--concurrency", min=1, max=4096, help=_CONCURRENCY_HELP),
+    model_timeout: float = typer.Option(
+        120, "--model-timeout", help=_TIMEOUT_HELP, callback=check_float(0, 3600, lo_open=True)
+    ),
     overwrite: bool = typer.Option(False, "--overwrite", help=OVERWRITE_HELP),
 ) -> None:
     """The image-to-code training target: a model's explanatory draft (step comments) corrected
@@ -867,7 +879,8 @@ def refine_code_cmd(
     from codepercept.pipelines.modeldata import refine_code
 
     _run_model_job("refine-code", refine_code, data, model, out, limit=limit, workers=workers,
-                   concurrency=concurrency, overwrite=overwrite)  # fmt: skip
+                   concurrency=concurrency, overwrite=overwrite,
+                   model_timeout_s=model_timeout)  # fmt: skip
 
 
 def main(argv: list[str] | None = None) -> int:

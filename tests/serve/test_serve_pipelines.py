@@ -118,3 +118,22 @@ def test_a_faulty_server_never_loses_an_item(start, dataset, seeds, tmp_path, fa
         assert summary["this_run"]["model_errors"] == 0
     rows = list(read_dataset(tmp_path / "r"))
     assert len(rows) == summary["kept"]
+
+
+def test_a_server_that_hangs_on_some_requests_does_not_hang_the_job(
+    start, dataset, seeds, tmp_path
+):
+    """Every other request never answers: with a 1 s model timeout each is retried (and the
+    retry answered), so the job ends in seconds with every unit accounted for."""
+    import time
+
+    served = start("--backend", f"offline:{dataset}", "--model-name", "m", "--fault", "timeout",
+                   "--fault-rate", "0.5")  # fmt: skip
+    from codepercept.pipelines.modeldata import reproduce
+
+    t0 = time.monotonic()
+    summary = reproduce(seeds, f"openai:m@{served.url}", tmp_path / "r", workers=1,
+                        model_timeout_s=1.0)  # fmt: skip
+    assert time.monotonic() - t0 < 60
+    assert summary["kept"] + sum(summary["drops"].values()) == 4, summary
+    assert summary["client"]["retries"] >= 1

@@ -304,6 +304,7 @@ def _run_job(
     timeout_s: float,
     extra_summary: Callable[[], dict[str, Any]] | None = None,
     stats: Any = None,
+    model_timeout_s: float = 120.0,
 ) -> dict[str, Any]:
     from codepercept.data import DatasetWriter
     from codepercept.data.manifest import MANIFEST_NAME
@@ -329,7 +330,7 @@ def _run_job(
     with claimed(out, job, {**config, "model": model_spec}, inputs, overwrite=overwrite,
                  adopt=lambda d: (d / MANIFEST_NAME).is_file()):  # fmt: skip
         chat = AsyncChat(model, url, concurrency=concurrency, cache_dir=out / "cache",
-                         temperature=0.0)  # fmt: skip
+                         timeout_s=model_timeout_s, temperature=0.0)  # fmt: skip
         why = ""
         with (
             graceful(job) as stop,
@@ -480,6 +481,7 @@ def reproduce(
     timeout_s: float = 30.0,
     overwrite: bool = False,
     progress: Callable[[int, int], None] | None = None,
+    model_timeout_s: float = 120.0,
 ) -> dict[str, Any]:
     """Image Reproduction of every seed image into the dataset ``out`` (see the module
     docstring); returns (and writes ``out/summary.json``) the summary: kept, drops by
@@ -517,6 +519,7 @@ def reproduce(
         "reproduce", Path(out), seeds, 1, make_process, _schema(), config, inputs, model,
         workers=workers, concurrency=concurrency, dedup_distance=GateConfig().dedup_distance,
         overwrite=overwrite, progress=progress, dpi=dpi, timeout_s=timeout_s, stats=stats,
+        model_timeout_s=model_timeout_s,
     )  # fmt: skip
 
 
@@ -532,6 +535,7 @@ def diversify(
     timeout_s: float = 30.0,
     overwrite: bool = False,
     progress: Callable[[int, int], None] | None = None,
+    model_timeout_s: float = 120.0,
 ) -> dict[str, Any]:
     """Image Diversity: ``k`` variants per seed image into the dataset ``out`` (see the module
     docstring); returns (and writes) the summary."""
@@ -579,6 +583,7 @@ def diversify(
         "diversify", Path(out), seeds_list, k, make_process, _schema(), config, inputs, model,
         workers=workers, concurrency=concurrency, dedup_distance=GateConfig().dedup_distance,
         overwrite=overwrite, progress=progress, dpi=dpi, timeout_s=timeout_s, stats=stats,
+        model_timeout_s=model_timeout_s,
     )  # fmt: skip
 
 
@@ -621,6 +626,7 @@ def refine_code(
     timeout_s: float = 30.0,
     overwrite: bool = False,
     progress: Callable[[int, int], None] | None = None,
+    model_timeout_s: float = 120.0,
 ) -> dict[str, Any]:
     """The image-to-code training target: for each sample of the ICC dataset ``data`` (image
     and ground-truth code), a model-written explanatory draft corrected against the real code.
@@ -708,4 +714,5 @@ def refine_code(
         {"data": src}, model, workers=workers, concurrency=concurrency, dedup_distance=-1,
         overwrite=overwrite, progress=progress, dpi=dpi, timeout_s=timeout_s,
         extra_summary=lambda: {"checks": dict(sorted(checks_count.items()))},
+        model_timeout_s=model_timeout_s,
     )  # fmt: skip
