@@ -146,6 +146,48 @@ def bench_run_rates(url: str, url0: str, items: int, concurrencies: list[int]) -
                   f"{'CPU (images, sandbox, scoring)' if ratio >= 0.85 else 'the model'}")  # fmt: skip
 
 
+def reproduce_rates(latency_ms: int, seeds_n: int, concurrencies: list[int]) -> None:
+    """``reproduce`` against ``serve --backend offline:DIR`` with and without latency, on
+    ``seeds_n`` seed images: how much the job waits on the model."""
+    from codepercept.data import read_dataset
+    from codepercept.pipelines.modeldata import reproduce
+    from codepercept.synth.pipeline import synthesize
+
+    with tempfile.TemporaryDirectory() as tmp:
+        icc = Path(tmp) / "icc"
+        synthesize(seeds_n, icc, seed=3, workers=2)
+        seeds = Path(tmp) / "seeds"
+        seeds.mkdir()
+        for row in read_dataset(icc):
+            (seeds / f"{row['id']}.png").write_bytes(row["image"])
+        servers = []
+        try:
+            for lat in (latency_ms, 0):
+                env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+                proc = subprocess.Popen(
+                    [sys.executable, "-m", "codepercept.cli", "serve", "--backend",
+                     f"offline:{icc}", "--latency-ms", str(lat), "--port", "0",
+                     "--model-name", "m"],
+                    stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env,
+                )  # fmt: skip
+                assert proc.stdout is not None
+                servers.append((proc, proc.stdout.readline().rsplit(" at ", 1)[1].strip()))
+            print(f"\nreproduce, {seeds_n} seeds, --workers 2 (offline backend)")
+            print(f"{'concurrency':>12} {'units/s':>9} {'no-latency/s':>13} {'ratio':>6}")
+            for conc in concurrencies:
+                rates = []
+                for k, (_, url) in enumerate(servers):
+                    t0 = time.perf_counter()
+                    reproduce(seeds, f"openai:m@{url}", Path(tmp) / f"r{conc}-{k}", workers=2,
+                              concurrency=conc)  # fmt: skip
+                    rates.append(seeds_n / (time.perf_counter() - t0))
+                print(f"{conc:>12} {rates[0]:>9.1f} {rates[1]:>13.1f} {rates[0] / rates[1]:>6.2f}")
+        finally:
+            for proc, _ in servers:
+                proc.terminate()
+                proc.wait(10)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--latency-ms", type=int, default=200)
@@ -178,6 +220,7 @@ def main() -> None:
             finally:
                 proc0.terminate()
                 proc0.wait(10)
+            reproduce_rates(args.latency_ms, args.items, [1, 16, 64])
     finally:
         proc.terminate()
         proc.wait(10)
