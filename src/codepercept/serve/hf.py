@@ -7,8 +7,9 @@ generation runs at a time, in a worker thread: ``n`` sequences, sampling when
 ``temperature > 0``, ``max_new_tokens`` from ``max_tokens`` (default 1024), ``torch.manual_seed``
 from ``seed`` (default 0).
 
-This path is not exercised by the test suite when transformers is not installed (the suite
-only checks that ``serve --backend hf:PATH`` then fails with :data:`~.backends.HF_MISSING`).
+Tested (tests/serve/test_serve_hf.py) with a tiny random text-only checkpoint made in the test;
+the multimodal branch (a processor with an image processor) is not exercised by the suite.
+Without transformers, ``serve --backend hf:PATH`` fails with :data:`~.backends.HF_MISSING`.
 """
 
 from __future__ import annotations
