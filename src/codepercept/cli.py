@@ -788,9 +788,30 @@ def _run_model_job(name: str, fn, *args, **kwargs) -> None:  # type: ignore[no-u
     console.print(f"summary: {kwargs.get('out') or args[2]}/summary.json")
 
 
-_MODEL_HELP = "The model: openai:MODEL@BASE_URL (e.g. a `codepercept serve` or vLLM server)."
-_CONCURRENCY_HELP = "Requests kept in flight (a vLLM/SGLang server batches them)."
-_TIMEOUT_HELP = "Seconds one model request may take before it is retried (more than 0)."
+# The options every model-driven job shares (an Option is read-only metadata: one serves all).
+_SEEDS_HELP = 'Seed images: a directory of image files, one image, or a .jsonl of {"id", "image"}.'
+_MODEL_OPT = typer.Option(
+    ...,
+    "--model",
+    help="The model: openai:MODEL@BASE_URL (e.g. a `codepercept serve` or vLLM server).",
+    callback=_check_openai_spec,
+)
+_DATASET_OUT_OPT = typer.Option(
+    ..., "--out", "-o", help="Dataset directory (resumable).", callback=check_out_dir
+)
+_WORKERS_OPT = typer.Option(2, help=WORKERS_HELP, callback=check_workers)
+_CONCURRENCY_OPT = typer.Option(
+    64, "--concurrency", min=1, max=4096,
+    help="Requests kept in flight (a vLLM/SGLang server batches them).",
+)  # fmt: skip
+_MODEL_TIMEOUT_OPT = typer.Option(
+    120,
+    "--model-timeout",
+    help="Seconds one model request may take before it is retried (more than 0).",
+    callback=check_float(0, 3600, lo_open=True),
+)
+_JOB_DPI_OPT = typer.Option(100, help="Rendering resolution (10-1200).", callback=check_dpi)
+_OVERWRITE_OPT = typer.Option(False, "--overwrite", help=OVERWRITE_HELP)
 
 
 @app.command("reproduce")
@@ -798,20 +819,16 @@ def reproduce_cmd(
     images: Path = typer.Option(
         ...,
         "--images",
-        help='Seed images: a directory of image files, or a .jsonl of {"id", "image"} lines.',
+        help=_SEEDS_HELP,
         callback=check_in_path(),
     ),
-    model: str = typer.Option(..., "--model", help=_MODEL_HELP, callback=_check_openai_spec),
-    out: Path = typer.Option(
-        ..., "--out", "-o", help="Dataset directory (resumable).", callback=check_out_dir
-    ),
-    workers: int = typer.Option(2, help=WORKERS_HELP, callback=check_workers),
-    concurrency: int = typer.Option(64, "--concurrency", min=1, max=4096, help=_CONCURRENCY_HELP),
-    model_timeout: float = typer.Option(
-        120, "--model-timeout", help=_TIMEOUT_HELP, callback=check_float(0, 3600, lo_open=True)
-    ),
-    dpi: float = typer.Option(100, help="Rendering resolution (10-1200).", callback=check_dpi),
-    overwrite: bool = typer.Option(False, "--overwrite", help=OVERWRITE_HELP),
+    model: str = _MODEL_OPT,
+    out: Path = _DATASET_OUT_OPT,
+    workers: int = _WORKERS_OPT,
+    concurrency: int = _CONCURRENCY_OPT,
+    model_timeout: float = _MODEL_TIMEOUT_OPT,
+    dpi: float = _JOB_DPI_OPT,
+    overwrite: bool = _OVERWRITE_OPT,
 ) -> None:
     """Image Reproduction: the model describes each seed image, then writes code for it; the
     program is run and gated, and a kept one becomes an ICC triplet with a code-grounded
@@ -828,21 +845,17 @@ def diversify_cmd(
     seeds: Path = typer.Option(
         ...,
         "--seeds",
-        help='Seed images: a directory of image files, or a .jsonl of {"id", "image"} lines.',
+        help=_SEEDS_HELP,
         callback=check_in_path(),
     ),
-    model: str = typer.Option(..., "--model", help=_MODEL_HELP, callback=_check_openai_spec),
-    out: Path = typer.Option(
-        ..., "--out", "-o", help="Dataset directory (resumable).", callback=check_out_dir
-    ),
+    model: str = _MODEL_OPT,
+    out: Path = _DATASET_OUT_OPT,
     k: int = typer.Option(4, "--k", min=1, max=16, help="Variants per seed (1-16)."),
-    workers: int = typer.Option(2, help=WORKERS_HELP, callback=check_workers),
-    concurrency: int = typer.Option(64, "--concurrency", min=1, max=4096, help=_CONCURRENCY_HELP),
-    model_timeout: float = typer.Option(
-        120, "--model-timeout", help=_TIMEOUT_HELP, callback=check_float(0, 3600, lo_open=True)
-    ),
-    dpi: float = typer.Option(100, help="Rendering resolution (10-1200).", callback=check_dpi),
-    overwrite: bool = typer.Option(False, "--overwrite", help=OVERWRITE_HELP),
+    workers: int = _WORKERS_OPT,
+    concurrency: int = _CONCURRENCY_OPT,
+    model_timeout: float = _MODEL_TIMEOUT_OPT,
+    dpi: float = _JOB_DPI_OPT,
+    overwrite: bool = _OVERWRITE_OPT,
 ) -> None:
     """Image Diversity: the model names the principle behind each seed, then writes K programs
     showing it differently; each is run, gated and kept only if it differs from its seed and
@@ -862,17 +875,13 @@ def refine_code_cmd(
         help="ICC dataset (`codepercept synth --out DIR`).",
         callback=check_in_path("dir"),
     ),
-    model: str = typer.Option(..., "--model", help=_MODEL_HELP, callback=_check_openai_spec),
-    out: Path = typer.Option(
-        ..., "--out", "-o", help="Dataset directory (resumable).", callback=check_out_dir
-    ),
+    model: str = _MODEL_OPT,
+    out: Path = _DATASET_OUT_OPT,
     limit: int | None = typer.Option(None, "--limit", min=1, help="Only the first N samples."),
-    workers: int = typer.Option(2, help=WORKERS_HELP, callback=check_workers),
-    concurrency: int = typer.Option(64, "--concurrency", min=1, max=4096, help=_CONCURRENCY_HELP),
-    model_timeout: float = typer.Option(
-        120, "--model-timeout", help=_TIMEOUT_HELP, callback=check_float(0, 3600, lo_open=True)
-    ),
-    overwrite: bool = typer.Option(False, "--overwrite", help=OVERWRITE_HELP),
+    workers: int = _WORKERS_OPT,
+    concurrency: int = _CONCURRENCY_OPT,
+    model_timeout: float = _MODEL_TIMEOUT_OPT,
+    overwrite: bool = _OVERWRITE_OPT,
 ) -> None:
     """The image-to-code training target: a model's explanatory draft (step comments) corrected
     against the ground-truth code; kept only when it renders exactly the same pixels."""
