@@ -189,3 +189,44 @@ def test_a_dead_endpoint_writes_nothing(seeds, tmp_path):
     with pytest.raises(JobError, match="cannot be reached"):
         reproduce(seeds, f"openai:m@http://127.0.0.1:{port}/v1", tmp_path / "r")
     assert not (tmp_path / "r").exists()
+
+
+def test_ctrl_c_saves_what_is_done_and_a_rerun_finishes(tmp_path):
+    """The first SIGINT: no new unit starts, finished ones are kept, Interrupted says how to
+    resume; the re-run adds the rest (answers already given come from the cache)."""
+    import json
+    import os
+    import signal
+    import threading
+    import time
+
+    from codepercept._interrupt import Interrupted
+
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    png = _render(PARABOLA)
+    for i in range(6):
+        (seeds / f"p{i}.png").write_bytes(png)
+
+    class Slow(RoleModel):
+        def __call__(self, body):
+            time.sleep(0.3)
+            return super().__call__(body)
+
+    with serve_chat(Slow()) as srv:
+        spec = f"openai:m@{srv.base_url}"
+        timer = threading.Timer(1.0, os.kill, (os.getpid(), signal.SIGINT))
+        timer.start()
+        try:
+            with pytest.raises(Interrupted, match="re-run the same command"):
+                reproduce(seeds, spec, tmp_path / "r", workers=1, concurrency=1)
+        finally:
+            timer.cancel()
+        partial = json.loads((tmp_path / "r" / "summary.json").read_text())
+        assert partial["interrupted"] and partial["this_run"]["units"] < 6
+        done = partial["kept"] + sum(partial["drops"].values())
+        again = reproduce(seeds, spec, tmp_path / "r", workers=1, concurrency=4)
+    assert again["kept"] + sum(again["drops"].values()) == 6 and not again["interrupted"]
+    assert again["this_run"]["units"] == 6 - done
+    ids = [r["id"] for r in read_dataset(tmp_path / "r")]
+    assert len(ids) == len(set(ids))
