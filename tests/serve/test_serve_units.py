@@ -4,8 +4,8 @@ the offline backend's step comments and comment carrying, and the command's one-
 
 from __future__ import annotations
 
-import importlib.util
 import socket
+import sys
 from pathlib import Path
 
 import pytest
@@ -88,12 +88,10 @@ def test_carry_comments_follows_the_statements() -> None:
     )
 
 
-@pytest.mark.skipif(
-    importlib.util.find_spec("transformers") is not None, reason="transformers is installed"
-)
 def test_hf_backend_without_transformers_is_one_line(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setitem(sys.modules, "transformers", None)  # as if it were not installed
     (tmp_path / "ckpt").mkdir()
     assert main(["serve", "--backend", f"hf:{tmp_path / 'ckpt'}", "--port", "0"]) == 2
     captured = capsys.readouterr()
