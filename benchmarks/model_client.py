@@ -163,15 +163,7 @@ def reproduce_rates(latency_ms: int, seeds_n: int, concurrencies: list[int]) -> 
         servers = []
         try:
             for lat in (latency_ms, 0):
-                env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
-                proc = subprocess.Popen(
-                    [sys.executable, "-m", "codepercept.cli", "serve", "--backend",
-                     f"offline:{icc}", "--latency-ms", str(lat), "--port", "0",
-                     "--model-name", "m"],
-                    stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env,
-                )  # fmt: skip
-                assert proc.stdout is not None
-                servers.append((proc, proc.stdout.readline().rsplit(" at ", 1)[1].strip()))
+                servers.append(start_server(lat, backend=f"offline:{icc}"))
             print(f"\nreproduce, {seeds_n} seeds, --workers 2 (offline backend)")
             print(f"{'concurrency':>12} {'units/s':>9} {'no-latency/s':>13} {'ratio':>6}")
             for conc in concurrencies:

@@ -37,6 +37,28 @@ SCHEMA = Schema(
 )
 
 
+def sample_png(seed: int, size: int = 12) -> bytes:
+    """A small random PNG, the same for the same seed."""
+    pixels = np.random.default_rng(seed).integers(0, 256, (size, size, 3), dtype=np.uint8)
+    buf = io.BytesIO()
+    Image.fromarray(pixels).save(buf, format="PNG")
+    return buf.getvalue()
+
+
+def sample_record(i: int) -> dict:
+    """Record ``i`` of :data:`SCHEMA`, touching every column kind (json with nesting, None and
+    non-ASCII; an int64 near its limit; bytes with NUL and 0xff)."""
+    return {
+        "id": f"fig.{i:03d}",
+        "image": sample_png(i),
+        "meta": {"i": i, "nested": {"ok": i % 2 == 0, "v": [1.5, None, "é"]}},
+        "code": f"print({i})\n",
+        "n": -(2**62) + i,
+        "x": 1 / (i + 3),
+        "blob": bytes(range(i % 7)) + b"\x00\xff",
+    }
+
+
 def _png(pixels: np.ndarray) -> bytes:
     buf = io.BytesIO()
     Image.fromarray(pixels).save(buf, format="PNG")

@@ -4,7 +4,6 @@ are cut, corruption and hostile journals are refused by name; replay is byte-exa
 from __future__ import annotations
 
 import hashlib
-import io
 import json
 import os
 import signal
@@ -15,10 +14,8 @@ import tracemalloc
 import zlib
 from pathlib import Path
 
-import numpy as np
 import pytest
-from datawriter_producer import SCHEMA, produce
-from PIL import Image
+from datawriter_producer import SCHEMA, produce, sample_png, sample_record
 
 from codepercept.data import (
     FORMATS,
@@ -36,23 +33,8 @@ from codepercept.data.journal import HEADER, JOURNAL_NAME, MAGIC, MAX_FRAME
 PRODUCER = Path(__file__).with_name("datawriter_producer.py")
 
 
-def _png(seed: int, size: int = 12) -> bytes:
-    pixels = np.random.default_rng(seed).integers(0, 256, (size, size, 3), dtype=np.uint8)
-    buf = io.BytesIO()
-    Image.fromarray(pixels).save(buf, format="PNG")
-    return buf.getvalue()
-
-
-def _record(i: int) -> dict:
-    return {
-        "id": f"fig.{i:03d}",
-        "image": _png(i),
-        "meta": {"i": i, "nested": {"ok": i % 2 == 0, "v": [1.5, None, "é"]}},
-        "code": f"print({i})\n",
-        "n": -(2**62) + i,
-        "x": 1 / (i + 3),
-        "blob": bytes(range(i % 7)) + b"\x00\xff",
-    }
+_png = sample_png
+_record = sample_record
 
 
 def _ids(out: Path) -> list[str]:

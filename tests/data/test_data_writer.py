@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 import hashlib
-import io
 import json
 from pathlib import Path
 
-import numpy as np
 import pytest
-from datawriter_producer import SCHEMA, produce
-from PIL import Image
+from datawriter_producer import SCHEMA, produce, sample_png, sample_record
 
 from codepercept.data import (
     FORMATS,
@@ -25,24 +22,8 @@ from codepercept.data import (
 )
 from codepercept.data.manifest import compress_ranges, expand_ranges
 
-
-def _png(seed: int, size: int = 12) -> bytes:
-    pixels = np.random.default_rng(seed).integers(0, 256, (size, size, 3), dtype=np.uint8)
-    buf = io.BytesIO()
-    Image.fromarray(pixels).save(buf, format="PNG")
-    return buf.getvalue()
-
-
-def _record(i: int) -> dict:
-    return {
-        "id": f"fig.{i:03d}",
-        "image": _png(i),
-        "meta": {"i": i, "nested": {"ok": i % 2 == 0, "v": [1.5, None, "é"]}},
-        "code": f"print({i})\n",
-        "n": -(2**62) + i,
-        "x": 1 / (i + 3),
-        "blob": bytes(range(i % 7)) + b"\x00\xff",
-    }
+_png = sample_png
+_record = sample_record
 
 
 def _write(out: Path, fmt: str, n: int = 11, shard_size: int = 4, **cfg: object) -> list[dict]:

@@ -12,6 +12,7 @@ from codepercept.data import read_dataset
 from codepercept.errors import JobError
 from codepercept.models.prompts import identify
 from codepercept.pipelines.modeldata import diversify, refine_code, reproduce
+from tests.figures import render_png
 from tests.openai_server import serve_chat
 
 PARABOLA = """import numpy as np
@@ -49,24 +50,10 @@ ax.axis("off")
 RAISES = "import matplotlib.pyplot as plt\nplt.plot([1, 2])\nraise ValueError('oops')\n"
 
 
-def _render(code: str) -> bytes:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    plt.close("all")
-    exec(compile(code, "<seed>", "exec"), {})
-    buf = io.BytesIO()
-    plt.gcf().savefig(buf, format="png", dpi=100)
-    plt.close("all")
-    return buf.getvalue()
-
-
 @pytest.fixture(scope="module")
 def seeds(tmp_path_factory):
     d = tmp_path_factory.mktemp("seeds")
-    (d / "parabola.png").write_bytes(_render(PARABOLA))
+    (d / "parabola.png").write_bytes(render_png(PARABOLA))
     img = Image.new("RGB", (420, 300), "white")  # a hand-drawn triangle, made without matplotlib
     draw = ImageDraw.Draw(img)
     draw.polygon([(60, 250), (360, 250), (200, 40)], outline="black", width=3)
@@ -204,7 +191,7 @@ def test_ctrl_c_saves_what_is_done_and_a_rerun_finishes(tmp_path):
 
     seeds = tmp_path / "seeds"
     seeds.mkdir()
-    png = _render(PARABOLA)
+    png = render_png(PARABOLA)
     for i in range(6):
         (seeds / f"p{i}.png").write_bytes(png)
 

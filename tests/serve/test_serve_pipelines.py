@@ -5,7 +5,6 @@ loses an item."""
 
 from __future__ import annotations
 
-import io
 import json
 import subprocess
 import sys
@@ -15,22 +14,8 @@ import pytest
 from PIL import Image, ImageDraw
 
 from codepercept.data import read_dataset
+from tests.figures import render_png
 from tests.serve.serving import SRC
-
-
-def _mpl_png(code: str) -> bytes:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    plt.close("all")
-    exec(compile(code, "<seed>", "exec"), {})
-    buf = io.BytesIO()
-    plt.gcf().savefig(buf, format="png", dpi=80)
-    plt.close("all")
-    return buf.getvalue()
-
 
 HAND_BARS = """import matplotlib.pyplot as plt
 fig, ax = plt.subplots(figsize=(5, 3.5))
@@ -52,8 +37,8 @@ plt.xlabel("minutes"); plt.ylabel("temperature"); plt.legend()
 @pytest.fixture(scope="module")
 def seeds(tmp_path_factory) -> Path:
     d = tmp_path_factory.mktemp("handseeds")
-    (d / "densities.png").write_bytes(_mpl_png(HAND_BARS))
-    (d / "cooling.png").write_bytes(_mpl_png(HAND_LINES))
+    (d / "densities.png").write_bytes(render_png(HAND_BARS, dpi=80))
+    (d / "cooling.png").write_bytes(render_png(HAND_LINES, dpi=80))
     img = Image.new("RGB", (360, 260), "white")  # a lever drawn with PIL, no matplotlib
     draw = ImageDraw.Draw(img)
     draw.line([(30, 200), (330, 120)], fill="black", width=4)
@@ -61,7 +46,7 @@ def seeds(tmp_path_factory) -> Path:
     draw.text((40, 170), "F1", fill="red")
     draw.text((300, 95), "F2", fill="blue")
     img.save(d / "lever.png")
-    (d / "truncated.png").write_bytes(_mpl_png(HAND_BARS)[:200])  # a corrupt seed
+    (d / "truncated.png").write_bytes(render_png(HAND_BARS, dpi=80)[:200])  # a corrupt seed
     return d
 
 

@@ -164,7 +164,6 @@ Outcome = tuple[dict[str, Any] | None, str | None, int | None]  # (record, drop 
 class _Counts:
     units: int = 0
     model_errors: int = 0
-    bad_seeds: int = 0
     kept: int = 0
     drops: Counter[str] = field(default_factory=Counter)
 
@@ -461,6 +460,21 @@ async def _judge_program(
     return record, None, judgement.phash
 
 
+async def _seed_url(job: str, seed: Seed) -> str | None:
+    """The seed as the model receives it (read, checked and scaled off the event loop), or None
+    after one warning line naming the file when it cannot be used."""
+    from codepercept.models.images import image_data_url
+
+    def load() -> str | None:
+        read_seed(seed)
+        return image_data_url(seed.png) if seed.png is not None else None
+
+    url = await asyncio.to_thread(load)
+    if url is None:
+        log.warning("%s: seed %s (%s) skipped: %s", job, seed.id, seed.path, seed.error)
+    return url
+
+
 def _common(
     seeds: Sequence[Seed] | str | Path,
 ) -> tuple[list[Seed], dict[str, Any]]:
@@ -487,7 +501,6 @@ def reproduce(
     docstring); returns (and writes ``out/summary.json``) the summary: kept, drops by
     ``gate:reason``, acceptance per gate, the client's requests, tokens and latency."""
     from codepercept.gates import GateConfig, GateStats
-    from codepercept.models.images import image_data_url
     from codepercept.models.prompts import DESCRIBE, REPRODUCE
 
     seeds, inputs = _common(images)
@@ -496,13 +509,11 @@ def reproduce(
 
     def make_process(chat: Any, ex: Any) -> Callable[[int, Any], Awaitable[list[Outcome]]]:
         async def process(u: int, seed: Seed) -> list[Outcome]:
-            await asyncio.to_thread(read_seed, seed)
-            if seed.png is None:
-                log.warning("reproduce: seed %s (%s) skipped: %s", seed.id, seed.path, seed.error)
+            url = await _seed_url("reproduce", seed)
+            if url is None:
                 return [(None, "bad_seed", None)]
             from codepercept.bench.extract import extract_code
 
-            url = image_data_url(seed.png)
             desc = await chat.complete(DESCRIBE.messages(url))
             answer = await chat.complete(REPRODUCE.messages(url, description=desc.text))
             return [await _judge_program(
@@ -541,7 +552,6 @@ def diversify(
     docstring); returns (and writes) the summary."""
     from codepercept.bench.extract import extract_codes
     from codepercept.gates import GateConfig, GateStats
-    from codepercept.models.images import image_data_url
     from codepercept.models.prompts import PRINCIPLE, VARIANTS
 
     if not isinstance(k, int) or not 1 <= k <= 16:
@@ -552,11 +562,9 @@ def diversify(
 
     def make_process(chat: Any, ex: Any) -> Callable[[int, Any], Awaitable[list[Outcome]]]:
         async def process(u: int, seed: Seed) -> list[Outcome]:
-            await asyncio.to_thread(read_seed, seed)
-            if seed.png is None:
-                log.warning("diversify: seed %s (%s) skipped: %s", seed.id, seed.path, seed.error)
+            url = await _seed_url("diversify", seed)
+            if url is None:
                 return [(None, "bad_seed", None)] * k
-            url = image_data_url(seed.png)
             principle = await chat.complete(PRINCIPLE.messages(url))
             answer = await chat.complete(
                 VARIANTS.messages(url, principle=principle.text.strip(), k=k)
@@ -658,7 +666,7 @@ def refine_code(
 
     def make_process(chat: Any, ex: Any) -> Callable[[int, Any], Awaitable[list[Outcome]]]:
         async def process(u: int, s: dict[str, Any]) -> list[Outcome]:
-            url = image_data_url(s["image"])
+            url = await asyncio.to_thread(image_data_url, s["image"])  # off the loop
             draft = extract_code((await chat.complete(DRAFT.messages(url))).text)
             if not draft.strip():
                 checks_count["no_draft"] += 1
