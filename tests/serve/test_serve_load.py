@@ -1,5 +1,5 @@
 """`codepercept serve` under load and at shutdown: `--latency-ms` does not hold up other
-requests (256 at once finish in about one latency), and SIGTERM/SIGINT let the request in
+requests (256 at once overlap their waits), and SIGTERM/SIGINT let the request in
 flight finish before the process exits 0."""
 
 from __future__ import annotations
@@ -50,9 +50,13 @@ def test_latency_does_not_hold_up_concurrent_requests(start: Any) -> None:
     assert time.perf_counter() - t0 >= 0.2  # every completion waits the latency
     statuses, wall = asyncio.run(_burst(s.url, CONCURRENT))
     assert statuses == [200] * CONCURRENT
-    # one latency (0.2 s) plus the work of 256 requests on both sides, well under 1 s; 256
-    # requests one after another would take 51 s
-    assert wall < 1.0, f"{CONCURRENT} requests at once took {wall:.2f} s"
+    # The property, not a speed: the latency is waited concurrently. 256 requests one after
+    # another take 51 s; the bound below needs more than 10 of them overlapping, which a server
+    # that serialised the wait cannot meet on any machine. The speed itself (about one latency
+    # plus 0.3-0.8 s of work on 2 cores) is measured in benchmarks/model_client.py, not here:
+    # a 1 s bound failed once in CI at 1.05 s.
+    serial = CONCURRENT * 0.2
+    assert wall < serial / 10, f"{CONCURRENT} requests at once took {wall:.2f} s"
 
 
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
