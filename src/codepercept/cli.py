@@ -270,6 +270,7 @@ _mount(
     "tokenocr",
     "TokenOCR: train, heat maps and evaluation (needs torch).",
 )
+_mount("codepercept.train.cli", "train", "S1 (sft) and R1 (grpo) on TRL (needs torch, trl).")
 
 synth_app = typer.Typer(
     help="ICC data engine: procedural STEM figure programs.", rich_markup_mode=None
