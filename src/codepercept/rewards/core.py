@@ -540,7 +540,9 @@ class RewardScorer:
     def _thread_pool(self) -> cf.ThreadPoolExecutor:
         with self._exec_lock:
             if self._pool is None:
-                self._pool = cf.ThreadPoolExecutor(max(1, self.workers),
+                # twice the workers: a thread scoring one program's figure (CPU in this
+                # process) must not keep the next program from starting in the sandbox
+                self._pool = cf.ThreadPoolExecutor(2 * max(1, self.workers),
                                                    thread_name_prefix="reward")  # fmt: skip
             return self._pool
 
