@@ -15,9 +15,7 @@ from codepercept.cli import app
 OTHERS = {
     "--no-sandbox", "--headless", "--disable-gpu", "--user-data-dir", "--nproc_per_node",
     "--nproc-per-node", "--standalone", "--version", "--help", "--user", "--scope",
-    # ms-swift's `swift sft` flags in the export's dataset card (--val_dataset and
-    # --num_train_epochs are matched up to their underscore)
-    "--dataset", "--val", "--num",
+    "--dataset",  # ms-swift's `swift sft --dataset` in the export's dataset card
 }  # fmt: skip
 
 
