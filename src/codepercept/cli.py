@@ -272,6 +272,10 @@ _mount(
 )
 _mount("codepercept.train.cli", "train", "S1 (sft) and R1 (grpo) on TRL (needs torch, trl).")
 
+from codepercept.train.export_cli import export_cmd  # noqa: E402  (its options live there)
+
+app.command("export")(export_cmd)
+
 synth_app = typer.Typer(
     help="ICC data engine: procedural STEM figure programs.", rich_markup_mode=None
 )
