@@ -8,7 +8,6 @@ samples, 1-2 steps) so each test takes seconds on a busy 2-core machine."""
 from __future__ import annotations
 
 import asyncio
-import importlib.util
 import json
 import os
 import signal
@@ -151,36 +150,6 @@ def test_a_stop_saves_a_checkpoint_and_the_same_command_resumes(
 # ---- R1 ----------------------------------------------------------------------------------------
 
 
-def test_the_reward_reaches_trl_with_its_components() -> None:
-    """TRL's call: keyword arguments only, conversational completions, the reference program as
-    a dataset column; every component's mean is logged, every status goes to the table."""
-    from codepercept.rewards import RewardScorer
-    from codepercept.train.recipes import reward_function
-    from codepercept.train.rows import code_answer
-
-    code = "import matplotlib.pyplot as plt\nplt.bar(['a', 'b'], [1, 2])\n"
-    metrics: dict[str, float] = {}
-    extra: dict[str, list] = {}
-    with RewardScorer(workers=1) as scorer:
-        reward = reward_function(scorer)
-        got = reward(
-            prompts=[[{"role": "user", "content": "draw"}]] * 3,
-            completions=[[{"role": "assistant", "content": code_answer(code)}],
-                         [{"role": "assistant", "content": [{"type": "text", "text": "no code"}]}],
-                         [{"role": "assistant", "content": "```python\nplt.plot(\n```"}]],
-            completion_ids=[[1], [2], [3]],
-            reference=[code] * 3,
-            image=[None] * 3,
-            trainer_state=None,
-            log_metric=metrics.__setitem__,
-            log_extra=extra.__setitem__,
-        )  # fmt: skip
-    assert got[0] > 0.95 and got[1] == 0.0 and got[2] == 0.0
-    assert set(metrics) == {f"codepercept/{c}" for c in ("format", "execution", "image", "scene")}
-    assert metrics["codepercept/execution"] == pytest.approx(1 / 3)
-    assert extra["status"] == ["ok", "no_code", "syntax_error"]
-
-
 def test_train_grpo_runs_with_the_codepercept_reward_and_logs_its_components(
     tiny: Path, icc: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -193,11 +162,11 @@ def test_train_grpo_runs_with_the_codepercept_reward_and_logs_its_components(
     steps = [row for row in _logs(out) if "reward" in row]
     assert [row["step"] for row in steps] == [1, 2]
     for row in steps:
-        for name in ("format", "execution", "image", "scene"):
+        for name in ("format", "execution", "image", "scene", "exec_rate"):
             assert 0.0 <= row[f"codepercept/{name}"] <= 1.0
         assert row["completions/mean_length"] <= 8
     summary = json.loads((out / "summary.json").read_text())
-    assert summary["complete"] and summary["reward"]["stats"]["reference_runs"] == 4
+    assert summary["complete"] and summary["reward"]["completions"] == 4  # 2 steps x 2
     load_vlm(out / "model")
 
 
@@ -265,16 +234,23 @@ def test_the_emitted_verl_run_has_verl_0_9_keys_and_a_working_reward(
 ) -> None:
     import pyarrow.parquet as pq
 
+    from codepercept.rewards.verl import compute_score_async
+
     argv = ["train", "grpo", "--model", "/ckpt/s1", "--data", str(icc), "--out", str(tmp_path),
-            "--emit-config", "verl", "--gpus", "4"]  # fmt: skip
+            "--emit-config", "verl", "--gpus", "4", "--reward-weights",
+            "format=0.2,execution=0.2,image=0.3,scene=0.3"]  # fmt: skip
     assert main(argv) == 0
     script = (tmp_path / "verl" / "run.sh").read_text()
     assert "python3 -m verl.trainer.main_ppo" in script
     overrides = dict(line.strip().rstrip(" \\").split("=", 1) for line in script.splitlines()
                      if line.startswith("    ") and "=" in line)  # fmt: skip
-    assert set(overrides) <= VERL_091_KEYS
+    added = {k[1:]: v for k, v in overrides.items() if k.startswith("+")}
+    assert {k for k in overrides if not k.startswith("+")} <= VERL_091_KEYS
+    # "+" adds what verl's defaults lack: only the reward function's keyword arguments
+    assert all(k.startswith("reward.custom_reward_function.reward_kwargs.") for k in added)
     # 0.8 moved the custom reward under reward.; 0.9.1 silently ignores the old top-level key
-    assert overrides["reward.custom_reward_function.path"] == '"$HERE/reward.py"'
+    assert overrides["reward.custom_reward_function.path"] == "pkg://codepercept.rewards.verl"
+    assert overrides["reward.custom_reward_function.name"] == "compute_score_async"
     assert not any(k.startswith(("custom_reward_function.", "reward_model.")) for k in overrides)
     assert overrides["algorithm.adv_estimator"] == "grpo"
     assert overrides["actor_rollout_ref.rollout.n"] == "8"
@@ -286,14 +262,18 @@ def test_the_emitted_verl_run_has_verl_0_9_keys_and_a_working_reward(
     assert row["prompt"][-1]["content"].startswith("<image>")
     assert row["images"][0]["bytes"][:4] == b"\x89PNG"
     code = row["reward_model"]["ground_truth"]
-
-    spec = importlib.util.spec_from_file_location("verl_reward", tmp_path / "verl" / "reward.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    try:
-        got = asyncio.run(module.compute_score(data_source=row["data_source"],
-                                               solution_str=f"```python\n{code}\n```",
-                                               ground_truth=code, extra_info=row["extra_info"]))  # fmt: skip
-    finally:
-        module._get().close()
-    assert got["score"] > 0.95 and set(got) == {"score", "format", "execution", "image", "scene"}
+    # the function verl loads, called as verl calls it, with the emitted reward_kwargs
+    prefix = "reward.custom_reward_function.reward_kwargs."
+    kwargs: dict = {"weights": {}}
+    for key, value in added.items():
+        name = key[len(prefix) :]
+        if name.startswith("weights."):
+            kwargs["weights"][name.split(".", 1)[1]] = float(value)
+        else:
+            kwargs[name] = float(value) if name == "timeout_s" else int(value)
+    assert kwargs["weights"] == {"format": 0.2, "execution": 0.2, "image": 0.3, "scene": 0.3}
+    got = asyncio.run(compute_score_async(data_source=row["data_source"],
+                                          solution_str=f"```python\n{code}\n```",
+                                          ground_truth=code, extra_info=row["extra_info"],
+                                          **kwargs))  # fmt: skip
+    assert got["score"] > 0.95 and got["exec_ok"] == 1.0

@@ -347,7 +347,7 @@ def grpo_cmd(
         None,
         "--emit-config",
         help="Write the GPU-scale run instead of training: verl "
-        "(OUT/verl: run.sh, train.parquet, reward.py).",
+        "(OUT/verl: run.sh, train.parquet; the reward is codepercept.rewards.verl).",
         callback=check_choice("verl"),
     ),
     gpus: int = _GPUS,
@@ -370,7 +370,7 @@ def grpo_cmd(
         from codepercept.train.emit import emit_verl
 
         written = emit_verl(model, data, out, settings, gpus=gpus)
-        console.print(f"wrote {written['script']} (with {written['data']}, {written['reward']})")
+        console.print(f"wrote {written['script']} (with {written['data']})")
         return
     _quiet_transformers()
     from codepercept.train.recipes import run_grpo

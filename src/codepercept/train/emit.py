@@ -18,13 +18,13 @@ verl for R1, as the paper trained (ms-swift SFT, then verl GRPO).
 * ``train.parquet`` — the R1 rows as verl's ``RLHFDataset`` reads them: ``prompt`` (chat
   messages, ``<image>`` where the image goes), ``images`` (``[{"bytes": PNG}]``),
   ``data_source``, ``reward_model.ground_truth`` (the reference program), ``extra_info``;
-* ``reward.py`` — ``compute_score(data_source, solution_str, ground_truth, extra_info, **kw)``
-  returning ``{"score": total, <component>: value, ...}`` from
-  :class:`codepercept.rewards.RewardScorer` (async: verl 0.9.1's reward loop awaits it);
-* ``run.sh`` — ``python3 -m verl.trainer.main_ppo`` with Hydra overrides. verl 0.8 moved the
-  custom reward to ``reward.custom_reward_function.{path,name}``; 0.9.1 ignores the old
-  top-level ``custom_reward_function`` (verl/trainer/config/reward/reward.yaml); every key is one
-  of 0.9.1's ``_generated_ppo_trainer.yaml``.
+* ``run.sh`` — ``python3 -m verl.trainer.main_ppo`` with Hydra overrides. The reward is
+  :func:`codepercept.rewards.verl.compute_score_async` (``pkg://codepercept.rewards.verl``,
+  awaited by verl 0.9.1's reward loop), its weights, time-out and workers passed as
+  ``reward_kwargs``. verl 0.8 moved the custom reward to ``reward.custom_reward_function.*``;
+  0.9.1 ignores the old top-level ``custom_reward_function`` (verl/trainer/config/reward/
+  reward.yaml, verl/trainer/ppo/reward.py ``get_custom_reward_fn``); every other key is one of
+  0.9.1's ``_generated_ppo_trainer.yaml``.
 
 Keys are generated here without their dashes, and checked by tests/train/test_recipes.py.
 """
@@ -202,7 +202,6 @@ def verl_overrides(
     settings: GRPOSettings,
     model: str,
     train_file: str,
-    reward_file: str,
     output_dir: str,
     *,
     gpus: int = 8,
@@ -246,8 +245,11 @@ def verl_overrides(
         "actor_rollout_ref.rollout.gpu_memory_utilization": 0.6,
         "actor_rollout_ref.rollout.log_prob_micro_batch_size_per_gpu": 8,
         "actor_rollout_ref.ref.log_prob_micro_batch_size_per_gpu": 8,
-        "reward.custom_reward_function.path": reward_file,
-        "reward.custom_reward_function.name": "compute_score",
+        "reward.custom_reward_function.path": "pkg://codepercept.rewards.verl",
+        "reward.custom_reward_function.name": "compute_score_async",
+        # not in verl's defaults, so added with "+"; verl passes them to the function
+        "+reward.custom_reward_function.reward_kwargs.timeout_s": settings.reward_timeout_s,
+        "+reward.custom_reward_function.reward_kwargs.workers": settings.reward_workers,
         "trainer.n_gpus_per_node": gpus,
         "trainer.nnodes": 1,
         "trainer.total_epochs": max(1, round(settings.epochs)),
@@ -260,33 +262,11 @@ def verl_overrides(
         "trainer.experiment_name": "r1",
         "trainer.default_local_dir": output_dir,
     }  # fmt: skip
+    for name, weight in settings.reward_weights.items():
+        overrides[f"+reward.custom_reward_function.reward_kwargs.weights.{name}"] = weight
     if settings.max_steps is not None:
         overrides["trainer.total_training_steps"] = settings.max_steps
     return overrides
-
-
-#: The reward file verl loads: codepercept's scorer behind verl's ``compute_score`` signature.
-VERL_REWARD = '''"""codepercept's reward for verl {version} (``reward.custom_reward_function``): the same
-RewardScorer as ``codepercept train grpo``, one per reward worker process."""
-
-from codepercept.rewards import RewardConfig, RewardScorer
-
-WEIGHTS = {weights}
-_scorer = None
-
-
-def _get():
-    global _scorer
-    if _scorer is None:
-        _scorer = RewardScorer(RewardConfig(weights=WEIGHTS, timeout_s={timeout}), workers={workers})
-    return _scorer
-
-
-async def compute_score(data_source, solution_str, ground_truth, extra_info=None, **kwargs):
-    """verl's reward loop awaits this per sample: {{"score": total, <component>: value}}."""
-    reward = await _get().ascore_one(solution_str, ground_truth)
-    return {{"score": reward.total, **reward.components}}
-'''
 
 
 def _override_value(value: Any) -> str:
@@ -344,7 +324,7 @@ def emit_verl(
 ) -> dict[str, Path]:
     """Write ``out/verl/`` (see the module docstring) for R1 of ``model`` (usually S1's output,
     a local path or hub id) on the ICC dataset ``data``; returns the paths written (``script``,
-    ``data``, ``reward``)."""
+    ``data``)."""
     settings = settings or GRPOSettings()
     settings.check()
     root = Path(out) / "verl"
@@ -355,26 +335,21 @@ def emit_verl(
         records = icc_records(data, settings.limit)
         rows = write_verl_dataset(records, root / "train.parquet")
         _write_verl_run(root, model, settings, gpus, rows, data)
-    return {"script": root / "run.sh", "data": root / "train.parquet", "reward": root / "reward.py"}
+    return {"script": root / "run.sh", "data": root / "train.parquet"}
 
 
 def _write_verl_run(
     root: Path, model: str, settings: GRPOSettings, gpus: int, rows: int, data: Any
 ) -> None:
-    reward = VERL_REWARD.format(version=VERL_VERSION, weights=dict(settings.reward_weights),
-                                timeout=settings.reward_timeout_s,
-                                workers=settings.reward_workers)  # fmt: skip
-    atomic_write(root / "reward.py", reward)
     here = '$(cd "$(dirname "$0")" && pwd)'
-    overrides = verl_overrides(settings, model, "$HERE/train.parquet", "$HERE/reward.py",
-                               "$HERE/output", gpus=gpus)  # fmt: skip
+    overrides = verl_overrides(settings, model, "$HERE/train.parquet", "$HERE/output", gpus=gpus)
     lines = [_override(k, v) for k, v in overrides.items()]
     script = (
         "#!/bin/sh\n"
         f"# R1 (GRPO) with verl {VERL_VERSION}: {rows} prompts from {_one_line(Path(data).resolve())}\n"
         "set -e\n"
         f"HERE={here}\n"
-        "python3 -m verl.trainer.main_ppo \\\n    " + " \\\n    ".join(lines) + ' "$@"\n'
+        "python3 -m verl.trainer.main_ppo \\\n    " + " \\\n    ".join([*lines, '"$@"']) + "\n"
     )
     atomic_write(root / "run.sh", script)
     os.chmod(root / "run.sh", 0o755)

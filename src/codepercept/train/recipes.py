@@ -1,7 +1,8 @@
 """S1 and R1 on TRL: supervised fine-tuning on ICC data, then GRPO with codepercept's reward.
 
 :func:`run_sft` (S1: image-to-code and captioning, jointly) and :func:`run_grpo` (R1:
-image-to-code, rewarded by :class:`codepercept.rewards.RewardScorer`) train a local
+image-to-code, rewarded by :class:`codepercept.rewards.trl.CodeperceptReward`, the TRL adapter
+of :class:`codepercept.rewards.RewardScorer`) train a local
 transformers vision-language checkpoint (a Qwen2.5-VL, or the tiny one of
 :mod:`codepercept.train.tiny`) with TRL 1.16's ``SFTTrainer`` and ``GRPOTrainer``
 (transformers generation, ``use_vllm=False``). They are for one machine; the GPU-scale runs the
@@ -16,8 +17,10 @@ model and the data (by content). It holds
 * ``model/`` — the trained model and its processor, loadable like the input checkpoint;
 * ``log.jsonl`` — every log line of the trainer (loss, learning rate; for GRPO the reward, its
   spread and each reward component: ``codepercept/format``, ``codepercept/execution``,
-  ``codepercept/image``, ``codepercept/scene``), one JSON object a line, as it is logged;
-* ``summary.json`` — steps, seconds per step, the first and last logged values.
+  ``codepercept/image``, ``codepercept/scene``, and ``codepercept/exec_rate``), one JSON object
+  a line, as it is logged;
+* ``summary.json`` — steps, seconds per step, the first and last logged values (for GRPO also
+  the scorer's counters for the run: programs executed, cache hits, rewards per status).
 
 The first Ctrl-C (or SIGTERM) stops after the step in progress, saves a checkpoint and the
 summary, and raises :class:`~codepercept._interrupt.Interrupted`; the second stops at once.
@@ -29,9 +32,8 @@ import json
 import logging
 import math
 import os
-import statistics
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -42,13 +44,7 @@ from codepercept.errors import UsageError
 from codepercept.jobdir import claim
 from codepercept.train.rows import TASKS, grpo_rows, icc_records, sft_rows
 
-__all__ = [
-    "GRPOSettings",
-    "SFTSettings",
-    "reward_function",
-    "run_grpo",
-    "run_sft",
-]
+__all__ = ["GRPOSettings", "SFTSettings", "run_grpo", "run_sft"]
 
 log = logging.getLogger(__name__)
 
@@ -146,60 +142,6 @@ def _default_weights() -> dict[str, float]:
     from codepercept.rewards import DEFAULT_WEIGHTS
 
     return dict(DEFAULT_WEIGHTS)
-
-
-# ---- the reward, as TRL calls it -------------------------------------------------------------
-
-
-def _completion_text(completion: Any) -> str:
-    """The text of one TRL completion: a string (standard data) or a message list whose last
-    message's content is a string or a list of typed blocks (conversational data)."""
-    if isinstance(completion, str):
-        return completion
-    if isinstance(completion, list) and completion and isinstance(completion[-1], dict):
-        content = completion[-1].get("content")
-        if isinstance(content, str):
-            return content
-        if isinstance(content, list):
-            return "".join(
-                b.get("text", "")
-                for b in content
-                if isinstance(b, dict) and b.get("type") == "text"
-            )
-    return completion  # not text: the scorer rewards it 0 (bad_input)
-
-
-def reward_function(scorer: Any, reference_column: str = "reference") -> Callable[..., list[float]]:
-    """A TRL ``reward_funcs`` entry scoring completions with ``scorer``
-    (:class:`codepercept.rewards.RewardScorer`) against the dataset column ``reference_column``.
-
-    TRL 1.16 calls it with keyword arguments only (``prompts``, ``completions``,
-    ``completion_ids``, every dataset column but ``prompt`` as a list aligned with the
-    completions, ``trainer_state``, ``log_extra``, ``log_metric``); it returns one float in
-    0..1 per completion. Each component's mean is logged as ``codepercept/<component>`` and
-    each completion's status as the ``status`` column of TRL's completions table.
-    """
-    from codepercept.rewards import COMPONENTS
-
-    def codepercept_reward(*, completions: Sequence[Any], **kwargs: Any) -> list[float]:
-        if reference_column not in kwargs:
-            raise KeyError(
-                f"the dataset has no {reference_column!r} column: the reward needs each "
-                "prompt's reference program"
-            )
-        rewards = scorer.score([_completion_text(c) for c in completions], kwargs[reference_column])
-        log_metric = kwargs.get("log_metric")
-        if log_metric is not None:
-            for name in COMPONENTS:
-                log_metric(
-                    f"codepercept/{name}", statistics.fmean(r.components[name] for r in rewards)
-                )
-        log_extra = kwargs.get("log_extra")
-        if log_extra is not None:
-            log_extra("status", [r.status for r in rewards])
-        return [r.total for r in rewards]
-
-    return codepercept_reward
 
 
 # ---- shared machinery ------------------------------------------------------------------------
@@ -449,7 +391,9 @@ def run_grpo(
         _set_threads(settings.threads)
         from trl import GRPOConfig, GRPOTrainer
 
-        from codepercept.rewards import RewardConfig, RewardScorer
+        from codepercept.rewards import RewardConfig
+        from codepercept.rewards.shared import shared_scorer
+        from codepercept.rewards.trl import CodeperceptReward
         from codepercept.train.tiny import load_vlm
 
         records = icc_records(data, settings.limit)
@@ -458,35 +402,46 @@ def run_grpo(
         config = RewardConfig(
             weights=dict(settings.reward_weights), timeout_s=settings.reward_timeout_s
         )
-        with RewardScorer(config, workers=settings.reward_workers,
-                          cache_dir=out / "reward_cache") as scorer:  # fmt: skip
-            scorer.prepare_many([r["reference"] for r in rows], [r["id"] for r in rows])
-            vlm, processor = load_vlm(model)
-            args = GRPOConfig(
-                **_trainer_args(settings, out),
-                per_device_train_batch_size=settings.prompts_per_step * settings.num_generations,
-                num_generations=settings.num_generations,
-                max_completion_length=settings.max_completion_length,
-                temperature=settings.temperature,
-                beta=settings.beta,
-                epsilon=settings.epsilon,
-                loss_type=settings.loss_type,
-                scale_rewards=settings.scale_rewards,
-                use_vllm=False,
-                log_completions=False,
+        # TRL's reward function is codepercept.rewards.trl's adapter over this process's scorer
+        # for this config; every reference runs once here, so a bad one stops the job now.
+        scorer = shared_scorer(config, settings.reward_workers)
+        scorer.prepare_many([r["reference"] for r in rows], [r["id"] for r in rows])
+        reward = CodeperceptReward("reference", config=config, workers=settings.reward_workers)
+        vlm, processor = load_vlm(model)
+        args = GRPOConfig(
+            **_trainer_args(settings, out),
+            per_device_train_batch_size=settings.prompts_per_step * settings.num_generations,
+            num_generations=settings.num_generations,
+            max_completion_length=settings.max_completion_length,
+            temperature=settings.temperature,
+            beta=settings.beta,
+            epsilon=settings.epsilon,
+            loss_type=settings.loss_type,
+            scale_rewards=settings.scale_rewards,
+            use_vllm=False,
+            log_completions=False,
+        )
+        with graceful("train grpo") as stop:
+            trainer = GRPOTrainer(
+                model=vlm,
+                reward_funcs=[reward],
+                args=args,
+                train_dataset=dataset,
+                processing_class=processor,
+                callbacks=_callbacks(out, stop, progress),
             )
-            with graceful("train grpo") as stop:
-                trainer = GRPOTrainer(model=vlm, reward_funcs=[reward_function(scorer)],
-                                      args=args, train_dataset=dataset,
-                                      processing_class=processor,
-                                      callbacks=_callbacks(out, stop, progress))  # fmt: skip
-                _quiet(trainer)
-                extra = {"samples": len(records), "settings": recorded,
-                         "reward": {"stats": scorer.stats}}  # fmt: skip
-                summary = _train(trainer, out, "train grpo", stop, extra)
-        summary["reward"] = {"stats": scorer.stats}
+            _quiet(trainer)
+            extra = {"samples": len(records), "settings": recorded}
+            before = scorer.stats
+            summary = _train(trainer, out, "train grpo", stop, extra)
+        summary["reward"] = _stats_delta(before, scorer.stats)
         atomic_write(out / "summary.json", json.dumps(summary, indent=1))
         return summary
+
+
+def _stats_delta(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, Any]:
+    """The scorer's counters for this run (the scorer is shared by the process)."""
+    return {k: v - before.get(k, 0) for k, v in after.items() if isinstance(v, int)}
 
 
 def with_overrides(settings: Any, **changes: Any) -> Any:
