@@ -162,6 +162,8 @@ def _callbacks(out: Path, stop: Any, progress: Progress | None) -> list[Any]:
             with open(log_path, "a", encoding="utf-8") as fh:
                 fh.write(json.dumps(row) + "\n")
             last.update({k: v for k, v in row.items() if isinstance(v, int | float)})
+            if progress is not None:  # the trainer logs a step after its on_step_end
+                progress(state.global_step, state.max_steps, dict(last))
 
         def on_step_end(self, args: Any, state: Any, control: Any, **kw: Any) -> None:
             if progress is not None:
