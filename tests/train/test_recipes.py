@@ -224,12 +224,15 @@ def test_the_emitted_ms_swift_config_has_ms_swift_4_keys(icc: Path, tmp_path: Pa
     assert config["tuner_type"] == "full" and "train_type" not in config  # 3.x's name
     assert config["max_steps"] == 100 and config["model"] == "Qwen/Qwen2.5-VL-7B-Instruct"
     assert config["ENV"]["NPROC_PER_NODE"] == 8
-    rows = [json.loads(x) for x in (tmp_path / "ms-swift" / "train.jsonl").read_text().splitlines()]
+    # the data is codepercept export's ms-swift layout, every sample in training
+    lines = (tmp_path / "ms-swift" / config["dataset"][0]).read_text().splitlines()
+    rows = [json.loads(x) for x in lines]
     assert len(rows) == 8  # code and caption rows of 4 samples
-    user = rows[0]["messages"][1]
+    code = next(r for r in rows if r["task"] == "image2code")
+    user = code["messages"][1]
     assert user["role"] == "user" and user["content"].startswith("<image>")
-    assert rows[0]["messages"][-1]["content"].startswith("```python\n")
-    assert (tmp_path / "ms-swift" / rows[0]["images"][0]).is_file()
+    assert code["messages"][-1]["content"].startswith("```python\n")
+    assert (tmp_path / "ms-swift" / code["images"][0]).is_file()
 
 
 def test_the_emitted_verl_run_has_verl_0_9_keys_and_a_working_reward(

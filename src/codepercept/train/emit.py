@@ -3,10 +3,10 @@ verl for R1, as the paper trained (ms-swift SFT, then verl GRPO).
 
 :func:`emit_ms_swift` writes ``OUT/ms-swift/``:
 
-* ``train.jsonl`` + ``images/`` — the S1 rows of :func:`codepercept.train.rows.sft_rows` in
-  ms-swift's multimodal format (``messages`` with ``<image>`` in the user turn, ``images`` as
-  paths relative to the file);
-* ``sft.yaml`` — the arguments, for ``swift sft sft.yaml``: ms-swift 4.x reads a .yaml/.json
+* ``train.jsonl`` + ``images/`` — the S1 data, written by ``codepercept export --format
+  ms-swift`` (:func:`codepercept.train.export.export_sft`: ``messages`` with ``<image>`` in the
+  user turn, ``images`` as paths relative to the directory), every sample in training;
+* ``sft.yaml`` — the arguments, for ``swift sft sft.yaml`` run in that directory (``RUN.txt``): ms-swift 4.x reads a .yaml/.json
   first argument as one command-line option per key and its ``ENV`` block as environment variables
   (swift/cli/main.py ``parse_yaml_args``). Keys are those of ms-swift 4.6.0's ``SftArguments``
   (swift/arguments/*.py, swift/trainers/arguments.py): ``tuner_type`` (3.x called it
@@ -42,7 +42,7 @@ from typing import Any
 from codepercept._fs import atomic_write
 from codepercept.jobdir import claim
 from codepercept.train.recipes import GRPOSettings, SFTSettings
-from codepercept.train.rows import icc_records, sft_rows
+from codepercept.train.rows import icc_records
 
 __all__ = [
     "MS_SWIFT_VERSION",
@@ -58,8 +58,6 @@ MS_SWIFT_VERSION = "4.6.0"
 VERL_VERSION = "0.9.1"
 #: The paper serves CodePercept with at most 1,310,720 image pixels.
 PAPER_MAX_PIXELS = 1_310_720
-#: Where the GPU-scale data writers put a sample's image (relative to the data file).
-_IMAGES = "images"
 
 
 def _one_line(value: Any) -> str:
@@ -112,36 +110,6 @@ def ms_swift_args(
     return args
 
 
-def _swift_row(row: Mapping[str, Any], image_rel: str) -> dict[str, Any]:
-    """One S1 row (:func:`~codepercept.train.rows.sft_rows`) in ms-swift's format."""
-    messages = []
-    for m in row["prompt"]:
-        text = m["content"]
-        if m["role"] == "user":
-            text = "<image>" + text  # where the image goes, as ms-swift's multimodal data marks it
-        messages.append({"role": m["role"], "content": text})
-    messages += [{"role": m["role"], "content": m["content"]} for m in row["completion"]]
-    return {"messages": messages, "images": [image_rel]}
-
-
-def write_ms_swift_dataset(
-    records: Iterable[Mapping[str, Any]], tasks: Iterable[str], out: Path
-) -> int:
-    """Write the S1 rows of ``records`` as ``out/train.jsonl`` and ``out/images/`` (one image
-    per sample, shared by its rows); returns the row count. (Kept apart so it can give way to
-    ``codepercept.train.export``'s ms-swift writer.)"""
-    (out / _IMAGES).mkdir(parents=True, exist_ok=True)
-    tasks = tuple(tasks)
-    lines = []
-    for i, rec in enumerate(records):
-        name = f"{_IMAGES}/{i:06d}.png"
-        atomic_write(out / name, rec["image"])
-        lines += [json.dumps(_swift_row(row, name), ensure_ascii=False)
-                  for row in sft_rows([rec], tasks)]  # fmt: skip
-    atomic_write(out / "train.jsonl", "\n".join(lines) + "\n")
-    return len(lines)
-
-
 def emit_ms_swift(
     model: str,
     data: str | os.PathLike[str],
@@ -155,29 +123,37 @@ def emit_ms_swift(
     """Write ``out/ms-swift/`` (see the module docstring) for S1 of ``model`` (a local path or a
     hub id such as ``Qwen/Qwen2.5-VL-7B-Instruct``) on the ICC dataset ``data``; returns the
     paths written (``config``, ``data``, ``readme``)."""
+    from codepercept.errors import UsageError
+    from codepercept.train.export import export_sft
+
     settings = settings or SFTSettings()
     settings.check()
+    if settings.limit is not None:
+        raise UsageError("--limit does not apply to --emit-config: the export takes every sample")
     root = Path(out) / "ms-swift"
     recorded = {**asdict(settings), "threads": None, "emit": "ms-swift", "gpus": gpus,
                 "max_pixels": max_pixels}  # fmt: skip
+    task = "both" if len(set(settings.tasks)) == 2 else _EXPORT_TASK[settings.tasks[0]]
     with claim(out, "train sft", recorded, {"data": data}, overwrite=overwrite):
-        root.mkdir(parents=True, exist_ok=True)
-        records = icc_records(data, settings.limit)
-        rows = write_ms_swift_dataset(records, settings.tasks, root)
-        args = ms_swift_args(settings, model, "train.jsonl", "output", gpus=gpus,
+        exported = export_sft(data, root, format="ms-swift", task=task, val_fraction=0.0,
+                              seed=settings.seed, overwrite=overwrite)  # fmt: skip
+        train_file = exported["files"]["train"]
+        args = ms_swift_args(settings, model, train_file, "output", gpus=gpus,
                              max_pixels=max_pixels)  # fmt: skip
-        config = {"ENV": {"NPROC_PER_NODE": gpus, "MAX_PIXELS": max_pixels}, **args}
-        atomic_write(root / "sft.yaml", _yaml(config))
+        # image paths in the export are relative to its directory, where ms-swift runs
+        env = {"NPROC_PER_NODE": gpus, "MAX_PIXELS": max_pixels}
+        atomic_write(root / "sft.yaml", _yaml({"ENV": env, **args}))
+        rows = exported["rows"]["train"]["total"]
         readme = (
             f"# S1 with ms-swift {MS_SWIFT_VERSION} ({rows} rows from {Path(data).resolve()})\n"
             f"cd {shlex.quote(str(root.resolve()))} && swift sft sft.yaml\n"
         )
-        atomic_write(root / "README.txt", readme)
-    return {
-        "config": root / "sft.yaml",
-        "data": root / "train.jsonl",
-        "readme": root / "README.txt",
-    }
+        atomic_write(root / "RUN.txt", readme)
+    return {"config": root / "sft.yaml", "data": root / train_file, "readme": root / "RUN.txt"}
+
+
+#: Our S1 task names as ``codepercept export`` calls them.
+_EXPORT_TASK = {"code": "image2code", "caption": "caption"}
 
 
 def _yaml(config: Mapping[str, Any]) -> str:
