@@ -146,6 +146,31 @@ def evaluate(model: Path, bench: Path, out: Path, args: argparse.Namespace, seed
     return result
 
 
+def greedy_eval(model: Path, bench: Path, out: Path, args: argparse.Namespace) -> dict:
+    """One greedy answer per held-out figure, rewarded: did training fix systematic errors,
+    or only sharpen the sampling distribution?"""
+    done = out / "greedy.json"
+    if done.is_file():
+        return json.loads(done.read_text())
+    from codepercept.bench.dataset import load_bench
+    from codepercept.rewards import RewardConfig
+    from codepercept.rewards.shared import shared_scorer
+    from codepercept.train.generate import generate_answers
+
+    items = load_bench(bench)
+    greedy = generate_answers(model, [it.image_bytes() for it in items], samples=1,
+                              max_new_tokens=args.max_new_tokens, temperature=0,
+                              batch_size=args.eval_batch)  # fmt: skip
+    got = shared_scorer(RewardConfig(), 2).score([g[0] for g in greedy], [it.code for it in items])
+    result = {
+        "reward": statistics.fmean(r.total for r in got),
+        "exec_rate": 100.0 * sum(r.status == "ok" for r in got) / len(got),
+        "statuses": _count(r.status for r in got),
+    }
+    done.write_text(json.dumps(result, indent=1))
+    return result
+
+
 def _count(values: Any) -> dict[str, int]:
     out: dict[str, int] = {}
     for v in values:
@@ -167,6 +192,8 @@ def run_seed(seed: int, train: Path, bench: Path, out: Path, args: argparse.Name
     stages: dict[str, Any] = {}
     t = time.perf_counter()
     stages["untrained"] = evaluate(init, bench, root / "eval_untrained", args, seed)
+    if args.greedy:
+        stages["untrained"]["greedy"] = greedy_eval(init, bench, root / "eval_untrained", args)
     _log(f"seed {seed} untrained: {_short(stages['untrained'])} ({time.perf_counter() - t:.0f} s)")
 
     t = time.perf_counter()
@@ -177,6 +204,8 @@ def run_seed(seed: int, train: Path, bench: Path, out: Path, args: argparse.Name
     stages["s1_train"] = {"seconds": s1["seconds_this_run"], "s_per_step": s1["seconds_per_step"],
                           "loss": s1["last"].get("loss")}  # fmt: skip
     stages["s1"] = evaluate(root / "s1" / "model", bench, root / "eval_s1", args, seed)
+    if args.greedy:
+        stages["s1"]["greedy"] = greedy_eval(root / "s1" / "model", bench, root / "eval_s1", args)
     _log(f"seed {seed} S1: {_short(stages['s1'])} (train {s1['seconds_this_run']:.0f} s at "
          f"{s1['seconds_per_step']} s/step; {time.perf_counter() - t:.0f} s with eval)")  # fmt: skip
 
@@ -192,6 +221,8 @@ def run_seed(seed: int, train: Path, bench: Path, out: Path, args: argparse.Name
                           "reward_first": r1["first"].get("reward"),
                           "reward_last": r1["last"].get("reward")}  # fmt: skip
     stages["r1"] = evaluate(root / "r1" / "model", bench, root / "eval_r1", args, seed)
+    if args.greedy:
+        stages["r1"]["greedy"] = greedy_eval(root / "r1" / "model", bench, root / "eval_r1", args)
     _log(f"seed {seed} R1: {_short(stages['r1'])} (train {r1['seconds_this_run']:.0f} s at "
          f"{r1['seconds_per_step']} s/step; {time.perf_counter() - t:.0f} s with eval)")  # fmt: skip
     (root / "stages.json").write_text(json.dumps(stages, indent=1))
@@ -214,8 +245,11 @@ def table(per_seed: dict[int, dict], args: argparse.Namespace) -> str:
     rows = [("untrained", "untrained"), ("S1 (SFT)", "s1"), ("R1 (GRPO)", "r1")]
     cols = [("Exec %", "exec_rate", 1), ("Image", "image", 1), ("Code", "code", 1),
             ("held-out reward", "reward", 3)]  # fmt: skip
+    greedy = all("greedy" in per_seed[s][k] for s in per_seed for _, k in rows)
     seeds = sorted(per_seed)
-    lines = [f"| stage | {' | '.join(c for c, _, _ in cols)} |", "|" + "---|" * (len(cols) + 1)]
+    extra = ["greedy Exec %", "greedy reward"] if greedy else []
+    names = [c for c, _, _ in cols] + extra
+    lines = [f"| stage | {' | '.join(names)} |", "|" + "---|" * (len(names) + 1)]
     mean: dict[str, float] = {}
     spread: dict[str, float] = {}
     for label, key in rows:
@@ -226,6 +260,10 @@ def table(per_seed: dict[int, dict], args: argparse.Namespace) -> str:
             cells.append(f"{m:.{nd}f} ± {sp / 2:.{nd}f}")
             if field == "reward":
                 mean[key], spread[key] = m, sp
+        for field, nd in (("exec_rate", 1), ("reward", 3)) if greedy else ():
+            vals = [per_seed[s][key]["greedy"][field] for s in seeds]
+            m, sp = statistics.fmean(vals), max(vals) - min(vals)
+            cells.append(f"{m:.{nd}f} ± {sp / 2:.{nd}f}")
         lines.append(f"| {label} | {' | '.join(cells)} |")
     lines.append("")
     for s in seeds:
@@ -280,6 +318,9 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--samples", type=int, default=4, help="Answers per held-out figure.")
     p.add_argument("--max-new-tokens", type=int, default=400)
     p.add_argument("--eval-batch", type=int, default=16)
+    p.add_argument(
+        "--no-greedy", dest="greedy", action="store_false", help="Skip the greedy evaluation."
+    )
     p.add_argument("--only-seed", type=int, default=None, help=argparse.SUPPRESS)
     return p
 
