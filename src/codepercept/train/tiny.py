@@ -26,6 +26,7 @@ the files name the standard classes, so a machine with torchvision loads them wi
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 from dataclasses import asdict, dataclass
@@ -169,6 +170,7 @@ def qwen_tokenizer(vocab: int | None = 16_384) -> Any:
     return fast
 
 
+@functools.cache
 def _image_only_processor_class() -> type:
     from transformers import Qwen2_5_VLProcessor
     from transformers.processing_utils import ProcessorMixin
@@ -196,12 +198,20 @@ def _has_torchvision() -> bool:
     return bool(is_torchvision_available())
 
 
-def load_processor(path: str | os.PathLike[str]) -> Any:
-    """The processor saved at ``path``: ``AutoProcessor`` where torchvision is installed, else
-    the image-only Qwen2.5-VL processor (see the module docstring)."""
-    if _has_torchvision():
-        from transformers import AutoProcessor
+def _model_type(path: Path) -> str | None:
+    try:
+        return json.loads((path / "config.json").read_text()).get("model_type")
+    except (OSError, ValueError, AttributeError):
+        return None
 
+
+def load_processor(path: str | os.PathLike[str]) -> Any:
+    """The processor saved at ``path``: ``AutoProcessor``'s, except for a Qwen2.5-VL checkpoint
+    on a machine without torchvision, which gets the image-only Qwen2.5-VL processor (see the
+    module docstring)."""
+    from transformers import AutoProcessor
+
+    if _has_torchvision() or _model_type(Path(path)) != "qwen2_5_vl":
         return AutoProcessor.from_pretrained(str(path))
     return _image_only_processor_class().from_pretrained(str(path))
 
