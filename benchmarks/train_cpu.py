@@ -199,7 +199,7 @@ def run_seed(seed: int, train: Path, bench: Path, out: Path, args: argparse.Name
     t = time.perf_counter()
     sft = SFTSettings(tasks=tuple(args.sft_tasks.split(",")), max_steps=args.sft_steps,
                       batch_size=args.sft_batch, lr=args.sft_lr, warmup_ratio=0.05, seed=seed,
-                      threads=args.threads, save_steps=10_000, logging_steps=10)  # fmt: skip
+                      threads=args.threads, save_steps=50, logging_steps=10)  # fmt: skip
     s1 = run_sft(init, train, root / "s1", sft)
     stages["s1_train"] = {"seconds": s1["seconds_this_run"], "s_per_step": s1["seconds_per_step"],
                           "loss": s1["last"].get("loss")}  # fmt: skip
@@ -214,7 +214,7 @@ def run_seed(seed: int, train: Path, bench: Path, out: Path, args: argparse.Name
                         prompts_per_step=args.prompts_per_step,
                         max_completion_length=args.max_new_tokens, lr=args.grpo_lr,
                         beta=args.beta, temperature=args.temperature, warmup_ratio=0.0,
-                        seed=seed, threads=args.threads, save_steps=10_000, logging_steps=1,
+                        seed=seed, threads=args.threads, save_steps=10, logging_steps=1,
                         limit=args.grpo_limit, reward_workers=2)  # fmt: skip
     r1 = run_grpo(root / "s1" / "model", train, root / "r1", grpo)
     stages["r1_train"] = {"seconds": r1["seconds_this_run"], "s_per_step": r1["seconds_per_step"],
