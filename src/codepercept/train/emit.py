@@ -60,6 +60,15 @@ VERL_VERSION = "0.9.1"
 PAPER_MAX_PIXELS = 1_310_720
 
 
+def _every_setting(settings: Any) -> dict[str, Any]:
+    """What an emitted run is claimed with: every setting (each reaches the config) but the
+    CPU threads."""
+    out = {k: v for k, v in asdict(settings).items() if k != "threads"}
+    if "reward_weights" in out:
+        out["reward_weights"] = dict(out["reward_weights"])
+    return out
+
+
 def _one_line(value: Any) -> str:
     return " ".join(str(value).split())
 
@@ -131,7 +140,7 @@ def emit_ms_swift(
     if settings.limit is not None:
         raise UsageError("--limit does not apply to --emit-config: the export takes every sample")
     root = Path(out) / "ms-swift"
-    recorded = {**asdict(settings), "threads": None, "emit": "ms-swift", "gpus": gpus,
+    recorded = {**_every_setting(settings), "emit": "ms-swift", "gpus": gpus,
                 "max_pixels": max_pixels}  # fmt: skip
     task = "both" if len(set(settings.tasks)) == 2 else _EXPORT_TASK[settings.tasks[0]]
     with claim(out, "train sft", recorded, {"data": data}, overwrite=overwrite):
@@ -304,8 +313,7 @@ def emit_verl(
     settings = settings or GRPOSettings()
     settings.check()
     root = Path(out) / "verl"
-    recorded = {**asdict(settings), "threads": None, "emit": "verl", "gpus": gpus,
-                "reward_weights": dict(settings.reward_weights)}  # fmt: skip
+    recorded = {**_every_setting(settings), "emit": "verl", "gpus": gpus}
     with claim(out, "train grpo", recorded, {"data": data}, overwrite=overwrite):
         root.mkdir(parents=True, exist_ok=True)
         records = icc_records(data, settings.limit)

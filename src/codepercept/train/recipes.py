@@ -138,6 +138,19 @@ class GRPOSettings(_Common):
             raise UsageError(str(exc)) from None
 
 
+#: Settings that change how a run goes but not what it trains: a resumed run may change them.
+_NOT_RECORDED = ("threads", "save_steps", "logging_steps", "reward_workers")
+
+
+def recorded_settings(settings: _Common) -> dict[str, Any]:
+    """The settings a run directory is claimed with (:func:`codepercept.jobdir.claim`): those
+    that decide the trained model."""
+    out = {k: v for k, v in asdict(settings).items() if k not in _NOT_RECORDED}
+    if "reward_weights" in out:
+        out["reward_weights"] = dict(out["reward_weights"])
+    return out
+
+
 def _default_weights() -> dict[str, float]:
     from codepercept.rewards import DEFAULT_WEIGHTS
 
@@ -330,7 +343,7 @@ def run_sft(
     settings.check()
     out = Path(out)
     inputs = _inputs(model, data)
-    with claim(out, "train sft", asdict(settings) | {"threads": None}, inputs,
+    with claim(out, "train sft", recorded_settings(settings), inputs,
                overwrite=overwrite) as job:  # fmt: skip
         done = _finished(out, job.resumed)
         if done is not None:
@@ -385,7 +398,7 @@ def run_grpo(
     settings.check()
     out = Path(out)
     inputs = _inputs(model, data)
-    recorded = asdict(settings) | {"threads": None, "reward_weights": dict(settings.reward_weights)}
+    recorded = recorded_settings(settings)
     with claim(out, "train grpo", recorded, inputs, overwrite=overwrite) as job:
         done = _finished(out, job.resumed)
         if done is not None:
