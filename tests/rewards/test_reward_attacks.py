@@ -224,3 +224,12 @@ def test_a_bad_reference_is_an_error_at_preparation_and_a_zero_during_training(s
     r = scorer.score_one(fence(REF), bad)
     assert r.status == "bad_reference" and r.total == 0.0
     assert scorer.score_one(fence(REF), ["not", "text"]).status == "bad_reference"
+
+
+def test_a_giant_figure_is_not_decoded_by_the_trainer(scorer):
+    """Scoring decodes the rendering in the trainer's process: a 4,900 x 4,900 figure would cost
+    it seconds and ~300 MB per completion. It is refused from the PNG header."""
+    code = "import matplotlib.pyplot as plt\nfig, ax = plt.subplots(figsize=(49, 49))\nax.plot([0, 1])\n"
+    r = scorer.score_one(fence(code), REF)
+    assert r.status == "image_too_large" and "4900 x 4900" in r.reason
+    assert r.components["execution"] == 1.0 and r.components["image"] == 0.0

@@ -490,6 +490,15 @@ class RewardScorer:
             return _Outcome(verdict.status, verdict.reason, wall_s=wall)
         if not res.images:  # ok always has a figure; be safe
             return _Outcome("no_figure", "drew nothing", wall_s=wall)
+        # Scoring decodes the rendering in this process: a figure far larger than the
+        # reference's would cost the trainer seconds and hundreds of MB per completion.
+        size = _png_size(res.images[0])
+        ref_px = ref.image.rgb.shape[0] * ref.image.rgb.shape[1]
+        limit = max(4 * ref_px, 4_000_000)
+        if size is None or size[0] * size[1] > limit:
+            what = f"{size[0]} x {size[1]} pixels" if size else "an unreadable PNG"
+            return _Outcome("image_too_large", f"the figure is {what} (limit {limit} pixels, "
+                            f"4x the reference's)", execution=1.0, wall_s=wall)  # fmt: skip
         img = image_score(ref.image, res.images[0]).total / 100.0
         if ref.scene is not None and res.scene is not None:
             sc = scene_score(ref.scene, res.scene).total / 100.0
@@ -595,6 +604,13 @@ class RewardScorer:
 
     async def ascore_one(self, completion: Any, reference: Any) -> Reward:
         return (await self.ascore([completion], [reference]))[0]
+
+
+def _png_size(png: bytes) -> tuple[int, int] | None:
+    """(width, height) from a PNG's IHDR chunk, without decoding it."""
+    if len(png) < 24 or png[:8] != b"\x89PNG\r\n\x1a\n" or png[12:16] != b"IHDR":
+        return None
+    return int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
 
 
 def _keep_ref(value: Reference | BadReference) -> bool:
