@@ -32,9 +32,9 @@ class ExecResult:
     traced). ``message`` is one human-readable line; ``status`` is one of :data:`STATUSES`.
     ``scene_json`` is the same scene as the JSON text the child sent (kept so a writer can
     store it without encoding it again). ``saved_as`` holds, per image, the paths the program
-passed to ``savefig`` for a PNG (written nowhere: the image is what it would have held, at
-the executor's dpi). ``probes`` holds what the executor's render probes measured, per probe name and figure
-    (see :mod:`codepercept.sandbox.probes`).
+    passed to ``savefig`` for a PNG (written nowhere: the image is what it would have held, at
+    the executor's dpi). ``probes`` holds what the executor's render probes measured, per probe
+    name and figure (see :mod:`codepercept.sandbox.probes`).
     """
 
     status: str
