@@ -15,6 +15,7 @@ from codepercept.cli import app
 OTHERS = {
     "--no-sandbox", "--headless", "--disable-gpu", "--user-data-dir", "--nproc_per_node",
     "--nproc-per-node", "--standalone", "--version", "--help", "--user", "--scope",
+    "--dataset",  # ms-swift's `swift sft --dataset` in the export's dataset card
 }  # fmt: skip
 
 

@@ -275,6 +275,10 @@ _mount(
     "TokenOCR: train, heat maps and evaluation (needs torch).",
 )
 
+from codepercept.train.export_cli import export_cmd  # noqa: E402  (its options live there)
+
+app.command("export")(export_cmd)
+
 synth_app = typer.Typer(
     help="ICC data engine: procedural STEM figure programs.", rich_markup_mode=None
 )
