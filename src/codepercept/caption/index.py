@@ -15,6 +15,7 @@ from typing import Any
 
 from codepercept.caption.vocab import colour_matches, colour_name, noun_key, singular
 from codepercept.scene.model import Element, Scene
+from codepercept.scene.relations import RelationGraph, relation_graph
 from codepercept.score import normalise_text
 
 __all__ = [
@@ -124,6 +125,11 @@ class SceneIndex:
     def points(self) -> dict[str, tuple[int | None, list[float]]]:
         """:func:`label_points` of the scene."""
         return label_points(self.scene)
+
+    @cached_property
+    def graph(self) -> RelationGraph:
+        """The scene's relation graph (regions, names, connections, stacking)."""
+        return relation_graph(self.scene)
 
     @cached_property
     def evidence(self) -> list[str]:

@@ -1,0 +1,281 @@
+"""Relational claims: what a region holds, what connects to what, what is drawn over what.
+
+Judged against the scene's :class:`~codepercept.scene.relations.RelationGraph`. Only names the
+graph knows (shape names of a set diagram, node names of a graph or flow chart) and texts it
+places make a claim checkable; anything else is left to the attribute claims (and is
+``unverifiable`` rather than guessed).
+
+Region claims, for named closed shapes ``A``, ``B``, ``C`` (a Venn diagram):
+
+* "the intersection of A and B holds 5" / "the overlap of A and B contains 5" / "A ∩ B: 5" —
+  ``5`` is written in a region inside both A and B (a three-set diagram's centre counts);
+  contradicted when it is not, naming what the exact region {A, B} holds;
+* "5 lies only in A" / "5 is in A only" — ``5``'s region is exactly {A};
+  "5 lies in A" — its region includes A; "5 lies in both A and B" — includes both;
+  "5 lies in A and B only" — exactly {A, B}; "5 lies outside A and B" / "outside all the sets"
+  — in none of them.
+
+Connection claims, for nodes the graph names: "A is connected to C", "A and C are connected",
+"an edge joins A and C" (either direction, any edge); "an arrow goes from Start to Check",
+"Start points to Check", "Start leads to Check" (a directed edge, that direction); "A is not
+connected to D" is judged as its negation.
+
+Stacking claims: "the red line is drawn over the blue line" / "on top of" / "above"/"behind"/
+"under" — when exactly one visible element of each colour and noun exists and their boxes
+overlap (matplotlib's draw order: zorder, then creation order).
+"""
+
+from __future__ import annotations
+
+import re
+
+from codepercept.caption.index import SceneIndex, main_colour
+from codepercept.caption.judges import Claim
+from codepercept.caption.vocab import COLOUR_RE, parse_number
+from codepercept.scene.relations import RelationGraph
+
+__all__ = ["relational_claims"]
+
+_VERB = r"(?:holds?|contains?|has|have|shows?|is|are|reads?|:|=)"
+_LIES = r"(?:lies|lie|is|are|sits|sit|appears|appear|falls|fall|belongs|belong|written)"
+
+
+def _alt(names: list[str]) -> str:
+    return "|".join(re.escape(n) for n in sorted(set(names), key=len, reverse=True))
+
+
+def _split_names(text: str, names: dict[str, str]) -> list[str] | None:
+    """ "A, B and C" -> the canonical names, or None when a part is not a name."""
+    parts = [p.strip() for p in re.split(r"\s*,\s*|\s+and\s+|\s*∩\s*", text) if p.strip()]
+    out = []
+    for p in parts:
+        canon = names.get(p.lower())
+        if canon is None:
+            return None
+        out.append(canon)
+    return out
+
+
+def relational_claims(caption: str, index: SceneIndex) -> list[Claim]:
+    """Every relational claim in ``caption``, judged (see the module docstring)."""
+    graph: RelationGraph = index.graph
+    out: list[Claim] = []
+    out += _region_claims(caption, graph)
+    out += _connection_claims(caption, graph)
+    out += _stacking_claims(caption, index, graph)
+    return out
+
+
+# -- regions ---------------------------------------------------------------------------------
+
+
+def _region_claims(caption: str, g: RelationGraph) -> list[Claim]:
+    shapes = g.named_shapes()
+    if len(shapes) < 2:
+        return []
+    names = {n.lower(): n for n in shapes}
+    alt = _alt(list(shapes))
+    group = rf"(?:{alt})(?:\s*(?:,|\band\b|∩)\s*(?:{alt}))*"
+    value = r"(?P<value>[-−]?\d+(?:\.\d+)?%?|\"[^\"]{1,40}\"|[A-Za-z][\w'-]{0,15})"
+    out = []
+    inter = re.compile(
+        rf"(?i:\b(?:the\s+)?(?:intersection|overlap|region\s+common\s+to|common\s+part)\s+of\s+)"
+        rf"(?P<names>{group})(?P<only>\s+only)?\s*,?\s*{_VERB}\s+(?:the\s+(?:number|value)\s+)?{value}"
+        rf"|(?P<names2>(?:{alt})(?:\s*∩\s*(?:{alt}))+)\s*{_VERB}\s*{value.replace('value', 'value2')}",
+    )
+    for m in inter.finditer(caption):
+        raw = m.group("names") or m.group("names2")
+        val = m.group("value") or m.group("value2")
+        sets = _split_names(raw, names)
+        if not sets or len(sets) < 2:
+            continue
+        exact = bool(m.group("only"))
+        vs, ve = m.span("value") if m.group("value") else m.span("value2")
+        out.append(_judge_region(g, vs, ve, val, val, set(sets), exact))
+    member = re.compile(
+        rf"(?P<value>[-−]?\d+(?:\.\d+)?%?|\"[^\"]{{1,40}}\")\s+{_LIES}\s+"
+        rf"(?:(?P<only1>only\s+)(?:in|inside|within)\s+(?P<a>{group})"
+        rf"|(?:in|inside|within)\s+(?P<both>both\s+|all\s+(?:three\s+)?(?:of\s+)?)?(?P<b>{group})(?P<only2>\s+only)?"
+        rf"|outside\s+(?:of\s+)?(?:(?:both|all)\s+(?:of\s+)?(?:the\s+)?(?:sets|circles|shapes|regions)|(?P<c>{group})))",
+        re.IGNORECASE,
+    )
+    for m in member.finditer(caption):
+        val = m.group("value")
+        if m.group("a") is not None:
+            sets, exact = _split_names(m.group("a"), names), True
+        elif m.group("b") is not None:
+            sets, exact = _split_names(m.group("b"), names), bool(m.group("only2"))
+        else:
+            sets, exact = [], True
+            if m.group("c") is not None and _split_names(m.group("c"), names) is None:
+                continue
+        if sets is None:
+            continue
+        out.append(_judge_membership(g, m.start(), m.end(), m.group(0), val, set(sets), exact))
+    return out
+
+
+def _strip(v: str) -> str:
+    return v.strip('"').replace("−", "-").strip()
+
+
+def _same(a: str, b: str) -> bool:
+    a, b = _strip(a).rstrip("%").lower(), _strip(b).rstrip("%").lower()
+    if a == b:
+        return True
+    x, y = parse_number(a), parse_number(b)
+    return x is not None and y is not None and abs(x - y) < 1e-9
+
+
+def _judge_region(g: RelationGraph, start: int, end: int, text: str, value: str,
+                  sets: set[str], exact: bool) -> Claim:  # fmt: skip
+    c = Claim(start, end, text, "relation", "region " + " ∩ ".join(sorted(sets)), _strip(value))
+    holds = [
+        (t, r)
+        for t_i, r in g.text_region.items()
+        if (r == sets if exact else r >= sets)
+        for t in [(g.scene.elements[t_i].text or "").strip()]
+    ]
+    exact_texts = g.region_texts(sets)
+    where = " and ".join(sorted(sets)) + " only"
+    if any(_same(t, value) for t, _ in holds):
+        c.verdict, c.evidence = (
+            "supported",
+            f"{_strip(value)} is written in {where if exact else 'the overlap of ' + ' and '.join(sorted(sets))}",
+        )
+        return c
+    c.verdict = "contradicted"
+    c.evidence = f"the region {where} holds {', '.join(exact_texts) or 'nothing'}"
+    if len(exact_texts) == 1:
+        c.replacement = exact_texts[0]
+    return c
+
+
+def _judge_membership(g: RelationGraph, start: int, end: int, text: str, value: str,
+                      sets: set[str], exact: bool) -> Claim:  # fmt: skip
+    where = (
+        ("in " + " and ".join(sorted(sets)) + (" only" if exact else ""))
+        if sets
+        else "outside every set"
+    )
+    c = Claim(start, end, text, "relation", "membership " + where, _strip(value))
+    regions = g.regions_of(_strip(value))
+    if not regions:
+        c.verdict, c.evidence = "contradicted", f"{_strip(value)} is not written in the diagram"
+        return c
+    ok = any((r == frozenset(sets)) if (exact or not sets) else (r >= sets) for r in regions)
+    if ok:
+        c.verdict, c.evidence = "supported", f"{_strip(value)} lies {where}"
+        return c
+    actual = regions[0]
+    c.verdict = "contradicted"
+    c.evidence = (f"{_strip(value)} lies in {' and '.join(sorted(actual))} only" if actual
+                  else f"{_strip(value)} lies outside every set")  # fmt: skip
+    return c
+
+
+# -- connections -----------------------------------------------------------------------------
+
+
+def _connection_claims(caption: str, g: RelationGraph) -> list[Claim]:
+    if len(g.nodes) < 2:
+        return []
+    alt = _alt(list(g.nodes))
+    n = rf"(?:node\s+|box\s+|vertex\s+|the\s+)?(?P<{{}}>{alt})"
+    pats: list[tuple[re.Pattern[str], bool]] = [
+        (re.compile(n.format("a") + r"\s+(?:is|are)\s+(?P<neg>not\s+)?(?:directly\s+)?(?:connected|joined|linked)\s+(?:to|with)\s+" + n.format("b")), False),
+        (re.compile(n.format("a") + r"\s+and\s+" + n.format("b") + r"\s+are\s+(?P<neg>not\s+)?(?:directly\s+)?(?:connected|joined|linked)"), False),
+        (re.compile(r"(?i:an?\s+(?:edge|line|wire|link)\s+(?:joins|connects|links))\s+" + n.format("a") + r"\s+(?:and|to|with)\s+" + n.format("b")), False),
+        (re.compile(r"(?i:an?\s+arrow\s+(?:goes|points|leads|runs)\s+from)\s+" + n.format("a") + r"\s+to\s+" + n.format("b")), True),
+        (re.compile(n.format("a") + r"\s+(?P<neg>does\s+not\s+)?(?:points?|leads?|flows?)\s+(?:in)?to\s+" + n.format("b")), True),
+    ]  # fmt: skip
+    out = []
+    for pat, directed in pats:
+        for m in pat.finditer(caption):
+            a, b = m.group("a"), m.group("b")
+            neg = bool(m.groupdict().get("neg"))
+            got = g.arrow(a, b) if directed else g.connected(a, b)
+            kind = "arrow" if directed else "connection"
+            c = Claim(m.start(), m.end(), m.group(0), "relation", kind, f"{a}-{b}")
+            if got is None:
+                c.verdict = "unverifiable"
+            else:
+                truth = got != neg
+                c.verdict = "supported" if truth else "contradicted"
+                linked = g.neighbours(a)
+                c.evidence = (f"{a} is connected to {', '.join(linked)}" if linked
+                              else f"{a} is connected to nothing")  # fmt: skip
+                if directed and not truth and g.arrow(b, a):
+                    c.evidence = f"the arrow goes from {b} to {a}"
+            out.append(c)
+    return out
+
+
+# -- stacking --------------------------------------------------------------------------------
+
+_NOUN_KINDS: dict[str, tuple[str, ...]] = {
+    "line": ("line", "line3d"),
+    "curve": ("line",),
+    "bar": ("rectangle",),
+    "circle": ("circle",),
+    "rectangle": ("rectangle",),
+    "square": ("rectangle",),
+    "polygon": ("polygon",),
+    "triangle": ("polygon",),
+    "area": ("fill", "poly_collection"),
+    "region": ("fill", "poly_collection", "polygon"),
+    "points": ("points", "scatter"),
+    "dots": ("points", "scatter"),
+    "markers": ("points", "scatter"),
+}
+
+
+def _stacking_claims(caption: str, index: SceneIndex, g: RelationGraph) -> list[Claim]:
+    noun = _alt(list(_NOUN_KINDS))
+    pat = re.compile(
+        rf"(?i:the\s+)(?P<c1>{COLOUR_RE})\s+(?P<n1>{noun})\s+(?i:is\s+)?(?i:drawn\s+|plotted\s+|shown\s+|painted\s+)?"
+        rf"(?P<rel>(?i:over|on\s+top\s+of|above|in\s+front\s+of|behind|under|underneath|below|beneath))"
+        rf"\s+(?i:the\s+)(?P<c2>{COLOUR_RE})\s+(?P<n2>{noun})",
+        re.IGNORECASE,
+    )
+    out = []
+    vis = [(i, e) for i, e in enumerate(index.scene.elements) if e.visible and not e.clipped_out]
+    for m in pat.finditer(caption):
+        # the span is the relation word: a correction swaps "over" and "under", nothing else
+        c = Claim(
+            m.start("rel"),
+            m.end("rel"),
+            m.group("rel"),
+            "relation",
+            "stacking",
+            m.group("rel").lower(),
+        )
+
+        def pick(colour: str, noun: str) -> list[int]:
+            kinds = _NOUN_KINDS[noun.lower()]
+            return [i for i, e in vis if e.kind in kinds and main_colour(e) == colour.lower()]
+
+        a, b = pick(m.group("c1"), m.group("n1")), pick(m.group("c2"), m.group("n2"))
+        if len(a) != 1 or len(b) != 1:
+            out.append(c)  # unverifiable: not exactly one of each
+            continue
+        over = g.over(a[0], b[0])
+        if over is None:
+            out.append(c)
+            continue
+        says_over = " ".join(m.group("rel").lower().split()) in (
+            "over",
+            "on top of",
+            "above",
+            "in front of",
+        )
+        truth = over == says_over
+        c.verdict = "supported" if truth else "contradicted"
+        top, bottom = (m.group("c1"), m.group("c2")) if over else (m.group("c2"), m.group("c1"))
+        c.evidence = (
+            f"the {top} {m.group('n1') if over else m.group('n2')} is drawn over the {bottom} one"
+        )
+        if not truth:
+            c.replacement = "under" if says_over else "over"
+        out.append(c)
+    return out

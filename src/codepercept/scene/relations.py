@@ -1,0 +1,431 @@
+"""The relation graph of a scene: what lies in which region, what names what, what connects to
+what, and what is drawn over what, derived once from a :class:`~codepercept.scene.Scene` and
+shared by captions, the caption checker and corrector, and the scores.
+
+Everything is computed in figure inches (normalised figure coordinates scaled by the figure's
+size), so a relation holds or not whatever the axes' limits, and tolerances are physical:
+
+* **closed shapes** — visible circles, ellipses, rectangles, wedges, closed polygons and
+  fills with at least three vertices, of one figure;
+* **regions** — the sets of closed shapes a point lies in (a Venn diagram's "A and B only" is
+  the signature ``{A, B}``); a text is in the region of its box's centre;
+* **shape names** — a shape's legend label; else the short non-numeric text outside every
+  shape whose box centre is nearest the shape's outline, within :data:`NAME_TOL_IN` (0.6 in);
+  else a short non-numeric text inside the shape's exclusive region set larger than the
+  region's other texts (a set label drawn inside its circle);
+* **label of** — a text names the nearest marker, vertex, line end or shape within
+  :data:`LABEL_TOL_IN` (0.35 in) of its box;
+* **edges** — a two-point line, line-collection segment or arrow whose two ends each touch a
+  node (a closed shape, or a labelled point) within :data:`TOUCH_TOL_IN` (0.12 in); arrows are
+  directed (from their tail to their head), lines are not; an annotation's arrow goes from its
+  text to the point it marks;
+* **stacking** — of two visible elements whose boxes overlap, the one with the higher
+  (zorder, draw order) is drawn over the other, as matplotlib draws them.
+
+The graph is bounded: at most :data:`MAX_SHAPES` shapes and :data:`MAX_TEXTS` texts take part
+(the largest shapes and the first texts), so a scene of thousands of elements finishes in
+milliseconds.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from codepercept.scene.model import Element, Scene
+
+__all__ = [
+    "LABEL_TOL_IN",
+    "NAME_TOL_IN",
+    "TOUCH_TOL_IN",
+    "Edge",
+    "RelationGraph",
+    "Shape",
+    "describe_edges",
+    "describe_regions",
+    "relation_graph",
+]
+
+NAME_TOL_IN = 0.6
+LABEL_TOL_IN = 0.35
+TOUCH_TOL_IN = 0.12
+MAX_SHAPES = 64
+MAX_TEXTS = 512
+_CLOSED = ("circle", "ellipse", "rectangle", "wedge", "polygon", "fill", "patch")
+_NUMERIC = re.compile(r"^[-−+]?\$?\d[\d,.]*%?\$?$")
+
+
+@dataclass
+class Shape:
+    """A closed shape: its element index, outline (figure inches) and name (None if unnamed)."""
+
+    index: int
+    kind: str
+    outline: np.ndarray
+    figure: int
+    name: str | None = None
+    name_index: int | None = None  # the text element that names it
+
+    @property
+    def area(self) -> float:
+        x, y = self.outline[:, 0], self.outline[:, 1]
+        return float(abs(np.dot(x, np.roll(y, 1)) - np.dot(y, np.roll(x, 1))) / 2)
+
+
+@dataclass(frozen=True)
+class Edge:
+    """A connection between two nodes (names), drawn by element ``index``."""
+
+    a: str
+    b: str
+    directed: bool  # an arrow from ``a`` to ``b``
+    index: int
+
+
+@dataclass
+class RelationGraph:
+    """Relations of one scene (see the module docstring)."""
+
+    scene: Scene
+    shapes: list[Shape] = field(default_factory=list)
+    text_region: dict[int, frozenset[str]] = field(default_factory=dict)  # text -> shape names
+    label_of: dict[int, int] = field(default_factory=dict)  # text element -> named element
+    edges: list[Edge] = field(default_factory=list)
+    nodes: dict[str, int] = field(default_factory=dict)  # node name -> element
+
+    # -- regions ---------------------------------------------------------------------------
+
+    def named_shapes(self) -> dict[str, Shape]:
+        return {s.name: s for s in self.shapes if s.name}
+
+    def region_texts(self, inside: frozenset[str] | set[str]) -> list[str]:
+        """Texts whose region is exactly ``inside`` (shape names; empty: outside every named
+        shape), in draw order."""
+        want = frozenset(inside)
+        return [self.scene.elements[i].text or "" for i, r in self.text_region.items() if r == want]
+
+    def regions_of(self, text: str) -> list[frozenset[str]]:
+        """The regions (shape-name sets) where ``text`` is written."""
+        norm = _norm(text)
+        return [
+            r
+            for i, r in self.text_region.items()
+            if _norm(self.scene.elements[i].text or "") == norm
+        ]
+
+    # -- connections -------------------------------------------------------------------------
+
+    def connected(self, a: str, b: str) -> bool | None:
+        """Whether an edge joins nodes ``a`` and ``b`` (either way); None if either is not a
+        node of the graph."""
+        na, nb = _norm(a), _norm(b)
+        names = {_norm(n) for n in self.nodes}
+        if na not in names or nb not in names:
+            return None
+        return any({_norm(e.a), _norm(e.b)} == {na, nb} for e in self.edges)
+
+    def arrow(self, a: str, b: str) -> bool | None:
+        """Whether an arrow goes from ``a`` to ``b``; None if either is not a node."""
+        na, nb = _norm(a), _norm(b)
+        names = {_norm(n) for n in self.nodes}
+        if na not in names or nb not in names:
+            return None
+        return any(e.directed and _norm(e.a) == na and _norm(e.b) == nb for e in self.edges)
+
+    def neighbours(self, name: str) -> list[str]:
+        n = _norm(name)
+        out = []
+        for e in self.edges:
+            if _norm(e.a) == n:
+                out.append(e.b)
+            elif _norm(e.b) == n:
+                out.append(e.a)
+        return out
+
+    # -- stacking ----------------------------------------------------------------------------
+
+    def over(self, i: int, j: int) -> bool | None:
+        """Whether element ``i`` is drawn over element ``j``; None when their boxes do not
+        overlap (then neither hides the other)."""
+        a, b = self.scene.elements[i], self.scene.elements[j]
+        if not (a.bbox and b.bbox) or a.figure != b.figure:
+            return None
+        if (
+            a.bbox[2] < b.bbox[0]
+            or b.bbox[2] < a.bbox[0]
+            or a.bbox[3] < b.bbox[1]
+            or b.bbox[3] < a.bbox[1]
+        ):
+            return None
+        return (a.zorder, i) > (b.zorder, j)
+
+
+def _norm(s: str) -> str:
+    return " ".join(s.replace("−", "-").split()).strip().lower()
+
+
+def _inches(scene: Scene, el: Element) -> tuple[float, float]:
+    f = scene.figures[el.figure] if 0 <= el.figure < len(scene.figures) else None
+    if f is not None and f.width_in > 0 and f.height_in > 0:
+        return float(f.width_in), float(f.height_in)
+    return 1.0, 1.0
+
+
+def _data_to_fig(el: Element, pts: list[list[float]]) -> list[np.ndarray] | None:
+    """Map data points to normalised figure coordinates with the affine map that takes the
+    element's own data vertices to its figure vertices (exact on linear axes)."""
+    if not el.data or not el.fig or len(el.data) != len(el.fig) or len(el.data) < 3:
+        return None
+    d = np.asarray([p[:2] for p in el.data], dtype=float)
+    f = np.asarray([p[:2] for p in el.fig], dtype=float)
+    a = np.hstack([d, np.ones((len(d), 1))])
+    m, *_ = np.linalg.lstsq(a, f, rcond=None)
+    if not np.isfinite(m).all():
+        return None
+    return [np.array([p[0], p[1], 1.0]) @ m for p in pts]
+
+
+def _outline(scene: Scene, el: Element) -> np.ndarray | None:
+    if not el.fig or len(el.fig) < 3:
+        return None
+    w, h = _inches(scene, el)
+    pts = np.asarray([p[:2] for p in el.fig], dtype=float)
+    if not np.isfinite(pts).all():
+        return None
+    return pts * (w, h)
+
+
+def _text_centre(scene: Scene, el: Element) -> np.ndarray | None:
+    w, h = _inches(scene, el)
+    if el.bbox:
+        x0, y0, x1, y1 = el.bbox
+        return np.array([(x0 + x1) / 2 * w, (y0 + y1) / 2 * h])
+    if el.fig:
+        return np.array([el.fig[0][0] * w, el.fig[0][1] * h])
+    return None
+
+
+def _inside(poly: np.ndarray, pts: np.ndarray) -> np.ndarray:
+    """Even-odd point-in-polygon for many points at once."""
+    x, y = pts[:, 0][:, None], pts[:, 1][:, None]
+    x1, y1 = poly[:, 0][None, :], poly[:, 1][None, :]
+    x2, y2 = np.roll(poly[:, 0], 1)[None, :], np.roll(poly[:, 1], 1)[None, :]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        cross = ((y1 > y) != (y2 > y)) & (x < x1 + (y - y1) * (x2 - x1) / (y2 - y1))
+    return (cross.sum(axis=1) % 2) == 1
+
+
+def _dist_to_outline(poly: np.ndarray, p: np.ndarray) -> float:
+    a, b = poly, np.roll(poly, 1, axis=0)
+    d = b - a
+    with np.errstate(divide="ignore", invalid="ignore"):
+        t = np.clip(((p - a) * d).sum(axis=1) / (d * d).sum(axis=1), 0, 1)
+    t = np.nan_to_num(t)
+    proj = a + d * t[:, None]
+    return float(np.min(np.hypot(*(proj - p).T)))
+
+
+def _is_name(text: str) -> bool:
+    t = text.strip()
+    return 0 < len(t) <= 16 and not _NUMERIC.match(t) and "\n" not in t
+
+
+def relation_graph(scene: Scene) -> RelationGraph:
+    """Build the relation graph of ``scene`` (see the module docstring)."""
+    g = RelationGraph(scene)
+    els = scene.elements
+    visible = [i for i, e in enumerate(els) if e.visible and not e.clipped_out]
+    texts = [
+        i for i in visible if els[i].kind in ("text", "annotation") and (els[i].text or "").strip()
+    ][:MAX_TEXTS]
+    centres = {i: c for i in texts if (c := _text_centre(scene, els[i])) is not None}
+
+    shapes = []
+    for i in visible:
+        e = els[i]
+        if e.kind in _CLOSED and (e.facecolor is not None or e.edgecolor is not None):
+            poly = _outline(scene, e)
+            if poly is not None and len(poly) >= 3:
+                shapes.append(Shape(i, e.kind, poly, e.figure))
+    shapes = sorted(shapes, key=lambda s: -s.area)[:MAX_SHAPES]
+    shapes = [s for s in shapes if s.area > 1e-4]
+    shapes.sort(key=lambda s: s.index)
+    g.shapes = shapes
+
+    # where each text lies: the set of shapes (by position in ``shapes``) containing its centre
+    ids = [i for i in texts if i in centres]
+    pts = np.array([centres[i] for i in ids]) if ids else np.zeros((0, 2))
+    member = np.zeros((len(ids), len(shapes)), dtype=bool)
+    for k, s in enumerate(shapes):
+        if len(ids):
+            same_fig = np.array([els[i].figure == s.figure for i in ids])
+            member[:, k] = _inside(s.outline, pts) & same_fig
+
+    # names: legend labels, then texts outside every shape nearest an outline, then a larger
+    # label inside a shape's exclusive region
+    used: set[int] = set()
+    for s in shapes:
+        lab = els[s.index].label
+        if lab and _is_name(lab):
+            s.name = lab.strip()
+    for row, i in enumerate(ids):
+        text = els[i].text or ""
+        if member[row].any() or not _is_name(text):
+            continue
+        dists = [(_dist_to_outline(s.outline, pts[row]), k) for k, s in enumerate(shapes)
+                 if s.figure == els[i].figure]  # fmt: skip
+        if not dists:
+            continue
+        d, k = min(dists)
+        if d <= NAME_TOL_IN and shapes[k].name is None:
+            shapes[k].name, shapes[k].name_index = text.strip(), i
+            used.add(i)
+    sizes = [els[i].fontsize or 0.0 for i in ids]
+    for k, s in enumerate(shapes):
+        if s.name is not None:
+            continue
+        alone = [
+            r
+            for r in range(len(ids))
+            if member[r, k] and member[r].sum() == 1 and ids[r] not in used
+        ]
+        named = [r for r in alone if _is_name(els[ids[r]].text or "")]
+        if named:
+            best = max(named, key=lambda r: sizes[r])
+            others = [sizes[r] for r in alone if r != best]
+            # the one label set larger than everything else in its shape's own region, and
+            # larger than the figure's usual text (a lone member word is not a set's name)
+            typical = float(np.median(sizes)) if sizes else 0.0
+            if sizes[best] > typical and (not others or sizes[best] > max(others)):
+                s.name, s.name_index = (els[ids[best]].text or "").strip(), ids[best]
+                used.add(ids[best])
+
+    for row, i in enumerate(ids):
+        if i in used:
+            continue
+        g.text_region[i] = frozenset(
+            shapes[k].name for k in np.flatnonzero(member[row]) if shapes[k].name
+        )
+
+    _nodes_and_edges(g, scene, visible, ids, centres, used)
+    return g
+
+
+def _nodes_and_edges(
+    g: RelationGraph, scene: Scene, visible: list[int], texts: list[int],
+    centres: dict[int, np.ndarray], used: set[int],
+) -> None:  # fmt: skip
+    """Nodes: closed shapes named by the text inside them (or by their own name), and points
+    named by a text within LABEL_TOL_IN; edges: lines and arrows whose two ends touch nodes."""
+    els = scene.elements
+    node_polys: dict[str, tuple[int, np.ndarray | None, np.ndarray | None]] = {}
+    for s in g.shapes:
+        inner = [i for i in texts if i not in used and i in centres
+                 and els[i].figure == s.figure and _inside(s.outline, centres[i][None, :])[0]]  # fmt: skip
+        if len(inner) == 1 and s.area < 4.0:  # a box or a node with its label inside
+            name = (els[inner[0]].text or "").strip()
+            g.label_of[inner[0]] = s.index
+        elif s.name:
+            name = s.name
+        else:
+            continue
+        node_polys.setdefault(name, (s.index, s.outline, None))
+    # labelled points: markers and vertices named by a nearby text
+    points: list[tuple[int, np.ndarray]] = []
+    for i in visible:
+        e = els[i]
+        if e.kind in ("points", "scatter", "line", "polygon") and e.fig:
+            w, h = _inches(scene, e)
+            for p in e.fig[:256]:
+                points.append((i, np.array([p[0] * w, p[1] * h])))
+    for t in texts:
+        if t in used or t not in centres or t in g.label_of or not _is_name(els[t].text or ""):
+            continue
+        if g.text_region.get(t):  # a text inside a named region is that region's content
+            continue
+        best = None
+        for i, p in points:
+            d = float(np.hypot(*(p - centres[t])))
+            # a marker beats a line's vertex anywhere within the tolerance: a node's label sits
+            # on its marker, and the edges to the node end there too
+            rank = (0 if els[i].kind in ("points", "scatter") else 1, d)
+            if d <= LABEL_TOL_IN and (best is None or rank < best[0]):
+                best = (rank, i, p)
+        if best is not None:
+            g.label_of[t] = best[1]
+            node_polys.setdefault((els[t].text or "").strip(), (best[1], None, best[2]))
+    g.nodes = {name: v[0] for name, v in node_polys.items()}
+    if len(node_polys) < 2:
+        return
+
+    def node_at(p: np.ndarray) -> str | None:
+        best = None
+        for name, (_, poly, pt) in node_polys.items():
+            if poly is not None:
+                d = 0.0 if _inside(poly, p[None, :])[0] else _dist_to_outline(poly, p)
+            else:
+                d = float(np.hypot(*(pt - p)))
+            if d <= TOUCH_TOL_IN and (best is None or d < best[0]):
+                best = (d, name)
+        return best[1] if best else None
+
+    for i in visible:
+        e = els[i]
+        w, h = _inches(scene, e)
+        ends: list[tuple[np.ndarray, np.ndarray, bool]] = []
+        fig = [np.asarray(p[:2], dtype=float) for p in (e.fig or [])]
+        if e.kind == "line" and e.n_points == 2 and len(fig) == 2:
+            ends.append((fig[0] * (w, h), fig[1] * (w, h), False))
+        elif e.kind == "line_collection" and e.count > 0 and e.n_points == 2 * e.count:
+            for k in range(0, min(len(fig), 512) - 1, 2):  # two vertices per segment
+                ends.append((fig[k] * (w, h), fig[k + 1] * (w, h), False))
+        elif e.kind in ("arrow", "annotation"):
+            if e.kind == "annotation" and not e.props.get("has_arrow"):
+                continue
+            tail = e.props.get("start_fig") or e.props.get("xytext_fig")
+            head = e.props.get("end_fig") or e.props.get("xy_fig")
+            if not (tail and head) and e.props.get("start") and e.props.get("end"):
+                mapped = _data_to_fig(e, [e.props["start"], e.props["end"]])
+                if mapped is not None:
+                    tail, head = mapped
+            if tail is not None and head is not None:
+                ends.append((np.asarray(tail[:2], dtype=float) * (w, h),
+                             np.asarray(head[:2], dtype=float) * (w, h), True))  # fmt: skip
+        for p, q, directed in ends:
+            a, b = node_at(p), node_at(q)
+            if a and b and a != b:
+                g.edges.append(Edge(a, b, directed, i))
+
+
+def describe_regions(g: RelationGraph) -> list[str]:
+    """One sentence per non-empty region of named shapes, e.g. "5 lies in A and B only" (texts
+    that are not numbers quoted)."""
+    out = []
+    names = sorted(g.named_shapes())
+    if len(names) < 2:
+        return out
+    seen: dict[frozenset[str], list[str]] = {}
+    for i, region in g.text_region.items():
+        text = (g.scene.elements[i].text or "").strip()
+        seen.setdefault(region, []).append(text if _NUMERIC.match(text) else f'"{text}"')
+    for region, items in sorted(seen.items(), key=lambda kv: (-len(kv[0]), sorted(kv[0]))):
+        verb = "lies" if len(items) == 1 else "lie"
+        where = (
+            f"in {' and '.join(sorted(region))} only"
+            if region
+            else f"outside {' and '.join(names)}"
+        )
+        out.append(f"{', '.join(items)} {verb} {where}")
+    return out
+
+
+def describe_edges(g: RelationGraph, limit: int = 24) -> list[str]:
+    """One sentence per edge: "A is connected to B" or "an arrow goes from A to B"."""
+    out: list[str] = []
+    for e in g.edges:
+        s = f"an arrow goes from {e.a} to {e.b}" if e.directed else f"{e.a} is connected to {e.b}"
+        if s not in out:
+            out.append(s)
+    return out[:limit]
