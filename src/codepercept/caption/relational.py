@@ -28,6 +28,7 @@ overlap (matplotlib's draw order: zorder, then creation order).
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from codepercept.caption.index import SceneIndex, main_colour
 from codepercept.caption.judges import Claim
@@ -56,8 +57,20 @@ def _split_names(text: str, names: dict[str, str]) -> list[str] | None:
     return out
 
 
+_TRIGGER = re.compile(
+    r"intersection|overlap|common|∩|\b(?:lies?|is|are|sits?|appears?|falls?|belongs?|written)\s+"
+    r"(?:only\s+)?(?:in|inside|within|outside)\b|connected|joined|linked|\b(?:edge|line|wire|link)"
+    r"\s+(?:joins|connects|links)|arrow|\b(?:points?|leads?|flows?)\s+(?:in)?to\b|\bover\b|"
+    r"on\s+top\s+of|above|behind|under|below|beneath|in\s+front\s+of",
+    re.IGNORECASE,
+)
+
+
 def relational_claims(caption: str, index: SceneIndex) -> list[Claim]:
-    """Every relational claim in ``caption``, judged (see the module docstring)."""
+    """Every relational claim in ``caption``, judged (see the module docstring). A caption with
+    no relational wording costs one regex search (the graph is not even built)."""
+    if not _TRIGGER.search(caption):
+        return []
     graph: RelationGraph = index.graph
     out: list[Claim] = []
     out += _region_claims(caption, graph)
@@ -69,20 +82,34 @@ def relational_claims(caption: str, index: SceneIndex) -> list[Claim]:
 # -- regions ---------------------------------------------------------------------------------
 
 
-def _region_claims(caption: str, g: RelationGraph) -> list[Claim]:
-    shapes = g.named_shapes()
-    if len(shapes) < 2:
-        return []
-    names = {n.lower(): n for n in shapes}
-    alt = _alt(list(shapes))
+@lru_cache(maxsize=256)
+def _region_patterns(shape_names: tuple[str, ...]) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """The region and membership patterns for one diagram's set names (compiled once)."""
+    alt = _alt(list(shape_names))
     group = rf"(?:{alt})(?:\s*(?:,|\band\b|∩)\s*(?:{alt}))*"
     value = r"(?P<value>[-−]?\d+(?:\.\d+)?%?|\"[^\"]{1,40}\"|[A-Za-z][\w'-]{0,15})"
-    out = []
     inter = re.compile(
         rf"(?i:\b(?:the\s+)?(?:intersection|overlap|region\s+common\s+to|common\s+part)\s+of\s+)"
         rf"(?P<names>{group})(?P<only>\s+only)?\s*,?\s*{_VERB}\s+(?:the\s+(?:number|value)\s+)?{value}"
         rf"|(?P<names2>(?:{alt})(?:\s*∩\s*(?:{alt}))+)\s*{_VERB}\s*{value.replace('value', 'value2')}",
     )
+    member = re.compile(
+        rf"(?P<value>[-−]?\d+(?:\.\d+)?%?|\"[^\"]{{1,40}}\")\s+{_LIES}\s+"
+        rf"(?:(?P<only1>only\s+)(?:in|inside|within)\s+(?P<a>{group})"
+        rf"|(?:in|inside|within)\s+(?P<both>both\s+|all\s+(?:three\s+)?(?:of\s+)?)?(?P<b>{group})(?P<only2>\s+only)?"
+        rf"|outside\s+(?:of\s+)?(?:(?:both|all)\s+(?:of\s+)?(?:the\s+)?(?:sets|circles|shapes|regions)|(?P<c>{group})))",
+        re.IGNORECASE,
+    )
+    return inter, member
+
+
+def _region_claims(caption: str, g: RelationGraph) -> list[Claim]:
+    shapes = g.named_shapes()
+    if len(shapes) < 2:
+        return []
+    names = {n.lower(): n for n in shapes}
+    inter, member = _region_patterns(tuple(sorted(shapes)))
+    out = []
     for m in inter.finditer(caption):
         raw = m.group("names") or m.group("names2")
         val = m.group("value") or m.group("value2")
@@ -92,13 +119,6 @@ def _region_claims(caption: str, g: RelationGraph) -> list[Claim]:
         exact = bool(m.group("only"))
         vs, ve = m.span("value") if m.group("value") else m.span("value2")
         out.append(_judge_region(g, vs, ve, val, val, set(sets), exact))
-    member = re.compile(
-        rf"(?P<value>[-−]?\d+(?:\.\d+)?%?|\"[^\"]{{1,40}}\")\s+{_LIES}\s+"
-        rf"(?:(?P<only1>only\s+)(?:in|inside|within)\s+(?P<a>{group})"
-        rf"|(?:in|inside|within)\s+(?P<both>both\s+|all\s+(?:three\s+)?(?:of\s+)?)?(?P<b>{group})(?P<only2>\s+only)?"
-        rf"|outside\s+(?:of\s+)?(?:(?:both|all)\s+(?:of\s+)?(?:the\s+)?(?:sets|circles|shapes|regions)|(?P<c>{group})))",
-        re.IGNORECASE,
-    )
     for m in member.finditer(caption):
         val = m.group("value")
         if m.group("a") is not None:
@@ -177,18 +197,24 @@ def _judge_membership(g: RelationGraph, start: int, end: int, text: str, value: 
 # -- connections -----------------------------------------------------------------------------
 
 
-def _connection_claims(caption: str, g: RelationGraph) -> list[Claim]:
-    if len(g.nodes) < 2:
-        return []
-    alt = _alt(list(g.nodes))
+@lru_cache(maxsize=256)
+def _connection_patterns(node_names: tuple[str, ...]) -> list[tuple[re.Pattern[str], bool]]:
+    """The connection and arrow patterns for one figure's node names (compiled once)."""
+    alt = _alt(list(node_names))
     n = rf"(?:node\s+|box\s+|vertex\s+|the\s+)?(?P<{{}}>{alt})"
-    pats: list[tuple[re.Pattern[str], bool]] = [
+    return [
         (re.compile(n.format("a") + r"\s+(?:is|are)\s+(?P<neg>not\s+)?(?:directly\s+)?(?:connected|joined|linked)\s+(?:to|with)\s+" + n.format("b")), False),
         (re.compile(n.format("a") + r"\s+and\s+" + n.format("b") + r"\s+are\s+(?P<neg>not\s+)?(?:directly\s+)?(?:connected|joined|linked)"), False),
         (re.compile(r"(?i:an?\s+(?:edge|line|wire|link)\s+(?:joins|connects|links))\s+" + n.format("a") + r"\s+(?:and|to|with)\s+" + n.format("b")), False),
         (re.compile(r"(?i:an?\s+arrow\s+(?:goes|points|leads|runs)\s+from)\s+" + n.format("a") + r"\s+to\s+" + n.format("b")), True),
         (re.compile(n.format("a") + r"\s+(?P<neg>does\s+not\s+)?(?:points?|leads?|flows?)\s+(?:in)?to\s+" + n.format("b")), True),
     ]  # fmt: skip
+
+
+def _connection_claims(caption: str, g: RelationGraph) -> list[Claim]:
+    if len(g.nodes) < 2:
+        return []
+    pats = _connection_patterns(tuple(sorted(g.nodes)))
     out = []
     for pat, directed in pats:
         for m in pat.finditer(caption):
@@ -230,14 +256,17 @@ _NOUN_KINDS: dict[str, tuple[str, ...]] = {
 }
 
 
+_NOUN = _alt(list(_NOUN_KINDS))
+_STACKING = re.compile(
+    rf"(?i:the\s+)(?P<c1>{COLOUR_RE})\s+(?P<n1>{_NOUN})\s+(?i:is\s+)?(?i:drawn\s+|plotted\s+|shown\s+|painted\s+)?"
+    rf"(?P<rel>(?i:over|on\s+top\s+of|above|in\s+front\s+of|behind|under|underneath|below|beneath))"
+    rf"\s+(?i:the\s+)(?P<c2>{COLOUR_RE})\s+(?P<n2>{_NOUN})",
+    re.IGNORECASE,
+)
+
+
 def _stacking_claims(caption: str, index: SceneIndex, g: RelationGraph) -> list[Claim]:
-    noun = _alt(list(_NOUN_KINDS))
-    pat = re.compile(
-        rf"(?i:the\s+)(?P<c1>{COLOUR_RE})\s+(?P<n1>{noun})\s+(?i:is\s+)?(?i:drawn\s+|plotted\s+|shown\s+|painted\s+)?"
-        rf"(?P<rel>(?i:over|on\s+top\s+of|above|in\s+front\s+of|behind|under|underneath|below|beneath))"
-        rf"\s+(?i:the\s+)(?P<c2>{COLOUR_RE})\s+(?P<n2>{noun})",
-        re.IGNORECASE,
-    )
+    pat = _STACKING
     out = []
     vis = [(i, e) for i, e in enumerate(index.scene.elements) if e.visible and not e.clipped_out]
     for m in pat.finditer(caption):

@@ -68,10 +68,13 @@ class Shape:
     name: str | None = None
     name_index: int | None = None  # the text element that names it
 
-    @property
-    def area(self) -> float:
-        x, y = self.outline[:, 0], self.outline[:, 1]
-        return float(abs(np.dot(x, np.roll(y, 1)) - np.dot(y, np.roll(x, 1))) / 2)
+    area: float = 0.0
+    prev: np.ndarray = field(default_factory=lambda: np.zeros((0, 2)))  # outline shifted by one
+
+    def __post_init__(self) -> None:
+        self.prev = np.concatenate((self.outline[-1:], self.outline[:-1]))
+        x, y, px, py = self.outline[:, 0], self.outline[:, 1], self.prev[:, 0], self.prev[:, 1]
+        self.area = float(abs(np.dot(x, py) - np.dot(y, px)) / 2)
 
 
 @dataclass(frozen=True)
@@ -207,18 +210,24 @@ def _text_centre(scene: Scene, el: Element) -> np.ndarray | None:
     return None
 
 
-def _inside(poly: np.ndarray, pts: np.ndarray) -> np.ndarray:
-    """Even-odd point-in-polygon for many points at once."""
+def _prev(poly: np.ndarray) -> np.ndarray:
+    return np.concatenate((poly[-1:], poly[:-1]))
+
+
+def _inside(poly: np.ndarray, pts: np.ndarray, prev: np.ndarray | None = None) -> np.ndarray:
+    """Even-odd point-in-polygon for many points at once (``prev``: the outline shifted by one
+    vertex, when the caller keeps it)."""
+    prev = _prev(poly) if prev is None else prev
     x, y = pts[:, 0][:, None], pts[:, 1][:, None]
     x1, y1 = poly[:, 0][None, :], poly[:, 1][None, :]
-    x2, y2 = np.roll(poly[:, 0], 1)[None, :], np.roll(poly[:, 1], 1)[None, :]
+    x2, y2 = prev[:, 0][None, :], prev[:, 1][None, :]
     with np.errstate(divide="ignore", invalid="ignore"):
         cross = ((y1 > y) != (y2 > y)) & (x < x1 + (y - y1) * (x2 - x1) / (y2 - y1))
     return (cross.sum(axis=1) % 2) == 1
 
 
-def _dist_to_outline(poly: np.ndarray, p: np.ndarray) -> float:
-    a, b = poly, np.roll(poly, 1, axis=0)
+def _dist_to_outline(poly: np.ndarray, p: np.ndarray, prev: np.ndarray | None = None) -> float:
+    a, b = poly, (_prev(poly) if prev is None else prev)
     d = b - a
     with np.errstate(divide="ignore", invalid="ignore"):
         t = np.clip(((p - a) * d).sum(axis=1) / (d * d).sum(axis=1), 0, 1)
@@ -233,7 +242,18 @@ def _is_name(text: str) -> bool:
 
 
 def relation_graph(scene: Scene) -> RelationGraph:
-    """Build the relation graph of ``scene`` (see the module docstring)."""
+    """The relation graph of ``scene`` (see the module docstring); built once per scene object
+    (describe, verify and correct of one scene share it), again if its elements change."""
+    key = (id(scene.elements), len(scene.elements))
+    cached = scene.__dict__.get("_relation_graph")
+    if cached is not None and cached[0] == key:
+        return cached[1]
+    g = _build(scene)
+    scene.__dict__["_relation_graph"] = (key, g)  # not a field: never serialised or compared
+    return g
+
+
+def _build(scene: Scene) -> RelationGraph:
     g = RelationGraph(scene)
     els = scene.elements
     visible = [i for i, e in enumerate(els) if e.visible and not e.clipped_out]
@@ -261,7 +281,7 @@ def relation_graph(scene: Scene) -> RelationGraph:
     for k, s in enumerate(shapes):
         if len(ids):
             same_fig = np.array([els[i].figure == s.figure for i in ids])
-            member[:, k] = _inside(s.outline, pts) & same_fig
+            member[:, k] = _inside(s.outline, pts, s.prev) & same_fig
 
     # names: legend labels, then texts outside every shape nearest an outline, then a larger
     # label inside a shape's exclusive region
@@ -274,7 +294,7 @@ def relation_graph(scene: Scene) -> RelationGraph:
         text = els[i].text or ""
         if member[row].any() or not _is_name(text):
             continue
-        dists = [(_dist_to_outline(s.outline, pts[row]), k) for k, s in enumerate(shapes)
+        dists = [(_dist_to_outline(s.outline, pts[row], s.prev), k) for k, s in enumerate(shapes)
                  if s.figure == els[i].figure]  # fmt: skip
         if not dists:
             continue
@@ -309,21 +329,23 @@ def relation_graph(scene: Scene) -> RelationGraph:
             shapes[k].name for k in np.flatnonzero(member[row]) if shapes[k].name
         )
 
-    _nodes_and_edges(g, scene, visible, ids, centres, used)
+    inside_of = {
+        i: {shapes[k].index for k in np.flatnonzero(member[row])} for row, i in enumerate(ids)
+    }
+    _nodes_and_edges(g, scene, visible, ids, centres, used, inside_of)
     return g
 
 
 def _nodes_and_edges(
     g: RelationGraph, scene: Scene, visible: list[int], texts: list[int],
-    centres: dict[int, np.ndarray], used: set[int],
+    centres: dict[int, np.ndarray], used: set[int], inside_of: dict[int, set[int]],
 ) -> None:  # fmt: skip
     """Nodes: closed shapes named by the text inside them (or by their own name), and points
     named by a text within LABEL_TOL_IN; edges: lines and arrows whose two ends touch nodes."""
     els = scene.elements
     node_polys: dict[str, tuple[int, np.ndarray | None, np.ndarray | None]] = {}
     for s in g.shapes:
-        inner = [i for i in texts if i not in used and i in centres
-                 and els[i].figure == s.figure and _inside(s.outline, centres[i][None, :])[0]]  # fmt: skip
+        inner = [i for i in texts if i not in used and s.index in inside_of.get(i, ())]
         if len(inner) == 1 and s.area < 4.0:  # a box or a node with its label inside
             name = (els[inner[0]].text or "").strip()
             g.label_of[inner[0]] = s.index
@@ -332,39 +354,54 @@ def _nodes_and_edges(
         else:
             continue
         node_polys.setdefault(name, (s.index, s.outline, None))
-    # labelled points: markers and vertices named by a nearby text
-    points: list[tuple[int, np.ndarray]] = []
+    # labelled points: markers and vertices named by a nearby text (one array for all of them)
+    owners: list[int] = []
+    chunks: list[np.ndarray] = []
     for i in visible:
         e = els[i]
         if e.kind in ("points", "scatter", "line", "polygon") and e.fig:
-            w, h = _inches(scene, e)
-            for p in e.fig[:256]:
-                points.append((i, np.array([p[0] * w, p[1] * h])))
+            arr = np.asarray([p[:2] for p in e.fig[:256]], dtype=float) * _inches(scene, e)
+            chunks.append(arr)
+            owners += [i] * len(arr)
+    pts = np.vstack(chunks) if chunks else np.zeros((0, 2))
+    owner = np.asarray(owners, dtype=np.int64)
+    # a marker beats a line's vertex anywhere within the tolerance: a node's label sits on its
+    # marker, and the edges to the node end there too
+    marker = np.asarray([els[i].kind in ("points", "scatter") for i in owners], dtype=bool)
     for t in texts:
         if t in used or t not in centres or t in g.label_of or not _is_name(els[t].text or ""):
             continue
-        if g.text_region.get(t):  # a text inside a named region is that region's content
+        if g.text_region.get(t) or not len(pts):  # inside a named region: its content
             continue
-        best = None
-        for i, p in points:
-            d = float(np.hypot(*(p - centres[t])))
-            # a marker beats a line's vertex anywhere within the tolerance: a node's label sits
-            # on its marker, and the edges to the node end there too
-            rank = (0 if els[i].kind in ("points", "scatter") else 1, d)
-            if d <= LABEL_TOL_IN and (best is None or rank < best[0]):
-                best = (rank, i, p)
-        if best is not None:
-            g.label_of[t] = best[1]
-            node_polys.setdefault((els[t].text or "").strip(), (best[1], None, best[2]))
+        d = np.hypot(*(pts - centres[t]).T)
+        near = d <= LABEL_TOL_IN
+        if not near.any():
+            continue
+        pool = np.flatnonzero(near & marker) if (near & marker).any() else np.flatnonzero(near)
+        k = pool[np.argmin(d[pool])]
+        g.label_of[t] = int(owner[k])
+        node_polys.setdefault((els[t].text or "").strip(), (int(owner[k]), None, pts[k]))
     g.nodes = {name: v[0] for name, v in node_polys.items()}
     if len(node_polys) < 2:
         return
+
+    boxes = {
+        name: (poly.min(axis=0) - TOUCH_TOL_IN, poly.max(axis=0) + TOUCH_TOL_IN)
+        for name, (_, poly, _) in node_polys.items()
+        if poly is not None
+    }
+
+    prevs = {name: _prev(poly) for name, (_, poly, _) in node_polys.items() if poly is not None}
 
     def node_at(p: np.ndarray) -> str | None:
         best = None
         for name, (_, poly, pt) in node_polys.items():
             if poly is not None:
-                d = 0.0 if _inside(poly, p[None, :])[0] else _dist_to_outline(poly, p)
+                lo, hi = boxes[name]
+                if (p < lo).any() or (p > hi).any():
+                    continue
+                pv = prevs[name]
+                d = 0.0 if _inside(poly, p[None, :], pv)[0] else _dist_to_outline(poly, p, pv)
             else:
                 d = float(np.hypot(*(pt - p)))
             if d <= TOUCH_TOL_IN and (best is None or d < best[0]):
