@@ -77,7 +77,29 @@ ax.plot([0, 1, 2, 3], [1, 2, 1, 2], color="blue", lw=6, zorder=3)
 ax.plot([0, 1, 2, 3], [2, 1, 2, 1], color="red", lw=6, zorder=1)
 """
 
-FIGURES = {"venn2": VENN2, "venn3": VENN3, "venn_words": VENN_WORDS, "graph": GRAPH,
+BARS = """\
+import matplotlib.pyplot as plt
+fig, ax = plt.subplots()
+ax.bar(["Jan", "Feb", "March", "April"], [3, 5, 9, 4], color="tab:green")
+ax.set_ylabel("rain (mm)")
+"""
+HBARS = """\
+import matplotlib.pyplot as plt
+fig, ax = plt.subplots()
+ax.barh(["oak", "pine", "birch"], [12, 30, 7])
+"""
+TRIANGLE = """\
+import matplotlib.pyplot as plt
+from matplotlib.patches import Polygon
+fig, ax = plt.subplots()
+ax.add_patch(Polygon([(0, 0), (4, 0), (2, 3)], closed=True, fill=False, ec="k"))
+for name, (x, y) in {"P": (2, 1), "Q": (4, 2.5)}.items():
+    ax.plot(x, y, "ko")
+    ax.text(x + 0.1, y + 0.1, name)
+ax.set_xlim(-1, 5); ax.set_ylim(-1, 4); ax.set_aspect("equal")
+"""
+
+FIGURES = {"bars": BARS, "hbars": HBARS, "triangle": TRIANGLE, "venn2": VENN2, "venn3": VENN3, "venn_words": VENN_WORDS, "graph": GRAPH,
            "flow": FLOW, "stacked": STACKED}  # fmt: skip
 
 # (figure, claim, verdict): hand-written, true and false
@@ -116,6 +138,16 @@ CLAIMS = [
     ("stacked", "The blue line is drawn over the red line.", "supported"),
     ("stacked", "The red line is drawn on top of the blue line.", "contradicted"),
     ("stacked", "The red line is behind the blue line.", "supported"),
+    ("bars", "The tallest bar is March.", "supported"),
+    ("bars", "The tallest bar is Feb.", "contradicted"),
+    ("bars", "Jan has the lowest value.", "supported"),
+    ("bars", "April has the highest bar.", "contradicted"),
+    ("hbars", "The longest bar is pine.", "supported"),
+    ("hbars", "The shortest bar is oak.", "contradicted"),
+    ("triangle", "P lies inside the triangle.", "supported"),
+    ("triangle", "Q lies inside the triangle.", "contradicted"),
+    ("triangle", "Point Q is outside the triangle.", "supported"),
+    ("triangle", "P is not inside the triangle.", "contradicted"),
 ]
 
 

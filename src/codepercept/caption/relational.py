@@ -58,8 +58,8 @@ def _split_names(text: str, names: dict[str, str]) -> list[str] | None:
 
 
 _TRIGGER = re.compile(
-    r"intersection|overlap|common|∩|\b(?:lies?|is|are|sits?|appears?|falls?|belongs?|written)\s+"
-    r"(?:only\s+)?(?:in|inside|within|outside)\b|connected|joined|linked|\b(?:edge|line|wire|link)"
+    r"tallest|highest|largest|biggest|longest|shortest|lowest|smallest|intersection|overlap|common|∩|\b(?:lies?|is|are|sits?|appears?|falls?|belongs?|written)\s+"
+    r"(?:not\s+)?(?:only\s+)?(?:in|inside|within|outside)\b|connected|joined|linked|\b(?:edge|line|wire|link)"
     r"\s+(?:joins|connects|links)|arrow|\b(?:points?|leads?|flows?)\s+(?:in)?to\b|\bover\b|"
     r"on\s+top\s+of|above|behind|under|below|beneath|in\s+front\s+of",
     re.IGNORECASE,
@@ -73,9 +73,78 @@ def relational_claims(caption: str, index: SceneIndex) -> list[Claim]:
         return []
     graph: RelationGraph = index.graph
     out: list[Claim] = []
+    out += _extreme_claims(caption, graph)
+    out += _point_claims(caption, graph)
     out += _region_claims(caption, graph)
     out += _connection_claims(caption, graph)
     out += _stacking_claims(caption, index, graph)
+    return out
+
+
+# -- extremes of bar charts --------------------------------------------------------------------
+
+_MOST = {"tallest": max, "highest": max, "largest": max, "biggest": max, "longest": max,
+         "greatest": max, "shortest": min, "lowest": min, "smallest": min}  # fmt: skip
+_MOST_RE = "|".join(_MOST)
+
+
+@lru_cache(maxsize=256)
+def _extreme_patterns(categories: tuple[str, ...]) -> list[re.Pattern[str]]:
+    cat = rf"(?P<cat>{_alt(list(categories))})"
+    return [
+        re.compile(rf"(?i:\bthe\s+(?P<most>{_MOST_RE})\s+bar\s+(?:is|belongs\s+to|represents|shows|is\s+for|is\s+that\s+of)\s+(?:the\s+)?(?:bar\s+)?(?:for\s+|of\s+)?){cat}\b"),
+        re.compile(rf"{cat}\s+(?i:has|shows)\s+(?i:the\s+)(?P<most>(?i:{_MOST_RE}))\s+(?i:bar|value|count|total)\b"),
+        re.compile(rf"{cat}\s+(?i:is)\s+(?i:the\s+)(?P<most>(?i:{_MOST_RE}))\b(?!\s+(?:of|in)\b)"),
+    ]  # fmt: skip
+
+
+def _extreme_claims(caption: str, g: RelationGraph) -> list[Claim]:
+    bars = g.bars()
+    if len({c for c, _, _ in bars}) < 2:
+        return []
+    out = []
+    for pat in _extreme_patterns(tuple(sorted({c for c, _, _ in bars}))):
+        for m in pat.finditer(caption):
+            most = m.group("most").lower()
+            pick = _MOST[most]
+            target = pick(v for _, v, _ in bars)
+            winners = sorted(
+                {c for c, v, _ in bars if abs(v - target) <= 1e-9 * max(1.0, abs(target))}
+            )
+            cat = m.group("cat")
+            c = Claim(m.start("cat"), m.end("cat"), cat, "relation", f"extreme {most} bar", cat)
+            if any(w.lower() == cat.lower() for w in winners):
+                c.verdict, c.evidence = "supported", f"the {most} bar is {cat} ({target:g})"
+            else:
+                c.verdict = "contradicted"
+                c.evidence = f"the {most} bar is {' and '.join(winners)} ({target:g})"
+                c.replacement = winners[0] if len(winners) == 1 else None
+            out.append(c)
+    return out
+
+
+# -- labelled points inside shapes -------------------------------------------------------------
+
+_POINT_IN = re.compile(
+    r"(?:(?i:the\s+)?(?i:point)\s+)?(?P<p>[A-Z][A-Za-z0-9′']{0,3})\s+(?i:lies|is|sits|falls)\s+"
+    r"(?P<neg>(?i:not)\s+)?(?P<rel>(?i:inside|within|in|outside))\s+(?i:of\s+)?(?i:the)\s+"
+    r"(?P<kind>(?i:triangle|circle|polygon|rectangle|square|ellipse|quadrilateral|pentagon|hexagon))\b"
+)
+
+
+def _point_claims(caption: str, g: RelationGraph) -> list[Claim]:
+    if not g.points:
+        return []
+    out = []
+    for m in _POINT_IN.finditer(caption):
+        got = g.point_in(m.group("p"), m.group("kind"))
+        says_inside = (m.group("rel").lower() != "outside") != bool(m.group("neg"))
+        c = Claim(m.start(), m.end(), m.group(0), "relation", "membership point", m.group("p"))
+        if got is not None:
+            truth = got == says_inside
+            c.verdict = "supported" if truth else "contradicted"
+            c.evidence = f"{m.group('p')} lies {'inside' if got else 'outside'} the {m.group('kind').lower()}"
+        out.append(c)
     return out
 
 

@@ -53,6 +53,7 @@ LABEL_TOL_IN = 0.35
 TOUCH_TOL_IN = 0.12
 MAX_SHAPES = 64
 MAX_TEXTS = 512
+_BOXES = ("rectangle", "patch", "circle", "ellipse")  # shapes a flow chart or graph uses as nodes
 _CLOSED = ("circle", "ellipse", "rectangle", "wedge", "polygon", "fill", "patch")
 _NUMERIC = re.compile(r"^[-−+]?\$?\d[\d,.]*%?\$?$")
 
@@ -97,6 +98,7 @@ class RelationGraph:
     label_of: dict[int, int] = field(default_factory=dict)  # text element -> named element
     edges: list[Edge] = field(default_factory=list)
     nodes: dict[str, int] = field(default_factory=dict)  # node name -> element
+    points: dict[str, np.ndarray] = field(default_factory=dict)  # labelled point -> inches
 
     # -- regions ---------------------------------------------------------------------------
 
@@ -147,6 +149,52 @@ class RelationGraph:
                 out.append(e.a)
         return out
 
+    # -- membership of labelled points ---------------------------------------------------------
+
+    def point_in(self, point: str, kind: str) -> bool | None:
+        """Whether the labelled point ``point`` lies inside a closed shape of ``kind``
+        ("triangle", "circle", "polygon", "rectangle", "square", "ellipse", "quadrilateral");
+        None when the point is not labelled or no such shape exists, or several disagree."""
+        p = self.points.get(point.strip())
+        if p is None:
+            return None
+        shapes = [s for s in self.shapes if _shape_is(s, kind, self.scene)]
+        if not shapes:
+            return None
+        votes = {bool(_inside(s.outline, p[None, :], s.prev)[0]) for s in shapes}
+        return votes.pop() if len(votes) == 1 else None
+
+    # -- bars ----------------------------------------------------------------------------------
+
+    def bars(self) -> list[tuple[str, float, int]]:
+        """(category, value, element) of every bar named by a tick label, one axes only (None
+        of them when bars of several axes would mix); vertical bars read their height and the
+        x tick inside their width, horizontal ones their width and the y tick."""
+        out: dict[int, list[tuple[str, float, int]]] = {}
+        for i, e in enumerate(self.scene.elements):
+            if (
+                e.kind != "rectangle"
+                or not e.visible
+                or e.axes is None
+                or e.axes >= len(self.scene.axes)
+            ):
+                continue
+            p = e.props
+            if not all(k in p for k in ("x", "y", "width", "height")) or p.get("angle"):
+                continue
+            ax = self.scene.axes[e.axes]
+            x, y, w, h = (float(p[k]) for k in ("x", "y", "width", "height"))
+            for ticks, labels, (lo, hi), value in (
+                (ax.xticks, ax.xticklabels, sorted((x, x + w)), h),  # a vertical bar
+                (ax.yticks, ax.yticklabels, sorted((y, y + h)), w),  # a horizontal one
+            ):
+                names = [lab.strip() for t, lab in zip(ticks, labels, strict=False)
+                         if lo <= t <= hi and lab.strip() and not _NUMERIC.match(lab.strip())]  # fmt: skip
+                if len(names) == 1:
+                    out.setdefault(e.axes, []).append((names[0], abs(value), i))
+                    break
+        return next(iter(out.values())) if len(out) == 1 else []
+
     # -- stacking ----------------------------------------------------------------------------
 
     def over(self, i: int, j: int) -> bool | None:
@@ -163,6 +211,31 @@ class RelationGraph:
         ):
             return None
         return (a.zorder, i) > (b.zorder, j)
+
+
+_KIND_OF = {
+    "triangle": ("polygon", 3), "quadrilateral": ("polygon", 4), "pentagon": ("polygon", 5),
+    "hexagon": ("polygon", 6), "polygon": ("polygon", 0), "circle": ("circle", 0),
+    "ellipse": ("ellipse", 0), "rectangle": ("rectangle", 0), "square": ("rectangle", 0),
+}  # fmt: skip
+
+
+def _shape_is(s: Shape, kind: str, scene: Scene) -> bool:
+    want = _KIND_OF.get(kind.lower())
+    if want is None:
+        return False
+    k, corners = want
+    if kind.lower() in ("rectangle", "square", "polygon") and s.kind in ("polygon", "rectangle"):
+        pass
+    elif s.kind != k:
+        return False
+    if corners:
+        e = scene.elements[s.index]
+        verts = [tuple(round(v, 9) for v in p[:2]) for p in (e.data or [])]
+        if len(verts) > 1 and verts[0] == verts[-1]:
+            verts = verts[:-1]
+        return len(set(verts)) == corners
+    return True
 
 
 def _norm(s: str) -> str:
@@ -344,16 +417,6 @@ def _nodes_and_edges(
     named by a text within LABEL_TOL_IN; edges: lines and arrows whose two ends touch nodes."""
     els = scene.elements
     node_polys: dict[str, tuple[int, np.ndarray | None, np.ndarray | None]] = {}
-    for s in g.shapes:
-        inner = [i for i in texts if i not in used and s.index in inside_of.get(i, ())]
-        if len(inner) == 1 and s.area < 4.0:  # a box or a node with its label inside
-            name = (els[inner[0]].text or "").strip()
-            g.label_of[inner[0]] = s.index
-        elif s.name:
-            name = s.name
-        else:
-            continue
-        node_polys.setdefault(name, (s.index, s.outline, None))
     # labelled points: markers and vertices named by a nearby text (one array for all of them)
     owners: list[int] = []
     chunks: list[np.ndarray] = []
@@ -368,19 +431,40 @@ def _nodes_and_edges(
     # a marker beats a line's vertex anywhere within the tolerance: a node's label sits on its
     # marker, and the edges to the node end there too
     marker = np.asarray([els[i].kind in ("points", "scatter") for i in owners], dtype=bool)
-    for t in texts:
-        if t in used or t not in centres or t in g.label_of or not _is_name(els[t].text or ""):
+
+    def label_points(markers_only: bool) -> None:
+        for t in texts:
+            if t in used or t not in centres or t in g.label_of or not _is_name(els[t].text or ""):
+                continue
+            if g.text_region.get(t) or not len(pts):  # inside a named region: its content
+                continue
+            near = (np.hypot(*(pts - centres[t]).T) <= LABEL_TOL_IN) & (marker | (not markers_only))
+            if not near.any():
+                continue
+            d = np.hypot(*(pts - centres[t]).T)
+            pool = np.flatnonzero(near & marker) if (near & marker).any() else np.flatnonzero(near)
+            k = pool[np.argmin(d[pool])]
+            g.label_of[t] = int(owner[k])
+            g.points.setdefault((els[t].text or "").strip(), pts[k])
+            node_polys.setdefault((els[t].text or "").strip(), (int(owner[k]), None, pts[k]))
+
+    # 1. texts next to a marker name that point
+    label_points(markers_only=True)
+    # 2. boxes and round nodes named by the one text inside them (not a text that labels a
+    # marker: a point labelled inside a triangle names the point, not the triangle)
+    for s in g.shapes:
+        inner = [i for i in texts if i not in used and i not in g.label_of
+                 and s.index in inside_of.get(i, ())]  # fmt: skip
+        if len(inner) == 1 and s.area < 4.0 and s.kind in _BOXES:
+            name = (els[inner[0]].text or "").strip()
+            g.label_of[inner[0]] = s.index
+        elif s.name:
+            name = s.name
+        else:
             continue
-        if g.text_region.get(t) or not len(pts):  # inside a named region: its content
-            continue
-        d = np.hypot(*(pts - centres[t]).T)
-        near = d <= LABEL_TOL_IN
-        if not near.any():
-            continue
-        pool = np.flatnonzero(near & marker) if (near & marker).any() else np.flatnonzero(near)
-        k = pool[np.argmin(d[pool])]
-        g.label_of[t] = int(owner[k])
-        node_polys.setdefault((els[t].text or "").strip(), (int(owner[k]), None, pts[k]))
+        node_polys.setdefault(name, (s.index, s.outline, None))
+    # 3. the remaining texts name the line or polygon vertex next to them (geometry labels)
+    label_points(markers_only=False)
     g.nodes = {name: v[0] for name, v in node_polys.items()}
     if len(node_polys) < 2:
         return
