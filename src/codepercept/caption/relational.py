@@ -47,9 +47,17 @@ def _alt(names: list[str]) -> str:
 
 def _split_names(text: str, names: dict[str, str]) -> list[str] | None:
     """ "A, B and C" -> the canonical names, or None when a part is not a name."""
-    parts = [p.strip() for p in re.split(r"\s*,\s*|\s+and\s+|\s*∩\s*", text) if p.strip()]
+    parts = [
+        p.strip() for p in re.split(r"\s*,\s*(?:and\s+)?|\s+and\s+|\s*∩\s*", text) if p.strip()
+    ]
     out = []
     for p in parts:
+        p = re.sub(
+            r"^(?:the\s+)?(?:circle|set|ellipse|region|group|ring|oval)\s+|\s+(?:circle|set|ellipse|region|group|ring|oval)$",
+            "",
+            p,
+            flags=re.IGNORECASE,
+        )
         canon = names.get(p.lower())
         if canon is None:
             return None
@@ -58,7 +66,7 @@ def _split_names(text: str, names: dict[str, str]) -> list[str] | None:
 
 
 _TRIGGER = re.compile(
-    r"tallest|highest|largest|biggest|longest|shortest|lowest|smallest|intersection|overlap|common|∩|\b(?:lies?|is|are|sits?|appears?|falls?|belongs?|written)\s+"
+    r"\bonly\b|belongs?\s+to|\bboth\b|\ball\s+(?:three|the)|tallest|highest|largest|biggest|longest|shortest|lowest|smallest|intersection|overlap|common|∩|\b(?:lies?|is|are|sits?|appears?|falls?|belongs?|written)\s+"
     r"(?:not\s+)?(?:only\s+)?(?:in|inside|within|outside)\b|connected|joined|linked|\b(?:edge|line|wire|link)"
     r"\s+(?:joins|connects|links)|arrow|\b(?:points?|leads?|flows?)\s+(?:in)?to\b|\bover\b|"
     r"on\s+top\s+of|above|behind|under|below|beneath|in\s+front\s+of",
@@ -151,23 +159,45 @@ def _point_claims(caption: str, g: RelationGraph) -> list[Claim]:
 # -- regions ---------------------------------------------------------------------------------
 
 
+_SETWORD = r"(?i:circle|set|ellipse|region|group|ring|oval)"
+# "both"/"all three sets" alone, not "both A and B" (that names the sets)
+_ALL = (
+    r"(?i:both(?:\s+(?:sets|circles))?|all\s+(?:three\s+|four\s+|the\s+)?(?:sets|circles|groups|regions)"
+    r"|all\s+three|all\s+of\s+them)(?=\s*(?:[.,;:)]|$|\s+(?:sets|circles)\b))"
+)
+_MEMBER_VERBS = (
+    r"(?i:lies|lie|is|are|sits|sit|appears|appear|falls|fall|belongs|belong|is\s+written|is\s+found|"
+    r"takes?|study|studies|likes?|plays?|owns?|speaks?|chose|chooses|reads?|prefers?|has|have|"
+    r"learns?|visits?|attends?|does|do)"
+)
+
+
 @lru_cache(maxsize=256)
 def _region_patterns(shape_names: tuple[str, ...]) -> tuple[re.Pattern[str], re.Pattern[str]]:
-    """The region and membership patterns for one diagram's set names (compiled once)."""
+    """The region and membership patterns for one diagram's set names (compiled once).
+
+    Sets are one name or several ("A and B", "French, German and Spanish", "A ∩ B"), each
+    optionally called a circle or set ("circle B", "the Dogs circle"). Names match with their
+    case ("a" is an article, not set A); the words around them match in any case."""
     alt = _alt(list(shape_names))
-    group = rf"(?:{alt})(?:\s*(?:,|\band\b|∩)\s*(?:{alt}))*"
+    one = rf"(?:(?i:the\s+)?{_SETWORD}\s+)?(?:{alt})(?:\s+{_SETWORD})?"
+    group = rf"{one}(?:\s*(?:,\s*(?:and\s+)?|\band\b|∩)\s*{one})*"
     value = r"(?P<value>[-−]?\d+(?:\.\d+)?%?|\"[^\"]{1,40}\"|[A-Za-z][\w'-]{0,15})"
     inter = re.compile(
-        rf"(?i:\b(?:the\s+)?(?:intersection|overlap|region\s+common\s+to|common\s+part)\s+of\s+)"
-        rf"(?P<names>{group})(?P<only>\s+only)?\s*,?\s*{_VERB}\s+(?:the\s+(?:number|value)\s+)?{value}"
-        rf"|(?P<names2>(?:{alt})(?:\s*∩\s*(?:{alt}))+)\s*{_VERB}\s*{value.replace('value', 'value2')}",
+        rf"(?i:\b(?:the\s+)?(?:(?:centre|center|central|middle)\s+)?(?:intersection\s+of|overlap\s+of|"
+        rf"(?:region|part|area)\s+common\s+to|common\s+part\s+of|(?:region|part|area)\s+shared\s+by)\s+)"
+        rf"(?P<names>{group})(?P<only>(?i:\s+only))?\s*,?\s*(?i:{_VERB})\s+(?i:the\s+(?:number|value|element)\s+)?{value}"
+        rf"|(?P<names2>(?:{alt})(?:\s*∩\s*(?:{alt}))+)\s*(?i:{_VERB})\s*{value.replace('value', 'value2')}",
     )
     member = re.compile(
-        rf"(?P<value>[-−]?\d+(?:\.\d+)?%?|\"[^\"]{{1,40}}\")\s+{_LIES}\s+"
-        rf"(?:(?P<only1>only\s+)(?:in|inside|within)\s+(?P<a>{group})"
-        rf"|(?:in|inside|within)\s+(?P<both>both\s+|all\s+(?:three\s+)?(?:of\s+)?)?(?P<b>{group})(?P<only2>\s+only)?"
-        rf"|outside\s+(?:of\s+)?(?:(?:both|all)\s+(?:of\s+)?(?:the\s+)?(?:sets|circles|shapes|regions)|(?P<c>{group})))",
-        re.IGNORECASE,
+        rf"(?:\b(?i:the\s+)?(?i:number|element|value|item|word|letter)\s+)?"
+        rf"(?P<value>[-−]?\d+(?:\.\d+)?%?|\"[^\"]{{1,40}}\"|\b[A-Za-z][\w'-]{{0,15}})"
+        rf"(?:\s+[a-z]+){{0,2}}?\s+(?:(?i:only|also)\s+)?{_MEMBER_VERBS}\s+"
+        rf"(?:(?P<only1>(?i:only)\s+)(?:(?i:in|inside|within|to)\s+)?(?P<a>{group})"
+        rf"|(?:(?i:in|inside|within|to)\s+)?(?i:the\s+)?(?:(?i:intersection|overlap)\s+of\s+(?P<i>{group})"
+        rf"|(?P<all>{_ALL})"
+        rf"|(?P<both>(?i:both)\s+)?(?P<b>{group})(?P<only2>(?i:\s+only|\s+but\s+not\s+(?:in\s+)?)(?P<not>{group})?)?)"
+        rf"|(?i:outside)\s+(?i:of\s+)?(?:(?i:the\s+)?{_ALL}|(?P<c>{group})|(?i:every\s+set|the\s+(?:sets|circles))))",
     )
     return inter, member
 
@@ -178,30 +208,57 @@ def _region_claims(caption: str, g: RelationGraph) -> list[Claim]:
         return []
     names = {n.lower(): n for n in shapes}
     inter, member = _region_patterns(tuple(sorted(shapes)))
+    written = {_strip(t).lower() for t in _region_items(g)}
     out = []
     for m in inter.finditer(caption):
         raw = m.group("names") or m.group("names2")
         val = m.group("value") or m.group("value2")
         sets = _split_names(raw, names)
-        if not sets or len(sets) < 2:
+        if not sets or len(sets) < 2 or not _checkable(val, written):
             continue
         exact = bool(m.group("only"))
         vs, ve = m.span("value") if m.group("value") else m.span("value2")
         out.append(_judge_region(g, vs, ve, val, val, set(sets), exact))
     for m in member.finditer(caption):
         val = m.group("value")
+        if val.lower() in names or not _checkable(val, written):
+            continue  # "A lies in B" is about sets, not members; an unknown word is prose
+        excluded: set[str] | None = None
         if m.group("a") is not None:
             sets, exact = _split_names(m.group("a"), names), True
+        elif m.group("i") is not None:
+            sets, exact = _split_names(m.group("i"), names), False
+        elif m.group("all") is not None:
+            sets, exact = list(shapes), False
         elif m.group("b") is not None:
-            sets, exact = _split_names(m.group("b"), names), bool(m.group("only2"))
+            only = (m.group("only2") or "").strip().lower()
+            sets, exact = _split_names(m.group("b"), names), only == "only"
+            if m.group("not") is not None:
+                not_in = _split_names(m.group("not"), names)
+                if not_in is None:
+                    continue
+                excluded, exact = set(not_in), False
         else:
             sets, exact = [], True
             if m.group("c") is not None and _split_names(m.group("c"), names) is None:
                 continue
         if sets is None:
             continue
-        out.append(_judge_membership(g, m.start(), m.end(), m.group(0), val, set(sets), exact))
+        out.append(
+            _judge_membership(g, m.start(), m.end(), m.group(0), val, set(sets), exact, excluded)
+        )
     return out
+
+
+def _region_items(g: RelationGraph) -> list[str]:
+    return [(g.scene.elements[i].text or "").strip() for i in g.text_region]
+
+
+def _checkable(value: str, written: set[str]) -> bool:
+    """A member claim is checked for numbers (a wrong number is a claim about the figure) and
+    for words the diagram writes in its regions (any other word is prose: "it", "which")."""
+    v = _strip(value)
+    return parse_number(v.rstrip("%")) is not None or v.lower() in written
 
 
 def _strip(v: str) -> str:
@@ -241,18 +298,24 @@ def _judge_region(g: RelationGraph, start: int, end: int, text: str, value: str,
 
 
 def _judge_membership(g: RelationGraph, start: int, end: int, text: str, value: str,
-                      sets: set[str], exact: bool) -> Claim:  # fmt: skip
+                      sets: set[str], exact: bool, excluded: set[str] | None = None) -> Claim:  # fmt: skip
     where = (
         ("in " + " and ".join(sorted(sets)) + (" only" if exact else ""))
         if sets
         else "outside every set"
     )
+    if excluded:
+        where += " but not in " + " and ".join(sorted(excluded))
     c = Claim(start, end, text, "relation", "membership " + where, _strip(value))
     regions = g.regions_of(_strip(value))
     if not regions:
         c.verdict, c.evidence = "contradicted", f"{_strip(value)} is not written in the diagram"
         return c
-    ok = any((r == frozenset(sets)) if (exact or not sets) else (r >= sets) for r in regions)
+    ok = any(
+        ((r == frozenset(sets)) if (exact or not sets) else (r >= sets))
+        and not (excluded and r & excluded)
+        for r in regions
+    )
     if ok:
         c.verdict, c.evidence = "supported", f"{_strip(value)} lies {where}"
         return c

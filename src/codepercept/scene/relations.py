@@ -53,6 +53,7 @@ LABEL_TOL_IN = 0.35
 TOUCH_TOL_IN = 0.12
 MAX_SHAPES = 64
 MAX_TEXTS = 512
+_SETS = ("circle", "ellipse")  # the shapes a set (Venn, Euler) diagram draws its sets with
 _BOXES = ("rectangle", "patch", "circle", "ellipse")  # shapes a flow chart or graph uses as nodes
 _CLOSED = ("circle", "ellipse", "rectangle", "wedge", "polygon", "fill", "patch")
 _NUMERIC = re.compile(r"^[-−+]?\$?\d[\d,.]*%?\$?$")
@@ -68,6 +69,7 @@ class Shape:
     figure: int
     name: str | None = None
     name_index: int | None = None  # the text element that names it
+    frame: bool = False  # holds two or more whole shapes: a universe box, not a set
 
     area: float = 0.0
     prev: np.ndarray = field(default_factory=lambda: np.zeros((0, 2)))  # outline shifted by one
@@ -103,7 +105,9 @@ class RelationGraph:
     # -- regions ---------------------------------------------------------------------------
 
     def named_shapes(self) -> dict[str, Shape]:
-        return {s.name: s for s in self.shapes if s.name}
+        """Named sets: circles and ellipses with a name (a set diagram draws its sets so;
+        a polygon's face, a wedge or a filled band is not a set, and a frame holds the sets)."""
+        return {s.name: s for s in self.shapes if s.name and not s.frame and s.kind in _SETS}
 
     def region_texts(self, inside: frozenset[str] | set[str]) -> list[str]:
         """Texts whose region is exactly ``inside`` (shape names; empty: outside every named
@@ -356,6 +360,18 @@ def _build(scene: Scene) -> RelationGraph:
             same_fig = np.array([els[i].figure == s.figure for i in ids])
             member[:, k] = _inside(s.outline, pts, s.prev) & same_fig
 
+    # frames: a shape holding two or more whole others (a Venn diagram's universe box) is a
+    # frame, not a set; texts inside it but outside every set are "outside" the sets
+    for k, s in enumerate(shapes):
+        held = sum(
+            1 for j, o in enumerate(shapes)
+            if j != k and o.figure == s.figure and o.area < s.area and _inside(s.outline, o.outline, s.prev).all()
+        )  # fmt: skip
+        s.frame = held >= 2
+    frame_cols = np.array([s.frame for s in shapes], dtype=bool)
+    if len(shapes):
+        member[:, frame_cols] = False
+
     # names: legend labels, then texts outside every shape nearest an outline, then a larger
     # label inside a shape's exclusive region
     used: set[int] = set()
@@ -368,7 +384,7 @@ def _build(scene: Scene) -> RelationGraph:
         if member[row].any() or not _is_name(text):
             continue
         dists = [(_dist_to_outline(s.outline, pts[row], s.prev), k) for k, s in enumerate(shapes)
-                 if s.figure == els[i].figure]  # fmt: skip
+                 if s.figure == els[i].figure and not s.frame]  # fmt: skip
         if not dists:
             continue
         d, k = min(dists)
@@ -376,14 +392,17 @@ def _build(scene: Scene) -> RelationGraph:
             shapes[k].name, shapes[k].name_index = text.strip(), i
             used.add(i)
     sizes = [els[i].fontsize or 0.0 for i in ids]
+    areas = np.array([sh.area for sh in shapes]) if shapes else np.zeros(0)
+    innermost = [
+        int(np.flatnonzero(member[r])[np.argmin(areas[member[r]])]) if member[r].any() else -1
+        for r in range(len(ids))
+    ]
     for k, s in enumerate(shapes):
         if s.name is not None:
             continue
-        alone = [
-            r
-            for r in range(len(ids))
-            if member[r, k] and member[r].sum() == 1 and ids[r] not in used
-        ]
+        # texts whose innermost shape is this one (nested sets: a subset's label lies in the
+        # superset too)
+        alone = [r for r in range(len(ids)) if ids[r] not in used and innermost[r] == k]
         named = [r for r in alone if _is_name(els[ids[r]].text or "")]
         if named:
             best = max(named, key=lambda r: sizes[r])
@@ -399,7 +418,9 @@ def _build(scene: Scene) -> RelationGraph:
         if i in used:
             continue
         g.text_region[i] = frozenset(
-            shapes[k].name for k in np.flatnonzero(member[row]) if shapes[k].name
+            shapes[k].name
+            for k in np.flatnonzero(member[row])
+            if shapes[k].name and shapes[k].kind in _SETS
         )
 
     inside_of = {
@@ -465,6 +486,25 @@ def _nodes_and_edges(
         node_polys.setdefault(name, (s.index, s.outline, None))
     # 3. the remaining texts name the line or polygon vertex next to them (geometry labels)
     label_points(markers_only=False)
+    # 4. a short text that names nothing else is a node itself (a food web, a state diagram
+    # drawn with plain words): its box is the node
+    for t in texts:
+        name = (els[t].text or "").strip()
+        if (
+            t in used
+            or t in g.label_of
+            or not _is_name(name)
+            or g.text_region.get(t)
+            or name in node_polys
+        ):
+            continue
+        box = els[t].bbox
+        if not box:
+            continue
+        w, h = _inches(scene, els[t])
+        x0, y0, x1, y1 = box[0] * w, box[1] * h, box[2] * w, box[3] * h
+        outline = np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1]])
+        node_polys[name] = (t, outline, None)
     g.nodes = {name: v[0] for name, v in node_polys.items()}
     if len(node_polys) < 2:
         return
