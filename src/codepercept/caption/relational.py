@@ -66,7 +66,7 @@ def _split_names(text: str, names: dict[str, str]) -> list[str] | None:
 
 
 _TRIGGER = re.compile(
-    r"\bonly\b|belongs?\s+to|\bboth\b|\ball\s+(?:three|the)|tallest|highest|largest|biggest|longest|shortest|lowest|smallest|intersection|overlap|common|∩|\b(?:lies?|is|are|sits?|appears?|falls?|belongs?|written)\s+"
+    r"\bonly\b|rightmost|leftmost|topmost|uppermost|bottommost|belongs?\s+to|\bboth\b|\ball\s+(?:three|the)|tallest|highest|largest|biggest|longest|shortest|lowest|smallest|intersection|overlap|common|∩|\b(?:lies?|is|are|sits?|appears?|falls?|belongs?|written)\s+"
     r"(?:not\s+)?(?:only\s+)?(?:in|inside|within|outside)\b|connected|joined|linked|\b(?:edge|line|wire|link)"
     r"\s+(?:joins|connects|links)|arrow|\b(?:points?|leads?|flows?)\s+(?:in)?to\b|\bover\b|"
     r"on\s+top\s+of|above|behind|under|below|beneath|in\s+front\s+of",
@@ -91,44 +91,90 @@ def relational_claims(caption: str, index: SceneIndex) -> list[Claim]:
 
 # -- extremes of bar charts --------------------------------------------------------------------
 
-_MOST = {"tallest": max, "highest": max, "largest": max, "biggest": max, "longest": max,
-         "greatest": max, "shortest": min, "lowest": min, "smallest": min}  # fmt: skip
+_MOST = {"tallest": (max, 1), "highest": (max, 1), "largest": (max, 1), "biggest": (max, 1),
+         "longest": (max, 1), "greatest": (max, 1), "topmost": (max, 1), "uppermost": (max, 1),
+         "shortest": (min, 1), "lowest": (min, 1), "smallest": (min, 1), "bottommost": (min, 1),
+         "rightmost": (max, 0), "leftmost": (min, 0)}  # fmt: skip
 _MOST_RE = "|".join(_MOST)
+_NOUNS = {"bar": "bars", "bars": "bars", "column": "bars", "stacked bar": "bars",
+          "value": "values", "count": "values", "total": "values",
+          "slice": "slices", "wedge": "slices", "sector": "slices", "share": "slices",
+          "piece": "slices", "point": "points", "dot": "points", "marker": "points"}  # fmt: skip
+_NOUN_RE = _alt(list(_NOUNS))
+_NAME = r"(?P<cat>[A-Za-z][\w'-]*(?:\s[A-Z][\w'-]*)?|\d[\w'-]*)"
+_EXTREME = [
+    re.compile(rf"(?i:\bthe\s+(?P<most>{_MOST_RE})\s+(?P<noun>{_NOUN_RE})\s+(?:is|belongs\s+to|represents|shows|is\s+for|is\s+that\s+of)\s+(?:the\s+)?(?:(?:{_NOUN_RE})\s+)?(?:for\s+|of\s+)?){_NAME}"),
+    re.compile(rf"{_NAME}\s+(?i:has|shows|gets|takes|makes\s+up)\s+(?i:the\s+)(?P<most>(?i:{_MOST_RE}))\s+(?P<noun>(?i:{_NOUN_RE}))\b"),
+    re.compile(rf"{_NAME}\s+(?i:is|forms|makes)\s+(?i:the\s+)(?P<most>(?i:{_MOST_RE}))\s+(?P<noun>(?i:{_NOUN_RE}))\b"),
+]  # fmt: skip
 
 
-@lru_cache(maxsize=256)
-def _extreme_patterns(categories: tuple[str, ...]) -> list[re.Pattern[str]]:
-    cat = rf"(?P<cat>{_alt(list(categories))})"
-    return [
-        re.compile(rf"(?i:\bthe\s+(?P<most>{_MOST_RE})\s+bar\s+(?:is|belongs\s+to|represents|shows|is\s+for|is\s+that\s+of)\s+(?:the\s+)?(?:bar\s+)?(?:for\s+|of\s+)?){cat}\b"),
-        re.compile(rf"{cat}\s+(?i:has|shows)\s+(?i:the\s+)(?P<most>(?i:{_MOST_RE}))\s+(?i:bar|value|count|total)\b"),
-        re.compile(rf"{cat}\s+(?i:is)\s+(?i:the\s+)(?P<most>(?i:{_MOST_RE}))\b(?!\s+(?:of|in)\b)"),
-    ]  # fmt: skip
+def _resolve(name: str, choices: dict[str, float]) -> str | None:
+    """The choice ``name`` denotes: the same (any case), or one a prefix of the other of at
+    least three letters ("January" and the tick label "Jan"); None if none or several."""
+    low = name.lower()
+    exact = [c for c in choices if c.lower() == low]
+    if exact:
+        return exact[0]
+    near = [
+        c
+        for c in choices
+        if min(len(c), len(low)) >= 3 and (c.lower().startswith(low) or low.startswith(c.lower()))
+    ]
+    return near[0] if len(near) == 1 else None
 
 
 def _extreme_claims(caption: str, g: RelationGraph) -> list[Claim]:
-    bars = g.bars()
-    if len({c for c, _, _ in bars}) < 2:
-        return []
+    domains: dict[str, dict[str, float]] = {}
     out = []
-    for pat in _extreme_patterns(tuple(sorted({c for c, _, _ in bars}))):
+    for pat in _EXTREME:
         for m in pat.finditer(caption):
             most = m.group("most").lower()
-            pick = _MOST[most]
-            target = pick(v for _, v, _ in bars)
+            noun = " ".join(m.group("noun").lower().split())
+            domain = _NOUNS.get(noun)
+            pick, axis = _MOST[most]
+            if domain not in domains:
+                domains[domain] = _domain(g, domain)
+            things = domains[domain] if domain != "points" else _point_axis(g, axis)
+            if (domain != "points" and axis == 0) or len(things) < 2:
+                continue  # "the rightmost bar" is about position, not length
+            cat = _resolve(m.group("cat"), things)
+            if cat is None:
+                continue
+            target = pick(things.values())
             winners = sorted(
-                {c for c, v, _ in bars if abs(v - target) <= 1e-9 * max(1.0, abs(target))}
+                c for c, v in things.items() if abs(v - target) <= 1e-9 * max(1.0, abs(target))
             )
-            cat = m.group("cat")
-            c = Claim(m.start("cat"), m.end("cat"), cat, "relation", f"extreme {most} bar", cat)
-            if any(w.lower() == cat.lower() for w in winners):
-                c.verdict, c.evidence = "supported", f"the {most} bar is {cat} ({target:g})"
+            c = Claim(
+                m.start("cat"),
+                m.end("cat"),
+                m.group("cat"),
+                "relation",
+                f"extreme {most} {noun}",
+                cat,
+            )
+            if cat in winners:
+                c.verdict, c.evidence = "supported", f"the {most} {noun} is {cat}"
             else:
                 c.verdict = "contradicted"
-                c.evidence = f"the {most} bar is {' and '.join(winners)} ({target:g})"
+                c.evidence = f"the {most} {noun} is {' and '.join(winners)}"
                 c.replacement = winners[0] if len(winners) == 1 else None
             out.append(c)
     return out
+
+
+def _domain(g: RelationGraph, domain: str | None) -> dict[str, float]:
+    if domain == "bars":
+        return g.bars()
+    if domain == "slices":
+        return g.slices()
+    if domain == "values":
+        return g.bars() or g.slices()
+    return {}
+
+
+def _point_axis(g: RelationGraph, axis: int) -> dict[str, float]:
+    return {name: float(p[axis]) for name, p in g.points.items()}
 
 
 # -- labelled points inside shapes -------------------------------------------------------------
@@ -330,14 +376,18 @@ def _judge_membership(g: RelationGraph, start: int, end: int, text: str, value: 
 
 
 @lru_cache(maxsize=256)
-def _connection_patterns(node_names: tuple[str, ...]) -> list[tuple[re.Pattern[str], bool]]:
+def _connection_patterns(node_names: tuple[str, ...]) -> list[tuple[re.Pattern[str], bool | None]]:
     """The connection and arrow patterns for one figure's node names (compiled once)."""
     alt = _alt(list(node_names))
-    n = rf"(?:node\s+|box\s+|vertex\s+|the\s+)?(?P<{{}}>{alt})"
+    # "node A", "the box Start", "the lamp L": a word may name what the node is
+    n = rf"(?:(?i:the)\s+)?(?:[a-z]+\s+)?(?P<{{}}>{alt})(?![\w'′])"
+    conn = r"(?:directly\s+)?(?:connected|joined|linked|adjacent)(?:\s+directly)?"
     return [
-        (re.compile(n.format("a") + r"\s+(?:is|are)\s+(?P<neg>not\s+)?(?:directly\s+)?(?:connected|joined|linked)\s+(?:to|with)\s+" + n.format("b")), False),
-        (re.compile(n.format("a") + r"\s+and\s+" + n.format("b") + r"\s+are\s+(?P<neg>not\s+)?(?:directly\s+)?(?:connected|joined|linked)"), False),
+        (re.compile(n.format("a") + r"\s+(?:is|are)\s+(?P<neg>not\s+)?" + conn + r"\s+(?:to|with)\s+" + n.format("b")), False),
+        (re.compile(n.format("a") + r"\s+and\s+" + n.format("b") + r"\s+are\s+(?P<neg>not\s+)?" + conn + r"\b"), False),
         (re.compile(r"(?i:an?\s+(?:edge|line|wire|link)\s+(?:joins|connects|links))\s+" + n.format("a") + r"\s+(?:and|to|with)\s+" + n.format("b")), False),
+        (re.compile(r"(?i:there\s+is\s+)(?P<neg>(?i:no)\s+)?(?i:an?\s+)?(?i:edge|line|link|connection)\s+(?i:between)\s+" + n.format("a") + r"\s+and\s+" + n.format("b")), False),
+        (re.compile(r"(?i:there\s+is\s+)(?P<neg>(?i:no)\s+)?(?i:an?\s+)?(?i:arrow)\s+(?i:between)\s+" + n.format("a") + r"\s+and\s+" + n.format("b")), None),
         (re.compile(r"(?i:an?\s+arrow\s+(?:goes|points|leads|runs)\s+from)\s+" + n.format("a") + r"\s+to\s+" + n.format("b")), True),
         (re.compile(n.format("a") + r"\s+(?P<neg>does\s+not\s+)?(?:points?|leads?|flows?)\s+(?:in)?to\s+" + n.format("b")), True),
     ]  # fmt: skip
@@ -352,8 +402,12 @@ def _connection_claims(caption: str, g: RelationGraph) -> list[Claim]:
         for m in pat.finditer(caption):
             a, b = m.group("a"), m.group("b")
             neg = bool(m.groupdict().get("neg"))
-            got = g.arrow(a, b) if directed else g.connected(a, b)
-            kind = "arrow" if directed else "connection"
+            if directed is None:  # an arrow between the two, either way
+                ab, ba = g.arrow(a, b), g.arrow(b, a)
+                got = None if ab is None else bool(ab or ba)
+            else:
+                got = g.arrow(a, b) if directed else g.connected(a, b)
+            kind = "arrow" if directed is not False else "connection"
             c = Claim(m.start(), m.end(), m.group(0), "relation", kind, f"{a}-{b}")
             if got is None:
                 c.verdict = "unverifiable"
@@ -363,7 +417,7 @@ def _connection_claims(caption: str, g: RelationGraph) -> list[Claim]:
                 linked = g.neighbours(a)
                 c.evidence = (f"{a} is connected to {', '.join(linked)}" if linked
                               else f"{a} is connected to nothing")  # fmt: skip
-                if directed and not truth and g.arrow(b, a):
+                if directed and not truth and not neg and g.arrow(b, a):
                     c.evidence = f"the arrow goes from {b} to {a}"
             out.append(c)
     return out

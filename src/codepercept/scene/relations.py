@@ -170,12 +170,13 @@ class RelationGraph:
 
     # -- bars ----------------------------------------------------------------------------------
 
-    def bars(self) -> list[tuple[str, float, int]]:
-        """(category, value, element) of every bar named by a tick label, one axes only (None
-        of them when bars of several axes would mix); vertical bars read their height and the
-        x tick inside their width, horizontal ones their width and the y tick."""
-        out: dict[int, list[tuple[str, float, int]]] = {}
-        for i, e in enumerate(self.scene.elements):
+    def bars(self) -> dict[str, float]:
+        """Category -> the length of its bar, for bars named by a tick label (one axes only;
+        none when bars of several axes would mix). A vertical bar reads its x tick and height,
+        a horizontal one its y tick and width; a stacked bar is as long as its segments
+        together (lowest start to highest end)."""
+        spans: dict[int, dict[str, list[float]]] = {}
+        for e in self.scene.elements:
             if (
                 e.kind != "rectangle"
                 or not e.visible
@@ -188,16 +189,28 @@ class RelationGraph:
                 continue
             ax = self.scene.axes[e.axes]
             x, y, w, h = (float(p[k]) for k in ("x", "y", "width", "height"))
-            for ticks, labels, (lo, hi), value in (
-                (ax.xticks, ax.xticklabels, sorted((x, x + w)), h),  # a vertical bar
-                (ax.yticks, ax.yticklabels, sorted((y, y + h)), w),  # a horizontal one
+            for ticks, labels, (lo, hi), (start, end) in (
+                (ax.xticks, ax.xticklabels, sorted((x, x + w)), sorted((y, y + h))),  # vertical
+                (ax.yticks, ax.yticklabels, sorted((y, y + h)), sorted((x, x + w))),  # horizontal
             ):
                 names = [lab.strip() for t, lab in zip(ticks, labels, strict=False)
                          if lo <= t <= hi and lab.strip() and not _NUMERIC.match(lab.strip())]  # fmt: skip
                 if len(names) == 1:
-                    out.setdefault(e.axes, []).append((names[0], abs(value), i))
+                    ext = spans.setdefault(e.axes, {}).setdefault(names[0], [start, end])
+                    ext[0], ext[1] = min(ext[0], start), max(ext[1], end)
                     break
-        return next(iter(out.values())) if len(out) == 1 else []
+        if len(spans) != 1:
+            return {}
+        return {name: hi - lo for name, (lo, hi) in next(iter(spans.values())).items()}
+
+    def slices(self) -> dict[str, float]:
+        """Name -> angle (degrees) of each named pie wedge."""
+        out = {}
+        for sh in self.shapes:
+            e = self.scene.elements[sh.index]
+            if sh.kind == "wedge" and sh.name and "theta1" in e.props and "theta2" in e.props:
+                out[sh.name] = (float(e.props["theta2"]) - float(e.props["theta1"])) % 360 or 360.0
+        return out
 
     # -- stacking ----------------------------------------------------------------------------
 
@@ -453,9 +466,17 @@ def _nodes_and_edges(
     # marker, and the edges to the node end there too
     marker = np.asarray([els[i].kind in ("points", "scatter") for i in owners], dtype=bool)
 
+    used_as_point: set[int] = set()
+
     def label_points(markers_only: bool) -> None:
         for t in texts:
-            if t in used or t not in centres or t in g.label_of or not _is_name(els[t].text or ""):
+            if (
+                t in used
+                or t in used_as_point
+                or t not in centres
+                or t in g.label_of
+                or not _is_name(els[t].text or "")
+            ):
                 continue
             if g.text_region.get(t) or not len(pts):  # inside a named region: its content
                 continue
@@ -469,6 +490,25 @@ def _nodes_and_edges(
             g.points.setdefault((els[t].text or "").strip(), pts[k])
             node_polys.setdefault((els[t].text or "").strip(), (int(owner[k]), None, pts[k]))
 
+    # 0. an annotation names the point its arrow or offset refers to (its xy)
+    for t in texts:
+        e = els[t]
+        name = (e.text or "").strip()
+        xy = e.props.get("xy_fig") if e.kind == "annotation" else None
+        if t in used or not xy or not _is_name(name) or g.text_region.get(t):
+            continue
+        w, h = _inches(scene, e)
+        at = np.asarray(xy[:2], dtype=float) * (w, h)
+        if not np.isfinite(at).all():
+            continue
+        g.points.setdefault(name, at)
+        if len(pts):
+            d = np.hypot(*(pts - at).T)
+            k = int(np.argmin(d))
+            if d[k] <= TOUCH_TOL_IN:
+                g.label_of[t] = int(owner[k])
+        node_polys.setdefault(name, (g.label_of.get(t, t), None, at))
+        used_as_point.add(t)
     # 1. texts next to a marker name that point
     label_points(markers_only=True)
     # 2. boxes and round nodes named by the one text inside them (not a text that labels a
