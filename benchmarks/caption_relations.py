@@ -14,6 +14,7 @@ contradicted), every wrongly flagged sentence with the evidence, and the time pe
 Formulas: see ``tests/caption/relations_harness.py``. Usage:
 
     PYTHONPATH=src .venv/bin/python benchmarks/caption_relations.py [--workers 2] [--json out.json]
+        [--corpus tests/caption/relations_heldout]
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "caption"))
 
 from relations_harness import (
+    CORPUS_DIR,
     MODES,
     Metrics,
     Outcome,
@@ -48,9 +50,15 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--json", type=Path, help="also write the metrics and outcomes here")
+    ap.add_argument(
+        "--corpus",
+        type=Path,
+        default=CORPUS_DIR,
+        help="corpus directory (default: the dev corpus; tests/caption/relations_heldout: held out)",
+    )
     args = ap.parse_args()
 
-    figures = load_corpus()
+    figures = load_corpus(args.corpus)
     t0 = time.perf_counter()
     with Executor(workers=args.workers, timeout_s=30) as ex:
         results = ex.map([f.code for f in figures])
