@@ -402,6 +402,13 @@ def _connection_claims(caption: str, g: RelationGraph) -> list[Claim]:
         for m in pat.finditer(caption):
             a, b = m.group("a"), m.group("b")
             neg = bool(m.groupdict().get("neg"))
+            if not g.neighbours(a) and not g.neighbours(b):
+                # neither node has an edge the graph could read: an isolated pair, or edges
+                # drawn in a way it does not follow; either way not a contradiction to claim
+                out.append(
+                    Claim(m.start(), m.end(), m.group(0), "relation", "connection", f"{a}-{b}")
+                )
+                continue
             if directed is None:  # an arrow between the two, either way
                 ab, ba = g.arrow(a, b), g.arrow(b, a)
                 got = None if ab is None else bool(ab or ba)

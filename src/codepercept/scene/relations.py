@@ -326,6 +326,18 @@ def _dist_to_outline(poly: np.ndarray, p: np.ndarray, prev: np.ndarray | None = 
     return float(np.min(np.hypot(*(proj - p).T)))
 
 
+def _box_distance(scene: Scene, el: Element, pts: np.ndarray, centre: np.ndarray) -> np.ndarray:
+    """Distance (inches) from each point to the text's box (0 inside it); from its centre when
+    it has no box. A label sits beside its point, so its box, not its centre, is what is near."""
+    if not el.bbox:
+        return np.hypot(*(pts - centre).T)
+    w, h = _inches(scene, el)
+    x0, y0, x1, y1 = el.bbox[0] * w, el.bbox[1] * h, el.bbox[2] * w, el.bbox[3] * h
+    dx = np.maximum(np.maximum(x0 - pts[:, 0], 0.0), pts[:, 0] - x1)
+    dy = np.maximum(np.maximum(y0 - pts[:, 1], 0.0), pts[:, 1] - y1)
+    return np.hypot(dx, dy)
+
+
 def _is_name(text: str) -> bool:
     t = text.strip()
     return 0 < len(t) <= 16 and not _NUMERIC.match(t) and "\n" not in t
@@ -480,10 +492,10 @@ def _nodes_and_edges(
                 continue
             if g.text_region.get(t) or not len(pts):  # inside a named region: its content
                 continue
-            near = (np.hypot(*(pts - centres[t]).T) <= LABEL_TOL_IN) & (marker | (not markers_only))
+            d = _box_distance(scene, els[t], pts, centres[t])
+            near = (d <= LABEL_TOL_IN) & (marker | (not markers_only))
             if not near.any():
                 continue
-            d = np.hypot(*(pts - centres[t]).T)
             pool = np.flatnonzero(near & marker) if (near & marker).any() else np.flatnonzero(near)
             k = pool[np.argmin(d[pool])]
             g.label_of[t] = int(owner[k])
