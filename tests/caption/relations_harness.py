@@ -510,3 +510,36 @@ def _direction(a: Sequence[float], b: Sequence[float]) -> float:
 def _point_line_distance(c: Sequence[float], p: Sequence[float], q: Sequence[float]) -> float:
     (x0, y0), (x1, y1), (x2, y2) = c[:2], p[:2], q[:2]
     return abs((x2 - x1) * (y1 - y0) - (x1 - x0) * (y2 - y1)) / math.dist((x1, y1), (x2, y2))
+
+
+def all_claims(fig: Figure) -> list[CorpusClaim]:
+    """A figure's labelled claims and its bad-input sentences."""
+    return fig.claims + fig.bad_input
+
+
+def flagged(outcomes: Iterable[Outcome], mode: str, bad_input: bool) -> set[str]:
+    """Ids of the true sentences judged contradicted in ``mode``."""
+    return {
+        o.claim.id
+        for o in false_positives(outcomes)
+        if o.mode == mode and bool(o.claim.bad_input) == bad_input
+    }
+
+
+def known_false_positives(figures: Iterable[Figure], mode: str, bad_input: bool) -> set[str]:
+    """Ids the corpus records as judged contradicted today (``known_false_positive``)."""
+    return {
+        c.id
+        for f in figures
+        for c in all_claims(f)
+        if mode in c.known_false_positive and bool(c.bad_input) == bad_input
+    }
+
+
+def new_false_positives(outcomes: Iterable[Outcome], figures: Iterable[Figure], mode: str,
+                        bad_input: bool) -> list[str]:  # fmt: skip
+    """True sentences judged contradicted beyond the recorded ones (sorted ids)."""
+    outcomes = list(outcomes)
+    return sorted(
+        flagged(outcomes, mode, bad_input) - known_false_positives(figures, mode, bad_input)
+    )

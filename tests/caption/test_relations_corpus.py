@@ -19,12 +19,14 @@ from relations_harness import (
     CorpusClaim,
     Figure,
     Outcome,
+    all_claims,
     caption_of,
     check_structure,
     false_positives,
     judge,
     load_corpus,
     metrics,
+    new_false_positives,
     sentence_verdict,
 )
 
@@ -52,10 +54,6 @@ def outcomes(runs) -> list[Outcome]:
         for mode in MODES:
             out += judge(fig.claims, scene, mode) + judge(fig.bad_input, scene, mode)
     return out
-
-
-def _all_claims(fig: Figure) -> list[CorpusClaim]:
-    return fig.claims + fig.bad_input
 
 
 # -- (a) the figures draw what the claims assume -----------------------------------------------
@@ -115,14 +113,14 @@ def test_corpus_size_balance_and_coverage() -> None:
 
 def test_every_claim_is_labelled_consistently() -> None:
     for fig in FIGURES:
-        texts = [c.text for c in _all_claims(fig)]
+        texts = [c.text for c in all_claims(fig)]
         assert len(texts) == len(set(texts)), f"{fig.name}: duplicate sentence"
         for c in fig.claims:
             assert c.kind in KINDS and c.relation in RELATIONS[c.kind], c.id
             assert isinstance(c.truth, bool), c.id
             assert bool(c.actual) == (not c.truth), f"{c.id}: a false claim says what is drawn"
             assert not c.bad_input and not c.expect, c.id
-        for c in _all_claims(fig):
+        for c in all_claims(fig):
             assert c.text.strip() == c.text and c.text[-1] in ".?!", c.id
             assert set(c.known_false_positive) <= set(MODES), c.id
             assert not c.known_false_positive or c.truth is not False, c.id
@@ -145,34 +143,15 @@ def test_programs_are_hand_written_not_from_our_families() -> None:
 
 
 # -- (c) and (d): no wrong "contradicted" beyond the recorded bugs -----------------------------
-def _flagged(outcomes: list[Outcome], mode: str, bad_input: bool) -> set[str]:
-    return {
-        o.claim.id
-        for o in false_positives(outcomes)
-        if o.mode == mode and bool(o.claim.bad_input) == bad_input
-    }
-
-
-def _known(mode: str, bad_input: bool) -> set[str]:
-    return {
-        c.id
-        for f in FIGURES
-        for c in _all_claims(f)
-        if mode in c.known_false_positive and bool(c.bad_input) == bad_input
-    }
-
-
 @pytest.mark.parametrize("mode", MODES)
 def test_no_true_claim_is_newly_judged_contradicted(mode: str, outcomes) -> None:
-    flagged = _flagged(outcomes, mode, bad_input=False)
-    new = flagged - _known(mode, bad_input=False)
+    new = new_false_positives(outcomes, FIGURES, mode, bad_input=False)
     assert not new, f"true claims judged contradicted ({mode}): {sorted(new)}"
 
 
 @pytest.mark.parametrize("mode", MODES)
 def test_bad_input_is_never_newly_judged_contradicted(mode: str, outcomes) -> None:
-    flagged = _flagged(outcomes, mode, bad_input=True)
-    new = flagged - _known(mode, bad_input=True)
+    new = new_false_positives(outcomes, FIGURES, mode, bad_input=True)
     assert not new, f"bad-input sentences judged contradicted ({mode}): {sorted(new)}"
 
 
