@@ -654,6 +654,47 @@ CASES = [
         "--out",
         "/proc/self",
     ),
+    # -- train sft / train grpo ----------------------------------------------------------------
+    C("sft-model-missing", "train sft --model nope --data icc --out o", "--model", "nope"),
+    C("sft-model-no-config", "train sft --model dir --data icc --out o", "--model", "config.json"),
+    C("sft-data-tokenit", "train sft --model dir --data tokenit --out o", "--data", "TokenIT"),
+    C("sft-data-no-manifest", "train sft --model dir --data dir --out o", "--data", "dir"),
+    C("sft-out-file", "train sft --model dir --data icc --out file.txt", "--out", "file.txt"),
+    C("sft-lr-zero", "train sft --model dir --data icc --out o --lr 0", "--lr"),
+    C("sft-tasks", "train sft --model dir --data icc --out o --tasks code,poem", "--tasks", "poem"),
+    C(
+        "sft-emit-verl",
+        "train sft --model m --data icc --out o --emit-config verl",
+        "--emit-config",
+    ),
+    C("grpo-model-file", "train grpo --model file.txt --data icc --out o", "--model", "file.txt"),
+    C("grpo-data-missing", "train grpo --model dir --data nope --out o", "--data", "nope"),
+    C(
+        "grpo-generations-1",
+        "train grpo --model dir --data icc --out o --num-generations 1",
+        "--num-generations",
+    ),
+    C(
+        "grpo-weights",
+        "train grpo --model dir --data icc --out o --reward-weights format=x",
+        "--reward-weights",
+        "format=x",
+    ),
+    C(
+        "grpo-weights-zero",
+        "train grpo --model dir --data icc --out o --reward-weights format=0",
+        "--reward-weights",
+    ),
+    C(
+        "grpo-temperature-0",
+        "train grpo --model dir --data icc --out o --temperature 0",
+        "--temperature",
+    ),
+    C(
+        "grpo-emit-swift",
+        "train grpo --model m --data icc --out o --emit-config ms-swift",
+        "--emit-config",
+    ),
     # -- tokenocr train ------------------------------------------------------------------------
     C("train-no-data", "tokenocr train --out c.pt", "--data"),
     C("train-no-out", "tokenocr train --data tokenit", "--out"),
@@ -988,7 +1029,7 @@ def test_every_command_has_bad_input_cases() -> None:
     for case in CASES:
         path = _case_path(case.values[0])
         counts[path] = counts.get(path, 0) + 1
-    groups_only = {"bench", "caption", "tokenocr"}  # groups that run nothing themselves
+    groups_only = {"bench", "caption", "tokenocr", "train"}  # groups that run nothing themselves
     missing = [p for p in _leaf_commands() if p not in groups_only and counts.get(p, 0) < 2]
     assert not missing, f"commands without bad-input cases: {missing} (have {counts})"
     assert sum(counts.values()) >= 150

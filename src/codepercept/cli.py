@@ -274,6 +274,7 @@ _mount(
     "tokenocr",
     "TokenOCR: train, heat maps and evaluation (needs torch).",
 )
+_mount("codepercept.train.cli", "train", "S1 (sft) and R1 (grpo) on TRL (needs torch, trl).")
 
 from codepercept.train.export_cli import export_cmd  # noqa: E402  (its options live there)
 
