@@ -272,8 +272,10 @@ def test_surface_bbox_covers_all_2401_faces():
     assert_painted(fig, ns["surf"], surf.bbox)
     # the sampled faces span the surface instead of its first rows
     assert len(surf.data) <= MAX_POINTS and sum(surf.props["item_sizes"]) == len(surf.data)
-    index = surf.props["item_index"]
-    assert index[0] == 0 and index[-1] == surf.count - 1 and len(index) == 128
+    assert len(surf.props["item_sizes"]) == 128  # faces _decimate_index(2401, 128)
+    kept = _decimate_index(surf.count, len(surf.props["item_sizes"]))
+    faces = ns["surf"]._faces[kept]  # the faces the sample names are the ones it holds
+    assert np.allclose(np.asarray(surf.data), faces.reshape(-1, 3))
     ys = np.asarray(surf.data)[:, 1]
     assert ys.min() == pytest.approx(-3) and ys.max() == pytest.approx(3)
     # per-face colours of the colormapped surface, evenly sampled
@@ -429,6 +431,7 @@ def test_sample_items_stays_in_budget_and_spans_the_collection(sizes):
     sizes = np.array(sizes)
     chosen, quota = _sample_items(sizes, MAX_POINTS)
     assert quota.sum() <= MAX_POINTS and np.all(quota <= sizes[chosen])
+    assert np.array_equal(chosen, _decimate_index(len(sizes), len(chosen)))  # re-derivable
     assert chosen[0] == 0 and chosen[-1] == len(sizes) - 1
     assert np.all(np.diff(chosen) > 0)
     assert np.all(quota >= np.minimum(sizes[chosen], 2))  # every ring keeps its ends
@@ -489,6 +492,12 @@ def test_horizontal_colorbar_without_mappable_in_the_scene():
     assert cb.bbox == pytest.approx(_norm(fig, ns["cb"].ax.bbox.extents), abs=EXACT)
 
 
+def test_colorbar_without_its_bands_is_not_visible():
+    scene, _, _ = run(HEATMAP + "cb.solids.remove()\n")
+    (cb,) = elements(scene, "colorbar")
+    assert cb.visible is False and "colorbar" not in scene.summary()["counts"]
+
+
 def test_huge_scatter_extent_is_vectorised():
     import time
 
@@ -538,7 +547,7 @@ def test_sandbox_scene_has_the_in_process_geometry(sandboxed, name):
             assert a.bbox is None
         else:
             assert a.bbox == pytest.approx(b.bbox, abs=1e-4), (b.kind, b.cls)
-        for key in ("item_colors", "item_index", "mappable", "extent", "clim"):
+        for key in ("item_colors", "item_sizes", "mappable", "extent", "clim"):
             assert a.props.get(key) == b.props.get(key), key
 
 

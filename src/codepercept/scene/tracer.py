@@ -614,9 +614,10 @@ class _FigureTracer:
     ) -> None:
         """Geometry of a list of vertex arrays (polygons, segments, faces): items sampled evenly
         across the whole list within MAX_POINTS vertices (:func:`_sample_items`).
-        ``props["item_sizes"]`` tells how to split ``data``/``fig`` back into items and, when
-        not every item is kept, ``props["item_index"]`` which items they are; ``n_points`` is
-        the true total. The bbox is left to the caller (it covers every item)."""
+        ``props["item_sizes"]`` tells how to split ``data``/``fig`` back into items; when it is
+        shorter than the list, the items kept are ``_decimate_index(len(items), len(sizes))``
+        (the ``count`` of every caller is ``len(items)``). ``n_points`` is the true total. The
+        bbox is left to the caller (it covers every item)."""
         sizes_all = np.fromiter(map(len, items), dtype=np.intp, count=len(items))
         el.n_points = int(sizes_all.sum())
         chosen, quota = _sample_items(sizes_all, MAX_POINTS)
@@ -646,8 +647,6 @@ class _FigureTracer:
             sizes = np.bincount(owner[ok], minlength=len(sizes)).tolist()
         self._set_display(el, disp, data)
         el.props["item_sizes"] = sizes
-        if len(chosen) < len(items):
-            el.props["item_index"] = chosen.tolist()
 
     def _pad_bbox(self, el: Element, px: float) -> None:
         """Grow ``el.bbox`` by ``px`` display pixels on every side."""
@@ -854,9 +853,10 @@ def _display_extent(arr: np.ndarray, transform: Transform) -> np.ndarray | None:
 
 def _sample_items(sizes: np.ndarray, budget: int) -> tuple[np.ndarray, np.ndarray]:
     """Which items of a collection to keep, and how many vertices of each, within ``budget``
-    vertices: every item whole if they fit; else items evenly spread over the collection (first
-    and last included, about ``budget / min(mean size, 8)`` of them) with vertex quotas in
-    proportion to their sizes (each keeps at least its first and last vertex)."""
+    vertices: every item whole if they fit; else items ``_decimate_index(n, k)``, evenly spread
+    over the collection (first and last included, ``k`` about ``budget / min(mean size, 8)``),
+    with vertex quotas in proportion to their sizes (each keeps at least its first and last
+    vertex). A reader finds the kept items again from ``n`` and ``k`` alone."""
     n = len(sizes)
     if n == 0 or int(sizes.sum()) <= budget:
         return np.arange(n), sizes
@@ -1553,7 +1553,10 @@ def _colorbar_element(t: _FigureTracer, cb: Any, ax_index: int) -> Element:
         x0, y0, x1, y1 = np.asarray(ax.bbox.extents, dtype=float)
         t._set_display(el, np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1], [x0, y0]]), None)
         el.n_points = 5
-    el.visible = any(a.get_visible() for a in parts) or bool(getattr(cb, "lines", None))
+    # Visible while some of its bands (or contour lines) are still drawn in its axes: a bar
+    # whose artists were removed or hidden leaves only an empty frame and ticks.
+    drawn = [*parts, *(getattr(cb, "lines", None) or [])]
+    el.visible = any(a.axes is not None and _artist_visible(a) for a in drawn)
     props = el.props
     props["orientation"] = str(getattr(cb, "orientation", ""))
     cmap = getattr(cb, "cmap", None)
