@@ -34,6 +34,7 @@ from codepercept.scene.model import MAX_POINTS, Scene
 from codepercept.scene.tracer import (
     MAX_ITEM_COLORS,
     _decimate_index,
+    _path_extents,
     _sample_items,
     trace_figures,
 )
@@ -437,6 +438,26 @@ def test_sample_items_stays_in_budget_and_spans_the_collection(sizes):
     assert np.all(quota >= np.minimum(sizes[chosen], 2))  # every ring keeps its ends
     gaps = np.diff(chosen)
     assert gaps.max() <= gaps.min() + 1  # evenly spread
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_path_extents_equal_matplotlibs(seed):
+    from matplotlib.path import Path
+
+    rng = np.random.default_rng(seed)
+    codes, verts = [Path.MOVETO], [rng.normal(size=2)]
+    for _ in range(rng.integers(1, 8)):
+        code = rng.choice([Path.LINETO, Path.CURVE3, Path.CURVE4])
+        k = {Path.LINETO: 1, Path.CURVE3: 2, Path.CURVE4: 3}[code]
+        codes += [code] * k
+        verts += list(rng.normal(size=(k, 2)) * rng.uniform(0.1, 10))
+    if rng.random() < 0.3:
+        codes.append(Path.CLOSEPOLY)
+        verts.append([99.0, 99.0])  # a CLOSEPOLY vertex is not drawn
+    path = Path(np.array(verts), codes)
+    assert _path_extents(path) == pytest.approx(path.get_extents().extents, abs=1e-9)
+    circle = Path.circle((seed, 1.0), 2.0 + seed)
+    assert _path_extents(circle) == pytest.approx(circle.get_extents().extents, abs=1e-9)
 
 
 def test_item_colors_follow_the_decimated_items():

@@ -222,6 +222,10 @@ def _decimate_index(n: int, limit: int = MAX_POINTS) -> np.ndarray:
 
 
 def _as_float_2d(xy: Any, width: int) -> np.ndarray:
+    if type(xy) is np.ndarray:  # the usual case, without the masked-array round trip
+        if xy.size == 0:
+            return np.zeros((0, width))
+        return xy.astype(float, copy=False).reshape(-1, width)
     arr = np.ma.asarray(xy)
     if np.ma.isMaskedArray(arr) and arr.mask is not np.ma.nomask:
         arr = arr.astype(float).filled(np.nan)
@@ -351,6 +355,63 @@ def _flatten(path: Path) -> np.ndarray:
     return np.concatenate(out) if out else np.zeros((0, 2))
 
 
+def _path_extents(path: Path) -> np.ndarray | None:
+    """``[x0, y0, x1, y1]`` of what ``path`` draws — what ``Path.get_extents`` computes (its
+    MOVETO/LINETO vertices, each Bezier segment's end point and its axis-aligned extrema), with
+    every segment of a kind solved at once instead of one Python object per segment (a polar
+    bar's arcs cost ~1 ms that way). None if nothing finite is drawn."""
+    cleaned = path.cleaned(remove_nans=True, simplify=False, curves=True)
+    v, codes = np.asarray(cleaned.vertices, dtype=float), cleaned.codes
+    if codes is None:
+        pts = [v]
+    else:
+        codes = np.asarray(codes)
+        pts = [v[(codes == Path.MOVETO) | (codes == Path.LINETO)]]
+        for code, k in ((Path.CURVE3, 2), (Path.CURVE4, 3)):
+            idx = np.nonzero(codes == code)[0]
+            idx = idx[idx > 0]
+            if len(idx) == 0:
+                continue
+            # a run of curve codes holds k vertices per segment: each segment starts every k-th
+            run_start = np.concatenate([[True], np.diff(idx) != 1])
+            first = np.maximum.accumulate(np.where(run_start, np.arange(len(idx)), 0))
+            starts = idx[(np.arange(len(idx)) - first) % k == 0]
+            starts = starts[starts + k - 1 < len(v)]
+            ctrl = [v[starts - 1]] + [v[starts + j] for j in range(k)]
+            pts.append(ctrl[-1])
+            pts.append(_bezier_extrema(ctrl))
+    allv = np.concatenate(pts) if pts else np.zeros((0, 2))
+    allv = allv[np.isfinite(allv).all(axis=1)]
+    if len(allv) == 0:
+        return None
+    lo, hi = _column_extremes(allv)
+    return np.concatenate([lo, hi])
+
+
+def _bezier_extrema(ctrl: list[np.ndarray]) -> np.ndarray:
+    """Points where quadratic (3 control arrays) or cubic (4) Bezier segments reach an
+    axis-aligned extremum inside (0, 1): the roots of the derivative, per axis."""
+    with np.errstate(all="ignore"):
+        if len(ctrl) == 3:  # B'(t) / 2 = (P1 - P0) + t (P0 - 2 P1 + P2)
+            p0, p1, p2 = ctrl
+            t = ((p0 - p1) / (p0 - 2 * p1 + p2))[..., None]  # (m, 2 axes, 1 root)
+        else:  # B'(t) / 3 = a t^2 + b t + c
+            p0, p1, p2, p3 = ctrl
+            a, b, c = -p0 + 3 * p1 - 3 * p2 + p3, 2 * (p0 - 2 * p1 + p2), p1 - p0
+            sq = np.sqrt(b * b - 4 * a * c)
+            linear = np.abs(a) < 1e-12 * (np.abs(b) + np.abs(c) + 1e-300)
+            t = np.stack([np.where(linear, -c / b, (-b + sq) / (2 * a)),
+                          np.where(linear, np.nan, (-b - sq) / (2 * a))], axis=-1)  # fmt: skip
+        t = np.where((t > 0) & (t < 1), t, np.nan).reshape(len(t), -1)  # (m, roots)
+        u = 1 - t
+        if len(ctrl) == 3:
+            w = [u * u, 2 * u * t, t * t]
+        else:
+            w = [u**3, 3 * u * u * t, 3 * u * t * t, t**3]
+        pts = sum(wk[..., None] * pk[:, None, :] for wk, pk in zip(w, ctrl, strict=True))
+    return np.asarray(pts).reshape(-1, 2)
+
+
 # ------------------------------------------------------------------------------------------------
 # per-figure tracing
 # ------------------------------------------------------------------------------------------------
@@ -366,6 +427,7 @@ class _FigureTracer:
         self.wh[self.wh <= 0] = 1.0
         self.element_of: dict[int, int] = {}  # id(artist) -> its index in scene.elements
         self.colorbars: list[tuple[Element, Any]] = []  # colorbar elements and their mappables
+        self.clip_extents: dict[int, np.ndarray] = {}  # id(clip path) -> its display extents
 
     # -- walking ---------------------------------------------------------------------------------
     def run(self) -> None:
@@ -597,11 +659,18 @@ class _FigureTracer:
             return
         self._set_display(el, _project3d(ax, sel), sel)
         if len(arr) > MAX_POINTS:  # the bbox of every vertex, not of the sample
-            if len(arr) > _MAX_EXTENT_POINTS:
-                arr = arr[_decimate_index(len(arr), _MAX_EXTENT_POINTS)]
-            lo, hi = _column_extremes(_project3d(ax, arr))
-            if np.isfinite(lo).all() and np.isfinite(hi).all():
-                el.bbox = self._bbox_of(np.concatenate([lo, hi]))
+            self._set_bbox3d(el, arr, ax)
+
+    def _set_bbox3d(self, el: Element, xyz: np.ndarray, ax: Axes) -> None:
+        """``el.bbox`` from 3D data points ``xyz`` (``(n, 3)``, all of them, at most
+        :data:`_MAX_EXTENT_POINTS` evenly spread) projected with the axes' view."""
+        if len(xyz) > _MAX_EXTENT_POINTS:
+            xyz = xyz[_decimate_index(len(xyz), _MAX_EXTENT_POINTS)]
+        if len(xyz) == 0:
+            return
+        lo, hi = _column_extremes(_project3d(ax, xyz))
+        if np.isfinite(lo).all() and np.isfinite(hi).all():
+            el.bbox = self._bbox_of(np.concatenate([lo, hi]))
 
     def _set_items_geometry(
         self,
@@ -683,8 +752,16 @@ class _FigureTracer:
             regions.append(np.asarray(clip_box.extents, dtype=float))
         clip_path = artist.get_clip_path()
         if clip_path is not None:
-            path, affine = clip_path.get_transformed_path_and_affine()
-            regions.append(np.asarray(affine.transform_path(path).get_extents().extents))
+            # Every artist of an axes shares its clip path (a polar axes' circle: 36 Bezier
+            # segments, slow to bound): bound each once per trace.
+            extents = self.clip_extents.get(id(clip_path))
+            if extents is None:
+                path, affine = clip_path.get_transformed_path_and_affine()
+                extents = _path_extents(affine.transform_path(path))
+                if extents is None:
+                    extents = np.full(4, np.nan)
+                self.clip_extents[id(clip_path)] = extents
+            regions.append(extents)
         eps = 1e-9
         for region in regions:
             r = self._bbox_of(region)
@@ -1217,19 +1294,21 @@ def _patch_geometry(t: _FigureTracer, p: mpatches.Patch, ax: Axes | None, el: El
     t._set_geometry(el, local, p.get_data_transform(), ax)
 
 
-#: Display pixels between the vertices kept of a patch drawn through a non-affine transform.
+#: Display pixels between the vertices kept of a patch drawn through a non-separable transform.
 _CURVE_STEP_PX = 8.0
 
 
-def _nonaffine_patch_geometry(
+def _projected_patch_geometry(
     t: _FigureTracer, p: mpatches.Patch, ax: Axes | None, el: Element
 ) -> None:
-    """A patch on polar (or log, or any non-affine) axes, as ``Patch.draw`` paints it: its path
-    in data coordinates goes through the transform's ``transform_path``, which on polar axes
-    turns every side of constant radius into an arc (bars carry ``_interpolation_steps``).
-    The bbox is the exact extent of that drawn path; ``data``/``fig`` are the outline
-    interpolated in data coordinates the same way (each side in ``_interpolation_steps``
-    pieces, straight in data space), keeping a vertex every :data:`_CURVE_STEP_PX` pixels."""
+    """A patch on polar axes (or any axes whose transform is not separable: geographic
+    projections), as ``Patch.draw`` paints it: its path in data coordinates goes through the
+    transform's ``transform_path``, which on polar axes turns every side of constant radius
+    into an arc when the path carries ``_interpolation_steps`` (bars do). The bbox is the exact
+    extent of that drawn path; ``data``/``fig`` are the outline interpolated in data coordinates
+    the same way (each side in ``_interpolation_steps`` pieces, straight in data space), keeping
+    a vertex every :data:`_CURVE_STEP_PX` pixels. (Through a separable transform — log axes —
+    an axis-aligned side stays straight, and the vertices' bbox is already the drawn one.)"""
     data_tr = p.get_data_transform()
     local = p.get_patch_transform().transform_path(p.get_path())
     drawn = data_tr.transform_path(local)
@@ -1248,11 +1327,8 @@ def _nonaffine_patch_geometry(
         keep[-1] = True
         verts = dense[keep]
     t._set_geometry(el, verts, data_tr, ax)
-    try:
-        ext = drawn.get_extents().extents
-    except Exception:  # an empty or degenerate path: keep the vertices' bbox
-        return
-    if np.isfinite(ext).all() and len(drawn.vertices):
+    ext = _path_extents(drawn)
+    if ext is not None:
         el.bbox = t._bbox_of(ext)
 
 
@@ -1303,8 +1379,8 @@ def _handle_patch(t: _FigureTracer, p: mpatches.Patch, ax: Axes | None, el: Elem
         kind = "polygon"
         props["closed"] = bool(p.get_closed())
     el.kind = kind
-    if not isinstance(p, art3d.Patch3D) and not p.get_data_transform().is_affine:
-        _nonaffine_patch_geometry(t, p, ax, el)
+    if not isinstance(p, art3d.Patch3D) and not p.get_data_transform().is_separable:
+        _projected_patch_geometry(t, p, ax, el)
     elif isinstance(p, mpatches.Polygon) and not isinstance(p, art3d.Patch3D):
         t._set_geometry(el, p.get_xy(), p.get_transform(), ax)
     else:
@@ -1358,12 +1434,14 @@ def _handle_collection(t: _FigureTracer, c: mcoll.Collection, ax: Axes | None, e
         items = _poly3d_faces(c)
         el.count = len(items)
         t._set_items_geometry(el, items, 3, lambda v: _project3d(ax, v), True, ax)
+        t._set_bbox3d(el, _concat3d(items), ax)  # every face, as mplot3d projects them
         _style_collection(el, c)
     elif isinstance(c, art3d.Line3DCollection) and ax is not None:
         el.kind = "line3d"
         segs = list(c._segments3d)
         el.count = len(segs)
         t._set_items_geometry(el, segs, 3, lambda v: _project3d(ax, v), True, ax)
+        t._set_bbox3d(el, _concat3d(segs), ax)
         _style_collection(el, c)
         _segment_styles(c, el)
     elif isinstance(c, mcoll.QuadMesh):
@@ -1391,8 +1469,8 @@ def _handle_collection(t: _FigureTracer, c: mcoll.Collection, ax: Axes | None, e
         if levels is not None:
             props["levels"] = list(np.asarray(levels, dtype=float).ravel()[:64])
             props["filled"] = bool(getattr(c, "filled", False))
-    if not isinstance(c, mcoll.QuadMesh):  # a mesh's bbox already spans all its vertices
-        t._set_collection_bbox(el, c)
+    if not isinstance(c, (mcoll.QuadMesh, art3d.Poly3DCollection, art3d.Line3DCollection)):
+        t._set_collection_bbox(el, c)  # (meshes and 3D faces/segments: done above, from all)
     is_lines = el.kind in ("line_collection", "line3d")
     paints_nothing = (el.edgecolor is None and el.facecolor is None) if is_lines else None
     if paints_nothing or (not is_lines and _paints_nothing(el)):
@@ -1420,6 +1498,14 @@ def _generic_collection_geometry(
     exact = ax is not None and tr == ax.transData
     partly = ax is not None and any(_contains_branch_separately(tr, ax.transData))
     t._set_items_geometry(el, items, 2, tr.transform, exact, ax if partly else None)
+
+
+def _concat3d(items: Sequence[Any]) -> np.ndarray:
+    """Every finite vertex of a list of 3D vertex arrays, as one ``(n, 3)`` array."""
+    if not len(items):
+        return np.zeros((0, 3))
+    allv = np.concatenate([_as_float_2d(it, 3) for it in items])
+    return allv[np.isfinite(allv).all(axis=1)]
 
 
 def _poly3d_faces(c: Any) -> list[np.ndarray]:
