@@ -255,3 +255,18 @@ def test_a_scene_of_thousands_of_elements_finishes_quickly(executor):
     relation_graph(res.scene)
     verify("The intersection of 3 and 4 holds 5. 7 lies only in 12.", res.scene)
     assert time.perf_counter() - t0 < 10
+
+
+def test_colours_sizes_and_indices_in_props_are_not_numbers_a_caption_can_cite():
+    """The tracer records per-item colours, sizes and a colorbar's mappable index in props; a
+    caption's wrong number must not be 'in the scene' because an RGBA component equals it."""
+    from codepercept.caption.index import build_index
+    from codepercept.scene.model import Element, Scene
+
+    el = Element(kind="scatter", cls="PathCollection", count=3,
+                 props={"item_colors": [[0.123, 0.456, 0.789, 1.0]], "item_sizes": [37.5],
+                        "mappable": 17, "edgecolors": [[0.321, 0.654, 0.987, 1.0]], "level": 4.25})  # fmt: skip
+    numbers = build_index(Scene(elements=[el])).numbers
+    for v in (0.123, 0.456, 0.789, 37.5, 17, 0.321, 0.654):
+        assert not any(abs(n - v) < 1e-9 for n in numbers), v
+    assert any(abs(n - 4.25) < 1e-9 for n in numbers)  # other props still count
