@@ -17,7 +17,8 @@ workers):
   (group latency should be the slowest program, not queueing).
 
 Usage: python benchmarks/reward_throughput.py [--workers 2] [--groups 6] [--timeout-s 3]
-       [--server URL]   (a running `codepercept reward-server`, to add its row)
+       [--server URL]   (a running `codepercept reward-server`; default: start one on 127.0.0.1
+                         with the same workers, time-out and dpi; `--server none` skips it)
 """
 
 from __future__ import annotations
@@ -71,13 +72,14 @@ def fence(code: str) -> str:
 
 
 def group(ref: str, g: int, stalls: bool) -> list[str]:
-    """64 completions for one prompt."""
+    """64 completions for one prompt, every program unique to (route, group) so that no route
+    profits from another's cache."""
     out: list[str] = []
     for i in range(16):  # correct, each a little different (a comment, a title spacing)
         out.append(fence(f"# attempt {g}-{i}\n" + ref))
     for i in range(16):  # slightly off
         off = ref.replace("tab:blue", "tab:purple").replace("black", "tab:gray")
-        out.append(fence(off.replace("figsize=(", f"dpi=100 + 0*{i}, figsize=(")))
+        out.append(fence(f"# off {g}-{i}\n" + off))
     for i in range(8):
         out.append(fence(OTHER.replace("{t}", f"other {g}-{i}")))
     for i in range(8):
@@ -178,6 +180,25 @@ def timed_groups(groups, reward_group) -> tuple[float, list[float]]:
     return time.perf_counter() - t0, lat
 
 
+def start_server(workers: int, timeout_s: float, dpi: float):
+    """``codepercept reward-server`` on a free port; returns (process, base URL)."""
+    import subprocess
+
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "codepercept.cli", "reward-server", "--port", "0",
+         "--workers", str(workers), "--timeout-s", str(timeout_s), "--dpi", str(dpi),
+         "--queue", "4096"],
+        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env,
+    )  # fmt: skip
+    assert proc.stdout is not None
+    line = proc.stdout.readline()
+    if "serving rewards at" not in line:
+        proc.kill()
+        raise SystemExit(f"reward-server did not start: {line!r}")
+    return proc, line.rsplit(" ", 1)[1].strip()
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -236,8 +257,13 @@ def main() -> None:
         await asyncio.gather(*(asyncio.to_thread(openrlhf_reward, [c], [""], [r]) for c in cs))
 
     route("OpenRLHF reward_func (threads)", lambda r, cs: asyncio.run(openrlhf_group(r, cs)))
-    if a.server:
-        url = a.server.rstrip("/") + "/reward"
+    server = None
+    if a.server is None:
+        server, base = start_server(a.workers, a.timeout_s, a.dpi)
+    elif a.server != "none":
+        base = a.server
+    if a.server != "none":
+        url = base.rstrip("/") + "/reward"
 
         def post(r: str, cs: list[str]) -> None:
             body = json.dumps({"completions": cs, "references": [r] * len(cs)}).encode()
@@ -245,7 +271,11 @@ def main() -> None:
             with urllib.request.urlopen(req, timeout=600) as resp:
                 resp.read()
 
+        post(REFERENCES[0], [fence(r) for r in REFERENCES])  # warm: its sandbox and references
         route("reward server /reward", post)
+        if server is not None:
+            server.terminate()
+            server.wait(30)
 
     # the physical limit, on the same distinct programs
     groups = make(False, "inproc")

@@ -12,7 +12,15 @@ import pytest
 
 
 @pytest.mark.parametrize(
-    "package", ["codepercept.data", "codepercept.score", "codepercept.bench", "codepercept.serve"]
+    "package",
+    [
+        "codepercept.data",
+        "codepercept.score",
+        "codepercept.bench",
+        "codepercept.serve",
+        "codepercept.rewards",
+        "codepercept.train",
+    ],
 )
 def test_every_exported_name_resolves(package: str) -> None:
     mod = importlib.import_module(package)

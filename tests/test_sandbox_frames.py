@@ -137,6 +137,9 @@ ATTACKS = {
     # a status outside the closed set; a message with markup, line breaks and control characters
     "bad_status": forge(hdr(status={"ok": 1})),
     "hostile_message": forge(hdr(status="runtime_error", message="a\n[/]\x00\u2028b" * 200)),
+    # savefig paths that do not fit the images (the reward server returns files by them)
+    "saved_as_wrong_length": forge(hdr(saved_as=[["plot.png"]])),
+    "saved_as_string": forge(hdr(saved_as="plot.png")),
 }
 
 

@@ -28,6 +28,7 @@ from codepercept._cli import (
 )
 from codepercept._cli import run as _run
 from codepercept.errors import CodeperceptError
+from codepercept.rewards.cli import reward_server_cmd
 
 app = typer.Typer(
     help="codepercept: executable plotting code as the ground truth of STEM figures.",
@@ -244,6 +245,9 @@ def serve_cmd(
         sys.stdout.flush()
 
     serve(web, host, port, state=state, on_ready=ready, quiet_truncation=fault == "truncated")
+
+
+app.command("reward-server")(reward_server_cmd)
 
 
 def _mount(module: str, name: str, help: str) -> None:

@@ -27,18 +27,27 @@ FAST = ["bar_chart", "line_chart"]
 
 
 class Served:
-    """One ``codepercept serve`` subprocess."""
+    """One ``codepercept serve`` subprocess (or another command that prints the same kind of
+    ready line, ``serving ... URL``, e.g. ``command="reward-server"``)."""
 
-    def __init__(self, *args: str) -> None:
+    def __init__(
+        self,
+        *args: str,
+        command: str = "serve",
+        cwd: str | Path | None = None,
+        env: dict[str, str] | None = None,
+    ) -> None:
         self.args = list(args)
+        self.command = command
         self.stderr = tempfile.TemporaryFile()  # noqa: SIM115 (closed by stop())
-        env = {**os.environ, "PYTHONPATH": str(SRC)}
+        env = {**os.environ, **(env or {}), "PYTHONPATH": str(SRC)}
         env.pop("CODEPERCEPT_DEBUG", None)
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "codepercept.cli", "serve", *args, "--port", "0"],
+            [sys.executable, "-m", "codepercept.cli", command, *args, "--port", "0"],
             stdout=subprocess.PIPE,
             stderr=self.stderr,
             env=env,
+            cwd=cwd,
         )
         self.line = ""
         self._url: str | None = None
@@ -46,7 +55,8 @@ class Served:
 
     @property
     def url(self) -> str:
-        """The base URL (``http://127.0.0.1:PORT/v1``), once the server is ready."""
+        """The URL of the ready line (``serve``: ``http://127.0.0.1:PORT/v1``), once the server
+        is ready."""
         with self._lock:
             if self._url is None:
                 ready, _, _ = select.select([self.proc.stdout], [], [], 60)
@@ -54,7 +64,9 @@ class Served:
                 if not line.startswith("serving "):
                     err = self.err()
                     self.stop()
-                    raise RuntimeError(f"serve {self.args} did not start: {line!r} {err!r}")
+                    raise RuntimeError(
+                        f"{self.command} {self.args} did not start: {line!r} {err!r}"
+                    )
                 self.line = line
                 self._url = line.split()[-1]
             return self._url

@@ -39,6 +39,44 @@ def apply_corrections(caption: str, claims: list[Claim]) -> str:
     return out
 
 
+def _checked_corrections(caption: str, index: SceneIndex, claims: list[Claim]) -> str:
+    """:func:`apply_corrections` with a self-check: each replacement (right to left) is kept
+    only if the caption it gives, verified again, has fewer contradicted claims and every claim
+    that was supported outside the replaced span is still supported. A replacement that would
+    write a fact the scene contradicts (or break a true one) is not made."""
+    current = caption
+    before = claims_in(current, index)
+    for c in sorted(claims, key=lambda c: c.start, reverse=True):
+        if c.verdict != "contradicted" or c.replacement is None:
+            continue
+        candidate = current[: c.start] + c.replacement + current[c.end :]
+        after = claims_in(candidate, index)
+        if _better(before, after, c):
+            current, before = candidate, after
+        else:
+            log.info("correction of %r to %r refused: it does not verify", c.text, c.replacement)
+    return current
+
+
+def _better(before: list[Claim], after: list[Claim], fix: Claim) -> bool:
+    def contradicted(cs: list[Claim]) -> int:
+        return sum(x.verdict == "contradicted" for x in cs)
+
+    if contradicted(after) >= contradicted(before):
+        return False
+    shift = len(fix.replacement or "") - (fix.end - fix.start)
+    # a claim is known by where it starts and its kind (its text may reach past its span: a
+    # count's text includes the words it counts, which a colour fix inside them changes)
+    supported_after = {(x.start, x.kind) for x in after if x.verdict == "supported"}
+    for x in before:
+        if x.verdict != "supported" or (x.end > fix.start and x.start < fix.end):
+            continue
+        start = x.start + shift if x.start >= fix.end else x.start
+        if (start, x.kind) not in supported_after:
+            return False
+    return True
+
+
 _SYSTEM = (
     "You correct figure captions. Keep the draft's wording; change only statements that the "
     "verified facts contradict, and never add facts that are not listed. Reply with the "
@@ -79,8 +117,10 @@ def correct(
     # first and re-judge the values against the repaired wording.
     index = build_index(scene, facts)  # every caption below is judged against this one scene
     claims = claims_in(caption, index)
-    fixed = apply_corrections(caption, [c for c in claims if c.kind not in ("value", "range")])
-    fixed = apply_corrections(fixed, claims_in(fixed, index))
+    fixed = _checked_corrections(
+        caption, index, [c for c in claims if c.kind not in ("value", "range")]
+    )
+    fixed = _checked_corrections(fixed, index, claims_in(fixed, index))
     if client is None:
         return fixed
     after = claims_in(fixed, index)

@@ -16,6 +16,7 @@ from codepercept.caption.geometry import relations, segments
 from codepercept.caption.index import SceneIndex, build_index, main_colour
 from codepercept.caption.vocab import format_number, number_to_words
 from codepercept.scene.model import Element, Scene
+from codepercept.scene.relations import describe_edges, describe_regions
 
 __all__ = ["STYLES", "describe", "figure_type"]
 
@@ -176,6 +177,15 @@ def _geometry_sentences(index: SceneIndex, rng: random.Random) -> list[str]:
     return out
 
 
+def _relation_sentences(index: SceneIndex) -> list[str]:
+    """What lies in each region of a set diagram, and what connects to what (from the scene's
+    relation graph; each sentence is one :mod:`~codepercept.caption.relational` claim)."""
+    g = index.graph
+    out = [s[0].upper() + s[1:] + "." for s in describe_regions(g)]
+    out += [s[0].upper() + s[1:] + "." for s in describe_edges(g)]
+    return out
+
+
 def describe(
     scene: Scene, facts: dict[str, Any] | None = None, style: str = "dense", seed: int = 0
 ) -> str:
@@ -233,6 +243,7 @@ def describe(
         )
     sents += _axes_sentences(index, rng)
     sents += _geometry_sentences(index, rng)
+    sents += _relation_sentences(index)
     for s in (facts or {}).get("statements", []):
         s = str(s)
         sents.append(s[0].upper() + s[1:] + ("" if s.endswith(".") else "."))

@@ -15,6 +15,7 @@ from typing import Any
 
 from codepercept.caption.vocab import colour_matches, colour_name, noun_key, singular
 from codepercept.scene.model import Element, Scene
+from codepercept.scene.relations import RelationGraph, relation_graph
 from codepercept.score import normalise_text
 
 __all__ = [
@@ -124,6 +125,11 @@ class SceneIndex:
     def points(self) -> dict[str, tuple[int | None, list[float]]]:
         """:func:`label_points` of the scene."""
         return label_points(self.scene)
+
+    @cached_property
+    def graph(self) -> RelationGraph:
+        """The scene's relation graph (regions, names, connections, stacking)."""
+        return relation_graph(self.scene)
 
     @cached_property
     def evidence(self) -> list[str]:
@@ -331,6 +337,12 @@ def _fact_counts(facts: dict[str, Any]) -> dict[str, list[tuple[frozenset[str], 
     return out
 
 
+#: Element props that hold colours, sizes or indices, not numbers a figure states: a caption's
+#: wrong number must not be "in the scene" because an RGBA component or an index equals it.
+_NOT_NUMBERS = frozenset({"facecolors", "edgecolors", "item_colors", "n_item_colors", "colors",
+                          "mappable", "item_sizes"})  # fmt: skip
+
+
 def build_index(scene: Scene, facts: dict[str, Any] | None = None) -> SceneIndex:
     """Index ``scene`` (and the generator's ``facts``, when given) for caption checks."""
     from codepercept.caption.geometry import geometry_numbers
@@ -350,7 +362,7 @@ def build_index(scene: Scene, facts: dict[str, Any] | None = None) -> SceneIndex
     for a in scene.axes:
         numbers.extend(numbers_in([a.xticks, a.yticks, a.zticks, a.xlim, a.ylim, a.zlim]))
     for e in scene.visible_elements():
-        numbers.extend(numbers_in({k: v for k, v in e.props.items() if k not in ("facecolors",)}))
+        numbers.extend(numbers_in({k: v for k, v in e.props.items() if k not in _NOT_NUMBERS}))
     numbers.extend(geometry_numbers(scene))
     numbers.extend(numbers_in({k: v for k, v in facts.items()}))
     idx = SceneIndex(scene, facts, texts, tokens, sorted(set(numbers)), _fact_counts(facts))

@@ -55,7 +55,7 @@ class Claim:
     start: int
     end: int
     text: str
-    kind: str  # count | label | colour | value | range | quoted_text | element
+    kind: str  # count | label | colour | value | range | quoted_text | element | relation
     subject: str  # what the claim is about: a noun, a label keyword, a value's context
     value: Any  # the asserted value (number, label, colour word, quoted string)
     verdict: str = "unverifiable"

@@ -2,8 +2,9 @@
 
 Claim kinds: ``count`` ("five points", "63 arrows"), ``label`` ("point A", "triangle ABC",
 "the angle marked 30°"), ``colour`` ("red circle", "bars in blue"), ``value`` (a number),
-``range`` ("from -5 to 4"), ``quoted_text`` ('"Reaction Times"') and ``element`` ("a legend",
-"an ellipse"). Verdicts: ``supported`` (the scene shows it), ``contradicted`` (the scene shows
+``range`` ("from -5 to 4"), ``quoted_text`` ('"Reaction Times"'), ``element`` ("a legend",
+"an ellipse") and ``relation`` (region contents, connections, arrows, stacking: see
+:mod:`codepercept.caption.relational`). Verdicts: ``supported`` (the scene shows it), ``contradicted`` (the scene shows
 otherwise; ``replacement`` then holds the text the scene supports, when one can be named) and
 ``unverifiable`` (the caption says something the scene neither confirms nor denies — we do not
 guess).
@@ -31,6 +32,7 @@ from codepercept.caption.judges import (
     label_tokens,
     plural_forms,
 )
+from codepercept.caption.relational import relational_claims
 from codepercept.caption.vocab import (
     COLOUR_RE,
     NOUNS,
@@ -177,6 +179,10 @@ def claims_in(caption: str, index: SceneIndex) -> list[Claim]:
             claims.append(c)
             taken.append((c.start, c.end))
 
+    # relational claims first: "the intersection of A and B holds 7" is about a region, and
+    # its number must not be judged as a free-standing value
+    for c in relational_claims(caption, index):
+        add(c)
     for m in _QUOTE_RE.finditer(caption):
         g = next(i for i in (1, 2, 3) if m.group(i) is not None)
         add(

@@ -42,9 +42,10 @@ import hashlib
 import json
 import logging
 import math
+import os
 import threading
 from collections import Counter, OrderedDict
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Coroutine, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -149,7 +150,10 @@ class Reward:
 
 
 class BadReference(JobError):
-    """A reference program that does not run and draw: a dataset error, not a zero reward."""
+    """A reference program that does not run and draw: a dataset error, not a zero reward.
+    ``transient`` when the sandbox, not the program, failed (then it is tried again)."""
+
+    transient: bool = False
 
 
 @dataclass(frozen=True)
@@ -255,14 +259,6 @@ class _SingleFlight:
                     self.done.popitem(last=False)
         fut.set_result(value)
 
-    def get(self, key: str, compute: Callable[[], _T], keep: Callable[[_T], bool]) -> _T:
-        owner, got = self._claim(key)
-        if not owner:
-            return got.result() if isinstance(got, cf.Future) else got
-        value = compute()
-        self._settle(key, got, value, keep(value))
-        return value
-
     async def aget(
         self, key: str, compute: Callable[[], Awaitable[_T]], keep: Callable[[_T], bool]
     ) -> _T:
@@ -325,7 +321,9 @@ class RewardScorer:
         self._ckey = self.config.key()
         self._stats: Counter[str] = Counter()
         self._stats_lock = threading.Lock()
-        self._pool: cf.ThreadPoolExecutor | None = None
+        self._bg: asyncio.AbstractEventLoop | None = None
+        self._bg_thread: threading.Thread | None = None
+        self._bg_pid = 0
 
     # -- lifecycle ---------------------------------------------------------------------------
 
@@ -344,9 +342,12 @@ class RewardScorer:
             if self._own and self._executor is not None:
                 self._executor.close()
                 self._executor = None
-            if self._pool is not None:
-                self._pool.shutdown(wait=False)
-                self._pool = None
+            loop, thread, self._bg = self._bg, self._bg_thread, None
+        if loop is not None and thread is not None and self._bg_pid == os.getpid():
+            loop.call_soon_threadsafe(loop.stop)
+            thread.join(10)
+            if not thread.is_alive():
+                loop.close()
 
     def __enter__(self) -> RewardScorer:
         return self
@@ -387,10 +388,12 @@ class RewardScorer:
 
     def _reference_from(self, key: str, code: str, res: ExecResult) -> Reference | BadReference:
         if not res.ok or not res.images:
-            return BadReference(
+            bad = BadReference(
                 f"the reference program does not run and draw ({res.status}: "
                 f"{(res.message or 'no figure').splitlines()[0][:200]})"
             )
+            bad.transient = res.status == "crashed"
+            return bad
         ref = Reference(key, prepare_image(res.images[0]), res.scene,
                         literal_stats(ast.parse(code)), res.wall_s)  # fmt: skip
         if self.cache_dir is not None:
@@ -413,21 +416,6 @@ class RewardScorer:
             return BadReference(f"the reference program does not parse: {exc}")
         return None
 
-    def _prepare_sync(self, code: Any) -> Reference | BadReference:
-        bad = self._check_reference_text(code)
-        if bad is not None:
-            return bad
-        key = self._ref_key(code)
-
-        def compute() -> Reference | BadReference:
-            cached = self._load_cached(key, code)
-            if cached is not None:
-                return cached
-            self._count("reference_runs")
-            return self._reference_from(key, code, self.executor.run(code))
-
-        return self._refs.get(key, compute, _keep_ref)
-
     async def _prepare_async(self, code: Any) -> Reference | BadReference:
         bad = self._check_reference_text(code)
         if bad is not None:
@@ -447,7 +435,7 @@ class RewardScorer:
     def prepare(self, reference: str) -> Reference:
         """Run a reference program once and keep its rendering and scene; raises
         :class:`BadReference` when it does not run and draw (call this at dataset preparation)."""
-        ref = self._prepare_sync(reference)
+        ref = self._sync(self._prepare_async(reference))
         if isinstance(ref, BadReference):
             raise ref
         return ref
@@ -455,15 +443,16 @@ class RewardScorer:
     def prepare_many(self, references: Sequence[str], ids: Sequence[str] | None = None) -> None:
         """Prepare every reference (``workers`` at a time); raises one :class:`BadReference`
         naming every one that fails (by id, or by index)."""
-        unique = list(dict.fromkeys(references))
-        bad: dict[str, BadReference] = {}
-        with cf.ThreadPoolExecutor(max(1, self.workers)) as pool:
-            for code, got in zip(unique, pool.map(self._prepare_sync, unique), strict=True):
-                if isinstance(got, BadReference):
-                    bad[code] = got
+        unique = list(dict.fromkeys(_hashable(r) for r in references))
+
+        async def every() -> list[Reference | BadReference]:
+            return list(await asyncio.gather(*(self._prepare_async(c) for c in unique)))
+
+        bad = {c: got for c, got in zip(unique, self._sync(every()), strict=True)
+               if isinstance(got, BadReference)}  # fmt: skip
         if bad:
             names = [str(ids[i]) if ids is not None else f"#{i}"
-                     for i, code in enumerate(references) if code in bad]  # fmt: skip
+                     for i, code in enumerate(references) if _hashable(code) in bad]  # fmt: skip
             first = next(iter(bad.values()))
             shown = ", ".join(names[:10]) + (
                 f" and {len(names) - 10} more" if len(names) > 10 else ""
@@ -531,13 +520,6 @@ class RewardScorer:
     def _outcome_key(self, code: str, ref: Reference) -> str:
         return ref.key + _sha(code)[:32]
 
-    def _run_one(self, code: str, ref: Reference) -> _Outcome:
-        def compute() -> _Outcome:
-            self._count("executed")
-            return self._judge(ref, self.executor.run(code))
-
-        return self._outcomes.get(self._outcome_key(code, ref), compute, _keep_outcome)
-
     async def _arun_one(self, code: str, ref: Reference) -> _Outcome:
         async def compute() -> _Outcome:
             self._count("executed")
@@ -546,34 +528,30 @@ class RewardScorer:
 
         return await self._outcomes.aget(self._outcome_key(code, ref), compute, _keep_outcome)
 
-    def _thread_pool(self) -> cf.ThreadPoolExecutor:
+    def _loop(self) -> asyncio.AbstractEventLoop:
+        """The scorer's own event loop, on a daemon thread (started on first use, again in a
+        forked child): the sync entry points run the async implementation there, so a
+        trainer's thread and every thread of verl's executor share one set of programs in
+        flight and one scheduler."""
         with self._exec_lock:
-            if self._pool is None:
-                # twice the workers: a thread scoring one program's figure (CPU in this
-                # process) must not keep the next program from starting in the sandbox
-                self._pool = cf.ThreadPoolExecutor(2 * max(1, self.workers),
-                                                   thread_name_prefix="reward")  # fmt: skip
-            return self._pool
+            alive = self._bg_thread is not None and self._bg_thread.is_alive()
+            if self._bg is None or self._bg_pid != os.getpid() or not alive:
+                loop = asyncio.new_event_loop()
+                thread = threading.Thread(target=loop.run_forever, name="reward-loop", daemon=True)
+                thread.start()
+                self._bg, self._bg_thread, self._bg_pid = loop, thread, os.getpid()
+            return self._bg
+
+    def _sync(self, coro: Coroutine[Any, Any, _T]) -> _T:
+        return asyncio.run_coroutine_threadsafe(coro, self._loop()).result()
 
     def score(self, completions: Sequence[Any], references: Sequence[Any]) -> list[Reward]:
         """One :class:`Reward` per completion, in order; ``references[i]`` is the reference
         program of ``completions[i]``. Never raises for what the completions or references
-        hold (a bad reference gives ``bad_reference`` rewards of 0)."""
+        hold (a bad reference gives ``bad_reference`` rewards of 0). Thread-safe: it runs
+        :meth:`ascore` on the scorer's own event loop."""
         _check_lengths(completions, references)
-        refs = {c: self._prepare_sync(c) for c in dict.fromkeys(_hashable(r) for r in references)}
-        plans = [
-            self._triage(c, refs[_hashable(r)])
-            for c, r in zip(completions, references, strict=True)
-        ]
-        out: list[Reward | None] = [p[2] for p in plans]
-        todo = [(i, p[1], refs[_hashable(r)]) for i, (p, r) in enumerate(zip(plans, references, strict=True))
-                if p[2] is None]  # fmt: skip
-        if todo:
-            pool = self._thread_pool()
-            futures = [pool.submit(self._run_one, code, ref) for _, code, ref in todo]  # type: ignore[arg-type]
-            for (i, _, _), fut in zip(todo, futures, strict=True):
-                out[i] = self._reward(plans[i][0], _safe(fut.result))
-        return out  # type: ignore[return-value]
+        return self._sync(self.ascore(completions, references))
 
     async def ascore(self, completions: Sequence[Any], references: Sequence[Any]) -> list[Reward]:
         """:meth:`score` on the caller's event loop: programs wait on the loop, scoring runs in
@@ -614,20 +592,15 @@ def _png_size(png: bytes) -> tuple[int, int] | None:
 
 
 def _keep_ref(value: Reference | BadReference) -> bool:
-    return True  # a bad reference is bad every time: do not rerun it per completion
+    # a bad reference is bad every time (do not rerun it per completion), unless the sandbox
+    # failed rather than the program
+    return not (isinstance(value, BadReference) and value.transient)
 
 
 def _keep_outcome(value: _Outcome) -> bool:
     return (
         value.status != "crashed"
     )  # an executor failure may pass; the program may deserve a rerun
-
-
-def _safe(get: Callable[[], _Outcome]) -> _Outcome:
-    try:
-        return get()
-    except Exception as exc:
-        return _Outcome("crashed", f"{type(exc).__name__}: {exc}"[:300])
 
 
 def _hashable(reference: Any) -> Any:

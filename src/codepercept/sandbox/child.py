@@ -40,6 +40,8 @@ from typing import Any, NoReturn
 from codepercept._fs import clear_dir
 from codepercept.sandbox import harden
 from codepercept.sandbox.protocol import (
+    MAX_SAVED_NAME,
+    MAX_SAVED_NAMES,
     VIOLATION_MARK,
     WORKER_TAKEN,
     encode_result,
@@ -95,6 +97,7 @@ class _State:
     figs: list[Any] = field(default_factory=list)
     shown: set[int] = field(default_factory=set)  # shown, or saved to a path: captured
     saved: dict[int, dict[str, Any]] = field(default_factory=dict)  # its last savefig's options
+    saved_as: dict[int, list[str]] = field(default_factory=dict)  # PNG paths it was saved to
     violation: str | None = None
     network: str | None = None  # a refused network operation (forbidden only if the program failed)
     too_many_figures: bool = False
@@ -103,7 +106,7 @@ class _State:
 
     def reset(self, dpi: float) -> None:
         """Forget the last program (a worker between programs)."""
-        self.figs, self.shown, self.saved = [], set(), {}
+        self.figs, self.shown, self.saved, self.saved_as = [], set(), {}, {}
         self.violation, self.too_many_figures, self.too_large = None, False, None
         self.network = None
         self.dpi = dpi
@@ -290,6 +293,10 @@ def _install_matplotlib_hooks(max_figures: int, max_pixels: int) -> dict[str, An
             # they are what it asked for. Such a save alone does not make the figure an output.
             return orig["savefig"](self, fname, *args, **kwargs)
         _state.shown.add(id(self))  # a path: written nowhere, captured instead
+        name = _png_path(fname, kwargs.get("format"), matplotlib.rcParams)
+        names = _state.saved_as.setdefault(id(self), [])
+        if name is not None and name not in names and len(names) < MAX_SAVED_NAMES:
+            names.append(name)
         if self.canvas.callbacks.callbacks.get("draw_event"):
             # Someone listens to draws (a handler that fits the layout, an animation, a
             # widget): a plain savefig would draw here, so draw as it does (its saving state,
@@ -339,6 +346,26 @@ def _install_matplotlib_hooks(max_figures: int, max_pixels: int) -> dict[str, An
     matplotlib.use = use
     orig["snapshot"] = _snapshot(_matplotlib_classes())
     return orig
+
+
+def _png_path(fname: Any, fmt: Any, rc: Any) -> str | None:
+    """The path ``savefig(fname, format=fmt)`` would write, if what it writes is a PNG (the
+    image the harness captures is one); None otherwise. As matplotlib decides: ``format``,
+    else the path's extension, else ``savefig.format`` (appended to the path)."""
+    try:
+        name = os.fsdecode(os.fspath(fname))
+        if fmt is None:
+            ext = os.path.splitext(name)[1][1:]
+            if not ext:
+                ext = str(rc["savefig.format"])
+                name = f"{name}.{ext}"
+            fmt = ext
+        name.encode("utf-8")  # no lone surrogates: the name goes out as JSON text
+        if str(fmt).lower() != "png" or len(name) > MAX_SAVED_NAME or "\0" in name:
+            return None
+        return name
+    except Exception:  # not a path, or a path-like object of the program's that raises
+        return None
 
 
 def _captured_figures(orig: dict[str, Any]) -> list[Any]:
@@ -619,7 +646,7 @@ def run_worker(cfg: ChildConfig, result_fd: int, request_fd: int, max_runs: int)
             matplotlib.rcParams._update_raw(rc)
             np.seterr(**np_err)
             np.set_printoptions(**np_print)
-            sys.stdout, sys.stderr = sys.__stdout__, sys.__stderr__
+            sys.stdin, sys.stdout, sys.stderr = sys.__stdin__, sys.__stdout__, sys.__stderr__
             os._exit = _os_exit  # the harness gave the program a raising stand-in
             _state.reset(cfg.dpi)
             # A program that left threads running or replaced functions of the modules the
@@ -815,7 +842,7 @@ def _run(
     tempfile = sys.modules.get("tempfile")
     if tempfile is not None:
         tempfile.tempdir = None  # the zygote's cached answer is not this run's TMPDIR
-    source, files = unpack_program(source)
+    source, files, stdin = unpack_program(source)
     for name, data in files:
         _write_file(cfg.workdir, name, data)
     program_path = _write_program(cfg, source)
@@ -866,10 +893,18 @@ def _run(
         except Exception as exc:
             sys.argv, sys.path[:] = argv, path
             return result("runtime_error", f"matplotlibrc: {_error_line(exc, program_path)}")
+    put_back = None
     try:
+        if stdin is not None:
+            try:
+                put_back = _feed_stdin(cfg.workdir, stdin)
+            except OSError as exc:
+                return result("crashed", f"could not give the program its standard input: {exc}")
         return _exec_and_capture(cfg, code, glb, program_path, orig, result, timings, t_start,
                                  ru_start)  # fmt: skip
     finally:
+        if put_back is not None:
+            put_back()
         # Only now: the program's functions (formatters, scales, draw methods, callbacks) ran
         # while its figures were drawn and traced, and need their globals until then.
         glb.clear()
@@ -882,6 +917,40 @@ def _run(
         for name, module in list(sys.modules.items()):
             if str(getattr(module, "__file__", None) or "").startswith(mine):
                 del sys.modules[name]
+
+
+def _feed_stdin(workdir: str, data: bytes) -> Any:
+    """Make the program's standard input read ``data``, at the descriptor level (``input()``,
+    ``sys.stdin``, ``open(0)`` and ``os.read(0, n)`` all see it), as ``python program.py <
+    file`` would: an unnamed file in the scratch (``O_TMPFILE``; elsewhere a named one,
+    unlinked once open) becomes descriptor 0. Returns a function that puts the previous
+    descriptor 0 and ``sys.stdin`` back (a worker's next program must not read this input)."""
+    try:
+        fd = _os_open(workdir, os.O_TMPFILE | os.O_RDWR | os.O_CLOEXEC, 0o600)
+    except (AttributeError, OSError):  # no O_TMPFILE here (macOS, some filesystems)
+        path = os.path.join(workdir, f".stdin-{os.getpid()}-{time.monotonic_ns()}")
+        fd = _os_open(path, os.O_RDWR | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC,
+                      0o600)  # fmt: skip
+        os.unlink(path)
+    try:
+        if not _write_all(fd, data):
+            raise OSError("could not write the program's standard input")
+        os.lseek(fd, 0, os.SEEK_SET)
+        saved = os.dup(0)
+        os.dup2(fd, 0, inheritable=False)
+    finally:
+        _os_close(fd)
+    previous = sys.stdin
+    # a fresh reader: the old one may hold (buffered) what a worker's last program left unread
+    sys.stdin = io.TextIOWrapper(io.BufferedReader(io.FileIO(0, "rb", closefd=False)),
+                                 encoding="utf-8")  # fmt: skip
+
+    def put_back() -> None:
+        sys.stdin = previous
+        os.dup2(saved, 0, inheritable=False)
+        _os_close(saved)
+
+    return put_back
 
 
 def _settle_threads(grace_s: float) -> int:
@@ -1013,6 +1082,9 @@ def _exec_and_capture(
     if _state.network is not None and not message:
         message = f"the sandbox refused {_state.network}; the program carried on"
     header: dict[str, Any] = {"status": "ok", "message": message, "timings": timings}
+    saved_as = [_state.saved_as.get(id(fig), []) for fig in figs]
+    if any(saved_as):
+        header["saved_as"] = saved_as
     blobs: list[bytes] = []
     if probes:
         header["probes"] = {p.spec: p.report(len(images), blobs) for p in probes}

@@ -47,6 +47,8 @@ from codepercept import _jsonbound
 from codepercept._fs import clear_dir
 from codepercept.sandbox.probes import resolve as resolve_probe
 from codepercept.sandbox.protocol import (
+    MAX_SAVED_NAME,
+    MAX_SAVED_NAMES,
     VIOLATION_MARK,
     WORKER_HEADER,
     ProtocolError,
@@ -246,6 +248,14 @@ class _Worker:
 
     def usable(self, zyg: _Zygote | None) -> bool:
         return self.zyg is zyg and self.zyg.alive and not self.pending.exited.is_set()
+
+
+@dataclass(frozen=True)
+class _Limits:
+    """One run's limits (the executor's unless the caller lowered them)."""
+
+    timeout_s: float
+    memory_mb: int
 
 
 @dataclass
@@ -635,41 +645,64 @@ class Executor:
         except Exception as exc:
             return _run_failed(exc, t0)
 
-    def run(self, code: str | bytes, files: Mapping[str, bytes | str] | None = None) -> ExecResult:
+    def run(
+        self,
+        code: str | bytes,
+        files: Mapping[str, bytes | str] | None = None,
+        *,
+        stdin: str | bytes | None = None,
+        timeout_s: float | None = None,
+        memory_mb: int | None = None,
+    ) -> ExecResult:
         """Run one program and return what happened. Never raises for anything the program does.
 
         ``files`` (relative name -> content) are put next to the program in its scratch
         directory first, as the files beside a script are in a plain run: modules it imports
         (the directory is first on its ``sys.path``), data it reads, a ``matplotlibrc`` (applied
-        as matplotlib would at import). Bad names or sizes raise ValueError before anything runs.
+        as matplotlib would at import). ``stdin`` (text is sent as UTF-8) is what the program
+        reads from its standard input, as with ``python program.py < file`` (default: nothing,
+        as from ``/dev/null``). ``timeout_s`` and ``memory_mb`` lower this run's limits below
+        the executor's (larger values are capped at the executor's; ``memory_mb`` needs
+        ``reuse=1``). Bad names, sizes or limits raise ValueError before anything runs.
         """
         t0 = time.perf_counter()
+        limits = self._limits(timeout_s, memory_mb)
         source = _source_bytes(code)
         if isinstance(source, ExecResult):
             return source
-        source = pack_program(source, _file_bytes(files))
+        source = pack_program(source, _file_bytes(files), _stdin_bytes(stdin))
         with self._slots:
-            res = self._run_one(source) if self.reuse == 1 else self._run_reused(source)
+            if self.reuse == 1:
+                res = self._run_one(source, limits)
+            else:
+                res = self._run_reused(source, limits)
         res.wall_s = time.perf_counter() - t0
         return res
 
     # -- asyncio ---------------------------------------------------------------------------------
     async def arun(
-        self, code: str | bytes, files: Mapping[str, bytes | str] | None = None
+        self,
+        code: str | bytes,
+        files: Mapping[str, bytes | str] | None = None,
+        *,
+        stdin: str | bytes | None = None,
+        timeout_s: float | None = None,
+        memory_mb: int | None = None,
     ) -> ExecResult:
         """:meth:`run` for asyncio callers: awaiting it waits on the event loop (pipe readers and
         an asyncio deadline), not in a thread. Cancelling it kills the program and frees its
         slot at once. With ``reuse > 1`` the blocking path runs in one of ``workers`` threads
         instead, and a cancelled program runs on to its end or deadline."""
         t0 = time.perf_counter()
+        limits = self._limits(timeout_s, memory_mb)
         source = _source_bytes(code)
         if isinstance(source, ExecResult):
             return source
-        source = pack_program(source, _file_bytes(files))
+        source = pack_program(source, _file_bytes(files), _stdin_bytes(stdin))
         if self.reuse != 1:
             await self._slots.acquire_async()
             try:
-                job = self._reuse_pool().submit(self._run_reused, source)
+                job = self._reuse_pool().submit(self._run_reused, source, limits)
             except BaseException:
                 self._slots.release()
                 raise
@@ -683,7 +716,7 @@ class Executor:
                 return ExecResult("crashed", f"could not start the sandbox: {exc}")
             await self._slots.acquire_async()
             try:
-                res = await self._arun_one(source)
+                res = await self._arun_one(source, limits)
             finally:
                 self._slots.release()
         res.wall_s = time.perf_counter() - t0
@@ -762,15 +795,15 @@ class Executor:
                 pool = self._apool = ThreadPoolExecutor(self.workers, "sandbox-reuse")
             return pool
 
-    async def _arun_one(self, source: bytes) -> ExecResult:
-        run, failed = self._begin_run(source)
+    async def _arun_one(self, source: bytes, limits: _Limits) -> ExecResult:
+        run, failed = self._begin_run(source, limits)
         if failed is not None:
             self._end_run(run)
             return failed
         assert run.pending is not None
         finished = False
         try:
-            res, _ = await self._acollect(run.pending, *run.fds)
+            res, _ = await self._acollect(run.pending, *run.fds, timeout_s=limits.timeout_s)
             finished = True
             return res
         finally:
@@ -786,7 +819,7 @@ class Executor:
                 exited.when_set(lambda: self._end_run(run))
 
     # The set-up and tear-down of a fresh-process run, shared by the blocking and async paths.
-    def _begin_run(self, source: bytes) -> tuple[_Run, ExecResult | None]:
+    def _begin_run(self, source: bytes, limits: _Limits) -> tuple[_Run, ExecResult | None]:
         """A slot, a host scratch directory where there is no private root, the three pipes,
         the source as a sealed descriptor, the request sent to the zygote. Returns the run and,
         if the sandbox could not take it, the result to report (call :meth:`_end_run` either
@@ -803,7 +836,7 @@ class Executor:
             r_out, w_out = os.pipe()
             r_err, w_err = os.pipe()
             run.fds = [r_res, r_out, r_err]
-            run.pending, request = self._request("run", run.workdir or "", run.slot)
+            run.pending, request = self._request("run", run.workdir or "", run.slot, limits)
             try:
                 run.zyg.submit(run.pending, request, [w_res, w_out, w_err, src])
             except OSError as exc:
@@ -842,7 +875,24 @@ class Executor:
             if slot not in self._free_slots:
                 self._free_slots.append(slot)
 
-    def _request(self, kind: str, workdir: str, slot: int) -> tuple[_Pending, dict[str, Any]]:
+    def _limits(self, timeout_s: float | None, memory_mb: int | None) -> _Limits:
+        """One run's limits: the executor's, lowered where the caller asks."""
+        if timeout_s is not None and not (math.isfinite(timeout_s) and timeout_s > 0):
+            raise ValueError(f"timeout_s must be a finite number > 0, got {timeout_s!r}")
+        if memory_mb is not None:
+            if isinstance(memory_mb, bool) or not isinstance(memory_mb, int) or memory_mb < 1:
+                raise ValueError(f"memory_mb must be an integer >= 1, got {memory_mb!r}")
+            if self.reuse != 1 and memory_mb < self.memory_mb:
+                raise ValueError("memory_mb per run needs reuse=1 (a worker's limit is fixed)")
+        return _Limits(
+            min(self.timeout_s, float(timeout_s or self.timeout_s)),
+            min(self.memory_mb, memory_mb or self.memory_mb),
+        )
+
+    def _request(
+        self, kind: str, workdir: str, slot: int, limits: _Limits | None = None
+    ) -> tuple[_Pending, dict[str, Any]]:
+        limits = limits or _Limits(self.timeout_s, self.memory_mb)
         with self._lock:
             self._ids += 1
             rid = self._ids
@@ -852,8 +902,8 @@ class Executor:
             "slot": slot,
             "workdir": workdir,
             "dpi": self.dpi,
-            "timeout_s": self.timeout_s,
-            "memory_mb": self.memory_mb,
+            "timeout_s": limits.timeout_s,
+            "memory_mb": limits.memory_mb,
             "max_pixels": self.max_pixels,
             "max_figures": self.max_figures,
             "fsize_mb": self.fsize_mb,
@@ -877,24 +927,24 @@ class Executor:
             os.chown(workdir, uid + slot, uid + slot)
         return workdir
 
-    def _run_one(self, source: bytes) -> ExecResult:
-        run, failed = self._begin_run(source)
+    def _run_one(self, source: bytes, limits: _Limits) -> ExecResult:
+        run, failed = self._begin_run(source, limits)
         try:
             if failed is not None:
                 return failed
             assert run.zyg is not None and run.pending is not None
-            return self._collect(run.zyg, run.pending, *run.fds)[0]
+            return self._collect(run.zyg, run.pending, *run.fds, timeout_s=limits.timeout_s)[0]
         finally:
             self._end_run(run)
 
     # -- reusable workers (reuse > 1) ------------------------------------------------------------
-    def _run_reused(self, source: bytes) -> ExecResult:
+    def _run_reused(self, source: bytes, limits: _Limits) -> ExecResult:
         for attempt in range(2):
             w = self._take_worker()
             if isinstance(w, ExecResult):
                 return w
             try:
-                _send_program(w.req_w, source, time.monotonic() + self.timeout_s)
+                _send_program(w.req_w, source, time.monotonic() + limits.timeout_s)
             except OSError as exc:  # the worker died while idle: one more try with a new one
                 self._retire(w)
                 if attempt:
@@ -902,7 +952,8 @@ class Executor:
                 continue
             w.runs += 1
             w.pending.more = False
-            res, complete = self._collect(w.zyg, w.pending, w.res_r, w.out_r, w.err_r, framed=True)
+            res, complete = self._collect(w.zyg, w.pending, w.res_r, w.out_r, w.err_r,
+                                          framed=True, timeout_s=limits.timeout_s)  # fmt: skip
             if res.message == _GONE and not attempt:
                 self._retire(w)
                 continue  # it never saw the program: run it on a fresh worker
@@ -983,12 +1034,15 @@ class Executor:
         r_out: int,
         r_err: int,
         framed: bool = False,
+        timeout_s: float | None = None,
     ) -> tuple[ExecResult, bool]:
         """The program's result, read until the child exits (or, ``framed``, from a worker:
         until its header and whole frame arrived, see :func:`~protocol.worker_frame`, plus what
-        it printed before); the bool says whether a whole framed result arrived. The blocking
-        driver of :class:`_RunReader` (:meth:`_acollect` is the asyncio one)."""
-        deadline = time.monotonic() + self.timeout_s
+        it printed before), by ``timeout_s`` (default: the executor's); the bool says whether a
+        whole framed result arrived. The blocking driver of :class:`_RunReader`
+        (:meth:`_acollect` is the asyncio one)."""
+        timeout_s = timeout_s or self.timeout_s
+        deadline = time.monotonic() + timeout_s
         if not p.forked.wait(timeout=max(self.timeout_s, 10.0)) or p.pid is None:
             return ExecResult("crashed", p.error or "the sandbox did not start the program"), False
         reader = _RunReader(self.max_output_bytes, self.max_stream_bytes, framed)
@@ -1005,7 +1059,7 @@ class Executor:
             while open_fds or not (p.exited.is_set() or reader.result):
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:
-                    reader.time_out(self.timeout_s)
+                    reader.time_out(timeout_s)
                     break
                 if not open_fds:
                     p.exited.wait(min(remaining, 0.05))
@@ -1040,13 +1094,15 @@ class Executor:
         r_out: int,
         r_err: int,
         framed: bool = False,
+        timeout_s: float | None = None,
     ) -> tuple[ExecResult, bool]:
         """:meth:`_collect` on the running event loop: the pipes are watched with
         ``loop.add_reader`` and read without blocking, the deadline is an asyncio timeout, the
         zygote's ``forked``/``exited`` reports arrive through ``call_soon_threadsafe``. No
         thread waits. If the awaiting task is cancelled, the program is killed at once."""
         loop = asyncio.get_running_loop()
-        deadline = loop.time() + self.timeout_s
+        timeout_s = timeout_s or self.timeout_s
+        deadline = loop.time() + timeout_s
         forked: _Signal = p.forked  # type: ignore[assignment]
         exited: _Signal = p.exited  # type: ignore[assignment]
         if not await forked.wait_async(max(self.timeout_s, 10.0)) or p.pid is None:
@@ -1086,7 +1142,7 @@ class Executor:
         try:
             await asyncio.wait([done], timeout=max(deadline - loop.time(), 0.0))
             if not done.done():
-                reader.time_out(self.timeout_s)
+                reader.time_out(timeout_s)
             finished = True
         finally:
             for fd in open_fds:
@@ -1157,6 +1213,7 @@ class Executor:
         ok = status == "ok"
         scene = Scene.from_json(scene_json) if scene_json and ok else None
         probes = self._probe_outputs(header.get("probes"), blobs, len(images)) if ok else {}
+        saved_as = _saved_as(header.get("saved_as"), len(images)) if ok else []
         return ExecResult(
             status=status,
             message=_one_line(header.get("message", "")),
@@ -1167,6 +1224,7 @@ class Executor:
             stderr=stderr,
             timings=_timings(header.get("timings")),
             probes=probes,
+            saved_as=saved_as,
         )
 
     def _probe_outputs(
@@ -1272,6 +1330,33 @@ def _file_bytes(files: Mapping[str, bytes | str] | None) -> dict[str, bytes]:
     if not isinstance(files, Mapping):
         raise ValueError("files must map relative names to bytes or text")
     return {k: v.encode("utf-8") if isinstance(v, str) else v for k, v in files.items()}
+
+
+def _stdin_bytes(stdin: str | bytes | None) -> bytes | None:
+    if stdin is None or isinstance(stdin, bytes):
+        return stdin
+    if isinstance(stdin, bytearray):
+        return bytes(stdin)
+    if isinstance(stdin, str):
+        return stdin.encode("utf-8", "surrogateescape")
+    raise ValueError(f"stdin must be text or bytes, not {type(stdin).__name__}")
+
+
+def _saved_as(raw: Any, n_images: int) -> list[list[str]]:
+    """The paths each image was saved to (``savefig``), checked: one list per image, of at most
+    :data:`~protocol.MAX_SAVED_NAMES` strings of at most :data:`~protocol.MAX_SAVED_NAME` characters
+    without NUL; anything else is a malformed frame."""
+    if raw is None:
+        return []
+    if type(raw) is not list or len(raw) != n_images:
+        raise ProtocolError("saved_as is not one list per image")
+    for names in raw:
+        if type(names) is not list or len(names) > MAX_SAVED_NAMES:
+            raise ProtocolError("saved_as holds a malformed entry")
+        for name in names:
+            if type(name) is not str or len(name) > MAX_SAVED_NAME or "\0" in name:
+                raise ProtocolError("saved_as holds a malformed path")
+    return raw
 
 
 def _source_bytes(code: str | bytes) -> bytes | ExecResult:

@@ -44,25 +44,40 @@ VIOLATION_MARK = b"\x00cp-sandbox-violation:"
 PROGRAM_MAGIC = b"CPP1"
 MAX_FILES = 256
 MAX_FILES_BYTES = 64 * 1024 * 1024
+#: PNG paths a result names per image (``saved_as``: where the program saved it), and the
+#: longest such path
+MAX_SAVED_NAMES = 16
+MAX_SAVED_NAME = 1024
 
 
-def pack_program(source: bytes, files: dict[str, bytes] | None = None) -> bytes:
+def pack_program(
+    source: bytes, files: dict[str, bytes] | None = None, stdin: bytes | None = None
+) -> bytes:
     """What a child receives: ``b"CPP1" | u32 json_len | {"source": n, "files": [[name, n],
-    ...]} | file bytes... | source``. ``files`` (name -> bytes) are put next to the program in
-    its scratch directory, as the files beside a script are in a plain run; names are checked
-    (:func:`check_file_name`), and their count and total size bounded."""
+    ...], "stdin": n?} | file bytes... | stdin bytes? | source``. ``files`` (name -> bytes) are
+    put next to the program in its scratch directory, as the files beside a script are in a
+    plain run; names are checked (:func:`check_file_name`), and their count and total size
+    bounded (``stdin`` counts towards the size). ``stdin`` (None: none) is what the program
+    reads from its standard input."""
     entries = list((files or {}).items())
     if len(entries) > MAX_FILES:
         raise ValueError(f"{len(entries)} files: at most {MAX_FILES} go with a program")
-    if sum(len(d) for _, d in entries) > MAX_FILES_BYTES:
-        raise ValueError(f"files larger than {MAX_FILES_BYTES >> 20} MB in all")
+    if stdin is not None and not isinstance(stdin, (bytes, bytearray)):
+        raise ValueError("stdin must be bytes")
+    if sum(len(d) for _, d in entries) + len(stdin or b"") > MAX_FILES_BYTES:
+        raise ValueError(f"files and stdin larger than {MAX_FILES_BYTES >> 20} MB in all")
     for name, data in entries:
         check_file_name(name)
         if not isinstance(data, (bytes, bytearray)):
             raise ValueError(f"file {name!r}: its content must be bytes")
-    header = json.dumps({"source": len(source), "files": [[n, len(d)] for n, d in entries]})
-    body = header.encode()
-    return b"".join([PROGRAM_MAGIC, _pack("<I", len(body)), body, *(d for _, d in entries), source])
+    layout: dict[str, Any] = {"source": len(source), "files": [[n, len(d)] for n, d in entries]}
+    if stdin is not None:
+        layout["stdin"] = len(stdin)
+    body = json.dumps(layout).encode()
+    return b"".join(
+        [PROGRAM_MAGIC, _pack("<I", len(body)), body, *(d for _, d in entries), stdin or b"",
+         source]
+    )  # fmt: skip
 
 
 def check_file_name(name: object) -> str:
@@ -77,8 +92,9 @@ def check_file_name(name: object) -> str:
     return name
 
 
-def unpack_program(blob: bytes) -> tuple[bytes, list[tuple[str, bytes]]]:
-    """The inverse of :func:`pack_program` (in the child, before the program runs)."""
+def unpack_program(blob: bytes) -> tuple[bytes, list[tuple[str, bytes]], bytes | None]:
+    """The inverse of :func:`pack_program` (in the child, before the program runs): the
+    source, the files, and the standard input (None when none was sent)."""
     if not blob.startswith(PROGRAM_MAGIC):
         raise ProtocolError("program payload has no magic header")
     (n,) = struct.unpack("<I", blob[4:8])
@@ -88,10 +104,14 @@ def unpack_program(blob: bytes) -> tuple[bytes, list[tuple[str, bytes]]]:
     for name, size in header["files"]:
         files.append((check_file_name(name), blob[pos : pos + size]))
         pos += size
+    stdin = None
+    if header.get("stdin") is not None:
+        stdin = blob[pos : pos + header["stdin"]]
+        pos += header["stdin"]
     source = blob[pos : pos + header["source"]]
     if pos + header["source"] != len(blob):
         raise ProtocolError("program payload has a wrong length")
-    return source, files
+    return source, files, stdin
 
 
 class ProtocolError(ValueError):

@@ -31,8 +31,10 @@ class ExecResult:
     order; ``scene`` the trace of those same figures (``None`` when nothing ran far enough to be
     traced). ``message`` is one human-readable line; ``status`` is one of :data:`STATUSES`.
     ``scene_json`` is the same scene as the JSON text the child sent (kept so a writer can
-    store it without encoding it again). ``probes`` holds what the executor's render probes measured, per probe name and figure
-    (see :mod:`codepercept.sandbox.probes`).
+    store it without encoding it again). ``saved_as`` holds, per image, the paths the program
+    passed to ``savefig`` for a PNG (written nowhere: the image is what it would have held, at
+    the executor's dpi). ``probes`` holds what the executor's render probes measured, per probe
+    name and figure (see :mod:`codepercept.sandbox.probes`).
     """
 
     status: str
@@ -45,6 +47,8 @@ class ExecResult:
     timings: dict[str, float] = field(default_factory=dict)
     probes: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     scene_json: bytes = b""  # the scene exactly as the child serialised it (``scene`` parsed)
+    saved_as: list[list[str]] = field(default_factory=list)  # per image: the PNG paths it was
+    # saved to (``savefig``, as the program named them; empty when it saved none)
 
     @property
     def ok(self) -> bool:

@@ -12,10 +12,12 @@ Every element carries its geometry twice:
 * ``data``: vertices in the data coordinates of its axes (``[x, y]`` or ``[x, y, z]`` for 3D
   artists), or ``None`` for artists that live in figure/axes coordinates only;
 * ``fig``: the same vertices in *normalised figure coordinates* (0..1, origin bottom-left),
-  after the artist's transform (3D projected to 2D by the axes' view).
+  after the artist's transform (3D projected to 2D by the axes' view);
 
-Long vertex lists are decimated to at most :data:`MAX_POINTS` points, keeping the first and last;
-``n_points`` always holds the true count.
+and a ``bbox``, the extent of everything it paints. Long vertex lists are decimated to at most
+:data:`MAX_POINTS` points, keeping the first and last (collections: items sampled evenly over the
+whole collection); ``n_points`` always holds the true count and ``bbox`` covers every vertex.
+What each kind records is in docs/scene.md.
 """
 
 from __future__ import annotations
@@ -57,6 +59,7 @@ KINDS: tuple[str, ...] = (
     "line3d",
     "poly3d",
     "path3d",
+    "colorbar",  # a Colorbar as one element (its bands and dividers are not elements)
     "patch",  # any other Patch with a path
     "other",
 )

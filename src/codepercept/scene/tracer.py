@@ -15,13 +15,17 @@ Contract of :func:`trace_figures`
   order).
 * Axes decorations (spines, axis lines, ticks, the background patch, titles, legends) are not
   elements; they are summarised in :class:`AxesInfo`. The root figure's suptitle is in
-  :class:`FigureInfo`; legends are in ``AxesInfo.legend``.
+  :class:`FigureInfo`; legends are in ``AxesInfo.legend``. A colorbar is one element of kind
+  ``colorbar`` (cmap, limits, label … in its props) instead of the artists that draw its bar.
 * Geometry: ``data`` holds vertices in data coordinates (3D for mplot3d artists); it is ``None``
   for artists that live in figure/axes coordinates only. ``fig`` holds the same vertices in
-  normalised figure coordinates. Lists longer than :data:`MAX_POINTS` are decimated *before*
-  any transform (first and last kept); ``n_points`` is the true count. Non-finite vertices are
-  dropped, non-finite scalars become ``None``: the Scene always serialises with
-  ``allow_nan=False``.
+  normalised figure coordinates. Both are samples: lists longer than :data:`MAX_POINTS` are
+  decimated *before* any transform (first and last kept), collections keep items evenly spread
+  over the whole collection; ``n_points`` and ``count`` are the true numbers. ``bbox`` is the
+  extent of everything the element paints — all vertices, marker sizes, arrow heads, arcs of
+  patches on polar axes, the area each image class paints (docs/scene.md gives each rule and
+  its tolerance against matplotlib). Non-finite vertices are dropped, non-finite scalars become
+  ``None``: the Scene always serialises with ``allow_nan=False``.
 * Bounds: strings are cut to :data:`~codepercept.scene.model.MAX_STRING` characters and lists
   (elements, ticks, warnings, …) to :data:`~codepercept.scene.model.MAX_ITEMS` entries, so every
   traced scene passes the checks of ``Scene.from_dict`` (a program may draw anything).
@@ -44,6 +48,7 @@ from typing import Any
 import matplotlib as mpl
 import numpy as np
 from matplotlib import collections as mcoll
+from matplotlib import colorbar as mcolorbar
 from matplotlib import image as mimage
 from matplotlib import lines as mlines
 from matplotlib import patches as mpatches
@@ -77,6 +82,11 @@ __all__ = ["trace_figures"]
 
 #: At most this many distinct colours are listed in a collection's ``props["facecolors"]``.
 MAX_COLORS = 16
+#: At most this many per-item colours, evenly sampled, in a collection's ``props["item_colors"]``.
+MAX_ITEM_COLORS = 64
+#: Most points mapped one by one to find the extent of a long vertex list through a transform
+#: that is not separable (polar axes, 3D projections); longer lists are evenly sampled first.
+_MAX_EXTENT_POINTS = 1_000_000
 #: Paths with more vertices than this are not curve-flattened (their raw vertices are used).
 _MAX_FLATTEN_VERTICES = 4096
 #: Samples per Bezier curve segment when flattening circles, ellipses, arcs, wedges.
@@ -212,6 +222,10 @@ def _decimate_index(n: int, limit: int = MAX_POINTS) -> np.ndarray:
 
 
 def _as_float_2d(xy: Any, width: int) -> np.ndarray:
+    if type(xy) is np.ndarray:  # the usual case, without the masked-array round trip
+        if xy.size == 0:
+            return np.zeros((0, width))
+        return xy.astype(float, copy=False).reshape(-1, width)
     arr = np.ma.asarray(xy)
     if np.ma.isMaskedArray(arr) and arr.mask is not np.ma.nomask:
         arr = arr.astype(float).filled(np.nan)
@@ -341,6 +355,63 @@ def _flatten(path: Path) -> np.ndarray:
     return np.concatenate(out) if out else np.zeros((0, 2))
 
 
+def _path_extents(path: Path) -> np.ndarray | None:
+    """``[x0, y0, x1, y1]`` of what ``path`` draws — what ``Path.get_extents`` computes (its
+    MOVETO/LINETO vertices, each Bezier segment's end point and its axis-aligned extrema), with
+    every segment of a kind solved at once instead of one Python object per segment (a polar
+    bar's arcs cost ~1 ms that way). None if nothing finite is drawn."""
+    cleaned = path.cleaned(remove_nans=True, simplify=False, curves=True)
+    v, codes = np.asarray(cleaned.vertices, dtype=float), cleaned.codes
+    if codes is None:
+        pts = [v]
+    else:
+        codes = np.asarray(codes)
+        pts = [v[(codes == Path.MOVETO) | (codes == Path.LINETO)]]
+        for code, k in ((Path.CURVE3, 2), (Path.CURVE4, 3)):
+            idx = np.nonzero(codes == code)[0]
+            idx = idx[idx > 0]
+            if len(idx) == 0:
+                continue
+            # a run of curve codes holds k vertices per segment: each segment starts every k-th
+            run_start = np.concatenate([[True], np.diff(idx) != 1])
+            first = np.maximum.accumulate(np.where(run_start, np.arange(len(idx)), 0))
+            starts = idx[(np.arange(len(idx)) - first) % k == 0]
+            starts = starts[starts + k - 1 < len(v)]
+            ctrl = [v[starts - 1]] + [v[starts + j] for j in range(k)]
+            pts.append(ctrl[-1])
+            pts.append(_bezier_extrema(ctrl))
+    allv = np.concatenate(pts) if pts else np.zeros((0, 2))
+    allv = allv[np.isfinite(allv).all(axis=1)]
+    if len(allv) == 0:
+        return None
+    lo, hi = _column_extremes(allv)
+    return np.concatenate([lo, hi])
+
+
+def _bezier_extrema(ctrl: list[np.ndarray]) -> np.ndarray:
+    """Points where quadratic (3 control arrays) or cubic (4) Bezier segments reach an
+    axis-aligned extremum inside (0, 1): the roots of the derivative, per axis."""
+    with np.errstate(all="ignore"):
+        if len(ctrl) == 3:  # B'(t) / 2 = (P1 - P0) + t (P0 - 2 P1 + P2)
+            p0, p1, p2 = ctrl
+            t = ((p0 - p1) / (p0 - 2 * p1 + p2))[..., None]  # (m, 2 axes, 1 root)
+        else:  # B'(t) / 3 = a t^2 + b t + c
+            p0, p1, p2, p3 = ctrl
+            a, b, c = -p0 + 3 * p1 - 3 * p2 + p3, 2 * (p0 - 2 * p1 + p2), p1 - p0
+            sq = np.sqrt(b * b - 4 * a * c)
+            linear = np.abs(a) < 1e-12 * (np.abs(b) + np.abs(c) + 1e-300)
+            t = np.stack([np.where(linear, -c / b, (-b + sq) / (2 * a)),
+                          np.where(linear, np.nan, (-b - sq) / (2 * a))], axis=-1)  # fmt: skip
+        t = np.where((t > 0) & (t < 1), t, np.nan).reshape(len(t), -1)  # (m, roots)
+        u = 1 - t
+        if len(ctrl) == 3:
+            w = [u * u, 2 * u * t, t * t]
+        else:
+            w = [u**3, 3 * u * u * t, 3 * u * t * t, t**3]
+        pts = sum(wk[..., None] * pk[:, None, :] for wk, pk in zip(w, ctrl, strict=True))
+    return np.asarray(pts).reshape(-1, 2)
+
+
 # ------------------------------------------------------------------------------------------------
 # per-figure tracing
 # ------------------------------------------------------------------------------------------------
@@ -354,6 +425,9 @@ class _FigureTracer:
         self.renderer = _renderer_after_draw(figure)
         self.wh = np.array([float(figure.bbox.width), float(figure.bbox.height)])
         self.wh[self.wh <= 0] = 1.0
+        self.element_of: dict[int, int] = {}  # id(artist) -> its index in scene.elements
+        self.colorbars: list[tuple[Element, Any]] = []  # colorbar elements and their mappables
+        self.clip_extents: dict[int, np.ndarray] = {}  # id(clip path) -> its display extents
 
     # -- walking ---------------------------------------------------------------------------------
     def run(self) -> None:
@@ -379,6 +453,10 @@ class _FigureTracer:
                 continue
             seen.add(id(ax))
             self._trace_axes(ax)
+        for el, mappable in self.colorbars:  # mappables may be traced after their colorbar
+            index = self.element_of.get(id(mappable))
+            if index is not None:
+                el.props["mappable"] = index
 
     def _figure_level_artists(
         self, container: FigureBase, parent_visible: bool
@@ -423,8 +501,14 @@ class _FigureTracer:
             info = AxesInfo(index=ax_index, figure=self.index)
         self.scene.axes.append(info)
         visible = _tree_visible(ax)
+        colorbar = _colorbar_of(ax)
+        owned: set[int] = set()
+        if colorbar is not None:  # one element for the bar, not its 256-cell mesh
+            owned = _colorbar_artists(colorbar)
+            self._add_colorbar(colorbar, ax_index, visible)
         for artist in sorted(_axes_content(ax), key=_zorder):
-            self._add_element(artist, ax, ax_index, visible)
+            if id(artist) not in owned:
+                self._add_element(artist, ax, ax_index, visible)
 
     # -- axes info -------------------------------------------------------------------------------
     def _axes_info(self, ax: Axes, ax_index: int) -> AxesInfo:
@@ -482,7 +566,25 @@ class _FigureTracer:
                 el.visible = bool(parent_visible and _artist_visible(artist))
             except Exception:
                 el.visible = False
+        self.element_of[id(artist)] = len(self.scene.elements)
         self.scene.elements.append(el)
+
+    def _add_colorbar(self, cb: Any, ax_index: int, parent_visible: bool) -> None:
+        if len(self.scene.elements) >= MAX_ITEMS:
+            return
+        try:
+            el = _colorbar_element(self, cb, ax_index)
+            el.visible = bool(el.visible and parent_visible)
+            el.props = _clean(el.props)
+        except Exception as exc:
+            log.debug("could not read a colorbar", exc_info=True)
+            self.scene.warnings.append(
+                f"figure {self.index} axes {ax_index}: Colorbar: {type(exc).__name__}: {exc}"
+            )
+            el = Element(kind="colorbar", cls=type(cb).__name__, figure=self.index, axes=ax_index)
+            el.visible = parent_visible
+        self.scene.elements.append(el)
+        self.colorbars.append((el, getattr(cb, "mappable", None)))
 
     def _element(self, artist: Artist, ax: Axes | None, ax_index: int | None) -> Element:
         el = Element(kind="other", cls=type(artist).__name__, figure=self.index, axes=ax_index)
@@ -541,13 +643,11 @@ class _FigureTracer:
                 with np.errstate(all="ignore"):
                     data = ax.transData.inverted().transform(disp)
         self._set_display(el, disp, data)
-        if n_full > MAX_POINTS and transform.is_separable:
+        if n_full > MAX_POINTS:
             # The decimated vertices may miss the extremes: take the bbox of all of them.
-            lo, hi = _column_extremes(arr)
-            if np.isfinite(lo).all() and np.isfinite(hi).all():
-                d = transform.transform(np.array([lo, hi])) / self.wh
-                if np.isfinite(d).all():
-                    el.bbox = [round(float(v), 6) for v in (*d.min(axis=0), *d.max(axis=0))]
+            ext = _display_extent(arr, transform)
+            if ext is not None:
+                el.bbox = self._bbox_of(ext)
 
     def _set_geometry3d(self, el: Element, xyz: Any, ax: Axes, n_total: int | None = None) -> None:
         """Geometry of 3D data vertices, projected with the axes' current view."""
@@ -558,6 +658,19 @@ class _FigureTracer:
             el.data, el.fig = [], []
             return
         self._set_display(el, _project3d(ax, sel), sel)
+        if len(arr) > MAX_POINTS:  # the bbox of every vertex, not of the sample
+            self._set_bbox3d(el, arr, ax)
+
+    def _set_bbox3d(self, el: Element, xyz: np.ndarray, ax: Axes) -> None:
+        """``el.bbox`` from 3D data points ``xyz`` (``(n, 3)``, all of them, at most
+        :data:`_MAX_EXTENT_POINTS` evenly spread) projected with the axes' view."""
+        if len(xyz) > _MAX_EXTENT_POINTS:
+            xyz = xyz[_decimate_index(len(xyz), _MAX_EXTENT_POINTS)]
+        if len(xyz) == 0:
+            return
+        lo, hi = _column_extremes(_project3d(ax, xyz))
+        if np.isfinite(lo).all() and np.isfinite(hi).all():
+            el.bbox = self._bbox_of(np.concatenate([lo, hi]))
 
     def _set_items_geometry(
         self,
@@ -568,25 +681,24 @@ class _FigureTracer:
         data_is_exact: bool,
         ax: Axes | None,
     ) -> None:
-        """Geometry of a list of vertex arrays (polygons, segments): the first items' vertices
-        up to MAX_POINTS; ``props["item_sizes"]`` tells how to split ``data``/``fig`` back."""
-        budget = MAX_POINTS
+        """Geometry of a list of vertex arrays (polygons, segments, faces): items sampled evenly
+        across the whole list within MAX_POINTS vertices (:func:`_sample_items`).
+        ``props["item_sizes"]`` tells how to split ``data``/``fig`` back into items; when it is
+        shorter than the list, the items kept are ``_decimate_index(len(items), len(sizes))``
+        (the ``count`` of every caller is ``len(items)``). ``n_points`` is the true total. The
+        bbox is left to the caller (it covers every item)."""
+        sizes_all = np.fromiter(map(len, items), dtype=np.intp, count=len(items))
+        el.n_points = int(sizes_all.sum())
+        chosen, quota = _sample_items(sizes_all, MAX_POINTS)
         chunks: list[np.ndarray] = []
         sizes: list[int] = []
-        total = 0
-        for item in items:
-            n = len(item)
-            total += n
-            if budget <= 0:
-                continue
-            a = _as_float_2d(item, width)
-            if len(a) > budget:
-                a = a[_decimate_index(len(a), budget)]
+        for i, q in zip(chosen.tolist(), quota.tolist(), strict=True):
+            a = _as_float_2d(items[i], width)
+            if len(a) > q:
+                a = a[_decimate_index(len(a), q)]
             a = a[np.isfinite(a).all(axis=1)]
             chunks.append(a)
             sizes.append(len(a))
-            budget -= len(a)
-        el.n_points = total
         sel = np.concatenate(chunks) if chunks else np.zeros((0, width))
         disp = to_display(sel) if len(sel) else np.zeros((0, 2))
         data: np.ndarray | None = None
@@ -605,6 +717,25 @@ class _FigureTracer:
         self._set_display(el, disp, data)
         el.props["item_sizes"] = sizes
 
+    def _pad_bbox(self, el: Element, px: float) -> None:
+        """Grow ``el.bbox`` by ``px`` display pixels on every side."""
+        if el.bbox is None or not px > 0:
+            return
+        dx, dy = (px / self.wh).tolist()
+        x0, y0, x1, y1 = el.bbox
+        el.bbox = [round(x0 - dx, 6), round(y0 - dy, 6), round(x1 + dx, 6), round(y1 + dy, 6)]
+
+    def _set_collection_bbox(self, el: Element, c: mcoll.Collection) -> None:
+        """``el.bbox`` from everything ``c`` paints (:func:`_collection_extent`); the sampled
+        vertices' bbox stays when the extent cannot be read."""
+        try:
+            ext = _collection_extent(c)
+        except Exception:
+            log.debug("no extent for %s", type(c).__name__, exc_info=True)
+            return
+        if ext is not None:
+            el.bbox = self._bbox_of(ext)
+
     def _text_extent(self, text: mtext.Text) -> list[float] | None:
         if not text.get_text():
             return None
@@ -621,8 +752,16 @@ class _FigureTracer:
             regions.append(np.asarray(clip_box.extents, dtype=float))
         clip_path = artist.get_clip_path()
         if clip_path is not None:
-            path, affine = clip_path.get_transformed_path_and_affine()
-            regions.append(np.asarray(affine.transform_path(path).get_extents().extents))
+            # Every artist of an axes shares its clip path (a polar axes' circle: 36 Bezier
+            # segments, slow to bound): bound each once per trace.
+            extents = self.clip_extents.get(id(clip_path))
+            if extents is None:
+                path, affine = clip_path.get_transformed_path_and_affine()
+                extents = _path_extents(affine.transform_path(path))
+                if extents is None:
+                    extents = np.full(4, np.nan)
+                self.clip_extents[id(clip_path)] = extents
+            regions.append(extents)
         eps = 1e-9
         for region in regions:
             r = self._bbox_of(region)
@@ -768,6 +907,145 @@ def _column_extremes(arr: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return np.array(lo, dtype=float), np.array(hi, dtype=float)
 
 
+def _display_extent(arr: np.ndarray, transform: Transform) -> np.ndarray | None:
+    """Display ``[x0, y0, x1, y1]`` of every finite point of ``arr`` (``(n, 2)``) through
+    ``transform``; None if none is finite. A separable transform is monotonic along each axis
+    (every matplotlib scale is), so the per-column extremes suffice; any other (polar) maps all
+    the points, at most :data:`_MAX_EXTENT_POINTS` of them evenly spread."""
+    if transform.is_separable:
+        lo, hi = _column_extremes(arr)
+        if not (np.isfinite(lo).all() and np.isfinite(hi).all()):
+            return None
+        with np.errstate(all="ignore"):
+            pts = transform.transform(np.array([lo, hi]))
+    else:
+        if len(arr) > _MAX_EXTENT_POINTS:
+            arr = arr[_decimate_index(len(arr), _MAX_EXTENT_POINTS)]
+        with np.errstate(all="ignore"):
+            pts = transform.transform(arr)
+    lo, hi = _column_extremes(pts)
+    ext = np.concatenate([lo, hi])
+    return ext if np.isfinite(ext).all() else None
+
+
+def _sample_items(sizes: np.ndarray, budget: int) -> tuple[np.ndarray, np.ndarray]:
+    """Which items of a collection to keep, and how many vertices of each, within ``budget``
+    vertices: every item whole if they fit; else items ``_decimate_index(n, k)``, evenly spread
+    over the collection (first and last included, ``k`` about ``budget / min(mean size, 8)``),
+    with vertex quotas in proportion to their sizes (each keeps at least its first and last
+    vertex). A reader finds the kept items again from ``n`` and ``k`` alone."""
+    n = len(sizes)
+    if n == 0 or int(sizes.sum()) <= budget:
+        return np.arange(n), sizes
+    per_item = min(max(math.ceil(float(sizes.mean())), 2), 8)
+    chosen = _decimate_index(n, max(budget // per_item, 1))
+    s = sizes[chosen]
+    if int(s.sum()) <= budget:
+        return chosen, s
+    base = np.minimum(s, 2)
+    extra = s - base
+    spare = budget - int(base.sum())
+    quota = base + (extra * spare) // max(int(extra.sum()), 1)
+    return chosen, np.minimum(quota, s)
+
+
+def _paths_extents(paths: Sequence[Path]) -> np.ndarray:
+    """``(len(paths), 4)`` extents ``[x0, y0, x1, y1]`` of each path's vertices (NaN rows for
+    empty paths). STOP and CLOSEPOLY vertices are left out (they are not drawn); curve control
+    points are kept, and bound the curve (the exact extreme for circles and ellipses)."""
+    if len(paths) == 1:
+        v = np.asarray(paths[0].vertices, dtype=float)
+        codes = paths[0].codes
+        if codes is not None and len(v):
+            v = v[(codes != Path.STOP) & (codes != Path.CLOSEPOLY)]
+        if len(v) == 0:
+            return np.full((1, 4), np.nan)
+        lo, hi = _column_extremes(v)
+        return np.concatenate([lo, hi])[None, :]
+    verts = [p.vertices for p in paths]
+    lengths = np.fromiter(map(len, verts), dtype=np.intp, count=len(verts))
+    out = np.full((len(paths), 4), np.nan)
+    nonempty = lengths > 0
+    if not nonempty.any():
+        return out
+    allv = np.concatenate(verts).astype(float, copy=False).reshape(-1, 2)
+    codes = [p.codes for p in paths]
+    if any(c is not None for c in codes):
+        full = np.concatenate(
+            [c if c is not None else np.full(n, Path.LINETO, dtype=Path.code_type)
+             for c, n in zip(codes, lengths.tolist(), strict=True)]
+        )  # fmt: skip
+        hidden = (full == Path.STOP) | (full == Path.CLOSEPOLY)
+        if hidden.any():
+            allv = allv.copy()
+            allv[hidden] = np.nan
+    starts = np.concatenate([[0], np.cumsum(lengths)[:-1]])[nonempty]
+    with np.errstate(all="ignore"):
+        out[nonempty, 0:2] = np.fmin.reduceat(allv, starts, axis=0)
+        out[nonempty, 2:4] = np.fmax.reduceat(allv, starts, axis=0)
+    return out
+
+
+def _affine_boxes(boxes: np.ndarray, m: np.ndarray) -> np.ndarray:
+    """The boxes ``(n, 4)`` through the affine matrices ``m`` (``(n, 3, 3)`` or ``(3, 3)``):
+    the extents of each transformed box (exact for scales and translations, a bound for
+    rotations), by interval arithmetic without building corner arrays."""
+    x0, y0, x1, y1 = boxes[:, 0], boxes[:, 1], boxes[:, 2], boxes[:, 3]
+    a, b, tx = m[..., 0, 0], m[..., 0, 1], m[..., 0, 2]
+    c, d, ty = m[..., 1, 0], m[..., 1, 1], m[..., 1, 2]
+    with np.errstate(all="ignore"):
+        ax0, ax1 = a * x0, a * x1
+        by0, by1 = b * y0, b * y1
+        cx0, cx1 = c * x0, c * x1
+        dy0, dy1 = d * y0, d * y1
+        return np.column_stack([
+            tx + np.minimum(ax0, ax1) + np.minimum(by0, by1),
+            ty + np.minimum(cx0, cx1) + np.minimum(dy0, dy1),
+            tx + np.maximum(ax0, ax1) + np.maximum(by0, by1),
+            ty + np.maximum(cx0, cx1) + np.maximum(dy0, dy1),
+        ])  # fmt: skip
+
+
+def _collection_extent(c: mcoll.Collection) -> np.ndarray | None:
+    """Display ``[x0, y0, x1, y1]`` of everything collection ``c`` paints, over *all* its
+    items: each path through its item transform (marker sizes), the collection's transform
+    and its offset, as ``Collection.draw`` places them (``max(paths, offsets)`` items, paths,
+    item transforms and offsets cycled). Stroke widths are left out, as in matplotlib's own
+    extents. Read after a draw (mplot3d collections then hold their projected 2D state).
+    None when nothing finite is drawn."""
+    paths = c.get_paths()
+    if not len(paths):
+        return None
+    master = c.get_transform()
+    if not master.is_affine:  # log or polar axes: as Collection._prepare_points does
+        paths = [master.transform_path_non_affine(p) for p in paths]
+        master = master.get_affine()
+    boxes = _paths_extents(paths)
+    offsets = np.ma.filled(np.ma.asarray(c.get_offsets(), dtype=float), np.nan).reshape(-1, 2)
+    with np.errstate(all="ignore"):
+        disp = c.get_offset_transform().transform(offsets)  # the default offset is (0, 0)
+    item_tr = np.asarray(c.get_transforms(), dtype=float).reshape(-1, 3, 3)
+    if len(boxes) == 1 and len(item_tr) <= 1:  # one shape for every item (most scatters)
+        if len(item_tr):
+            boxes = _affine_boxes(boxes, item_tr[0])
+        boxes = _affine_boxes(boxes, np.asarray(master.get_matrix(), dtype=float))
+        dlo, dhi = _column_extremes(disp) if len(disp) else (np.zeros(2), np.zeros(2))
+        lo, hi = boxes[0, :2] + dlo, boxes[0, 2:] + dhi
+    else:
+        idx = np.arange(max(len(boxes), len(disp)))
+        boxes = boxes[idx % len(boxes)]
+        if len(item_tr):
+            boxes = _affine_boxes(boxes, item_tr[idx % len(item_tr)])
+        boxes = _affine_boxes(boxes, np.asarray(master.get_matrix(), dtype=float))
+        if len(disp):
+            d = disp[idx % len(disp)]
+            boxes += np.concatenate([d, d], axis=1)
+        lo = np.array([np.fmin.reduce(boxes[:, 0]), np.fmin.reduce(boxes[:, 1])])
+        hi = np.array([np.fmax.reduce(boxes[:, 2]), np.fmax.reduce(boxes[:, 3])])
+    ext = np.concatenate([lo, hi])
+    return ext if np.isfinite(ext).all() else None
+
+
 def _contains_branch_separately(transform: Transform, other: Transform) -> tuple[bool, bool]:
     try:
         x, y = transform.contains_branch_seperately(other)
@@ -826,6 +1104,10 @@ def _style_collection(el: Element, coll: mcoll.Collection) -> None:
     if n_edges > 1:
         el.props["edgecolors"] = edges
         el.props["n_edgecolors"] = n_edges
+    if n_faces > 1:
+        _item_colors(el, face, n_faces)
+    elif n_edges > 1:  # line collections, or one face colour with varied edges
+        _item_colors(el, edge, n_edges)
     widths = np.asarray(coll.get_linewidth(), dtype=float).ravel()
     el.linewidth = _num(widths[0]) if len(widths) else None
     unscaled = getattr(coll, "_us_linestyles", None)
@@ -836,6 +1118,19 @@ def _style_collection(el: Element, coll: mcoll.Collection) -> None:
     if coll.get_array() is not None and coll.get_cmap() is not None:
         el.props["cmap"] = coll.get_cmap().name
         el.props["clim"] = list(coll.get_clim())
+
+
+def _item_colors(el: Element, colors: Any, n_distinct: int) -> None:
+    """``props["item_colors"]``: the RGBA of items ``_decimate_index(count, MAX_ITEM_COLORS)``
+    (every item up to MAX_ITEM_COLORS, else that many evenly spread, first and last included;
+    a shorter colour list is cycled as matplotlib cycles it) and ``props["n_item_colors"]``,
+    the number of distinct painted colours (of at most 20,000 sampled items)."""
+    arr = np.asarray(colors, dtype=float).reshape(-1, 4)
+    if el.count < 2 or len(arr) < 2:
+        return
+    idx = _decimate_index(el.count, MAX_ITEM_COLORS)
+    el.props["item_colors"] = np.round(arr[idx % len(arr)], 4).tolist()
+    el.props["n_item_colors"] = n_distinct
 
 
 def _paints_nothing(el: Element) -> bool:
@@ -966,12 +1261,11 @@ def _handle_line(t: _FigureTracer, a: mlines.Line2D, ax: Axes | None, el: Elemen
         el.kind = "line3d"
         xs, ys, zs = (np.asarray(v, dtype=float) for v in a.get_data_3d())
         xs, ys, zs = np.broadcast_arrays(xs, ys, zs)
-        n = len(xs.ravel())
-        idx = _decimate_index(n)
-        xyz = np.column_stack([xs.ravel()[idx], ys.ravel()[idx], zs.ravel()[idx]])
-        t._set_geometry3d(el, xyz, ax, n_total=n)
+        t._set_geometry3d(el, np.column_stack([xs.ravel(), ys.ravel(), zs.ravel()]), ax)
     else:
         t._set_geometry(el, a.get_xydata(), a.get_transform(), ax)
+    if has_marker:  # as Line2D.get_window_extent: the box reaches half a marker size further
+        t._pad_bbox(el, (_num(a.get_markersize()) or 0.0) * t.figure.dpi / 72.0 * 0.5)
     if not has_line and has_marker:  # markers only: count the points
         el.count = el.n_points
         if el.kind == "line3d":
@@ -998,6 +1292,44 @@ def _patch_geometry(t: _FigureTracer, p: mpatches.Patch, ax: Axes | None, el: El
     verts = _path_vertices(p.get_path())
     local = p.get_patch_transform().transform(verts) if len(verts) else verts
     t._set_geometry(el, local, p.get_data_transform(), ax)
+
+
+#: Display pixels between the vertices kept of a patch drawn through a non-separable transform.
+_CURVE_STEP_PX = 8.0
+
+
+def _projected_patch_geometry(
+    t: _FigureTracer, p: mpatches.Patch, ax: Axes | None, el: Element
+) -> None:
+    """A patch on polar axes (or any axes whose transform is not separable: geographic
+    projections), as ``Patch.draw`` paints it: its path in data coordinates goes through the
+    transform's ``transform_path``, which on polar axes turns every side of constant radius
+    into an arc when the path carries ``_interpolation_steps`` (bars do). The bbox is the exact
+    extent of that drawn path; ``data``/``fig`` are the outline interpolated in data coordinates
+    the same way (each side in ``_interpolation_steps`` pieces, straight in data space), keeping
+    a vertex every :data:`_CURVE_STEP_PX` pixels. (Through a separable transform — log axes —
+    an axis-aligned side stays straight, and the vertices' bbox is already the drawn one.)"""
+    data_tr = p.get_data_transform()
+    local = p.get_patch_transform().transform_path(p.get_path())
+    drawn = data_tr.transform_path(local)
+    verts = _path_vertices(local)
+    steps = int(getattr(p.get_path(), "_interpolation_steps", 1) or 1)
+    if steps > 1 and len(verts) > 1:
+        frac = np.arange(steps) / steps
+        dense = verts[:-1, None, :] + frac[None, :, None] * np.diff(verts, axis=0)[:, None, :]
+        dense = np.concatenate([dense.reshape(-1, 2), verts[-1:]])
+        with np.errstate(all="ignore"):
+            disp = data_tr.transform(dense)
+            step = np.hypot(*np.diff(disp, axis=0).T)
+        bins = np.floor(np.concatenate([[0.0], np.nancumsum(step)]) / _CURVE_STEP_PX)
+        keep = np.concatenate([[True], bins[1:] != bins[:-1]])
+        keep[::steps] = True  # the corners
+        keep[-1] = True
+        verts = dense[keep]
+    t._set_geometry(el, verts, data_tr, ax)
+    ext = _path_extents(drawn)
+    if ext is not None:
+        el.bbox = t._bbox_of(ext)
 
 
 def _handle_patch(t: _FigureTracer, p: mpatches.Patch, ax: Axes | None, el: Element) -> None:
@@ -1047,7 +1379,9 @@ def _handle_patch(t: _FigureTracer, p: mpatches.Patch, ax: Axes | None, el: Elem
         kind = "polygon"
         props["closed"] = bool(p.get_closed())
     el.kind = kind
-    if isinstance(p, mpatches.Polygon) and not isinstance(p, art3d.Patch3D):
+    if not isinstance(p, art3d.Patch3D) and not p.get_data_transform().is_separable:
+        _projected_patch_geometry(t, p, ax, el)
+    elif isinstance(p, mpatches.Polygon) and not isinstance(p, art3d.Patch3D):
         t._set_geometry(el, p.get_xy(), p.get_transform(), ax)
     else:
         _patch_geometry(t, p, ax, el)
@@ -1061,6 +1395,7 @@ def _handle_quiver(t: _FigureTracer, q: mquiver.Quiver, ax: Axes | None, el: Ele
     el.count = int(getattr(q, "N", len(offsets)))
     _style_collection(el, q)
     t._set_geometry(el, offsets, q.get_offset_transform(), ax)
+    t._set_collection_bbox(el, q)  # the drawn arrows, heads included
     u = np.asarray(np.ma.filled(np.ma.asarray(q.U, dtype=float), np.nan)).ravel()
     v = np.asarray(np.ma.filled(np.ma.asarray(q.V, dtype=float), np.nan)).ravel()
     if len(u):
@@ -1099,12 +1434,14 @@ def _handle_collection(t: _FigureTracer, c: mcoll.Collection, ax: Axes | None, e
         items = _poly3d_faces(c)
         el.count = len(items)
         t._set_items_geometry(el, items, 3, lambda v: _project3d(ax, v), True, ax)
+        t._set_bbox3d(el, _concat3d(items), ax)  # every face, as mplot3d projects them
         _style_collection(el, c)
     elif isinstance(c, art3d.Line3DCollection) and ax is not None:
         el.kind = "line3d"
         segs = list(c._segments3d)
         el.count = len(segs)
         t._set_items_geometry(el, segs, 3, lambda v: _project3d(ax, v), True, ax)
+        t._set_bbox3d(el, _concat3d(segs), ax)
         _style_collection(el, c)
         _segment_styles(c, el)
     elif isinstance(c, mcoll.QuadMesh):
@@ -1132,6 +1469,8 @@ def _handle_collection(t: _FigureTracer, c: mcoll.Collection, ax: Axes | None, e
         if levels is not None:
             props["levels"] = list(np.asarray(levels, dtype=float).ravel()[:64])
             props["filled"] = bool(getattr(c, "filled", False))
+    if not isinstance(c, (mcoll.QuadMesh, art3d.Poly3DCollection, art3d.Line3DCollection)):
+        t._set_collection_bbox(el, c)  # (meshes and 3D faces/segments: done above, from all)
     is_lines = el.kind in ("line_collection", "line3d")
     paints_nothing = (el.edgecolor is None and el.facecolor is None) if is_lines else None
     if paints_nothing or (not is_lines and _paints_nothing(el)):
@@ -1159,6 +1498,14 @@ def _generic_collection_geometry(
     exact = ax is not None and tr == ax.transData
     partly = ax is not None and any(_contains_branch_separately(tr, ax.transData))
     t._set_items_geometry(el, items, 2, tr.transform, exact, ax if partly else None)
+
+
+def _concat3d(items: Sequence[Any]) -> np.ndarray:
+    """Every finite vertex of a list of 3D vertex arrays, as one ``(n, 3)`` array."""
+    if not len(items):
+        return np.zeros((0, 3))
+    allv = np.concatenate([_as_float_2d(it, 3) for it in items])
+    return allv[np.isfinite(allv).all(axis=1)]
 
 
 def _poly3d_faces(c: Any) -> list[np.ndarray]:
@@ -1216,23 +1563,112 @@ def _segment_styles(c: mcoll.LineCollection, el: Element) -> None:
 
 
 def _handle_image(t: _FigureTracer, im: Any, ax: Axes | None, el: Element) -> None:
+    """Images by where each class paints (see docs/scene.md): an ``AxesImage`` over its
+    extent; a ``PcolorImage`` over its cell edges ``x[0]..x[-1]``, ``y[0]..y[-1]``; a
+    ``NonUniformImage`` over its whole axes (cells reach half-way to their neighbours and the
+    outer ones to the axes' edges; ``props["extent"]`` is the span of the cell centres); a
+    ``FigureImage`` over ``ncols x nrows`` pixels from its offset (``xo``, ``yo``)."""
     el.kind = "image"
     arr = im.get_array()
     if arr is not None:
         el.props["shape"] = list(np.shape(arr))
-    x0, x1, y0, y1 = (float(v) for v in im.get_extent())
-    el.props["extent"] = [x0, x1, y0, y1]
-    corners = np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1], [x0, y0]])
     if isinstance(im, mimage.FigureImage):
+        nrows, ncols = np.shape(arr)[:2] if arr is not None else (0, 0)
+        x0, y0 = float(im.ox), float(im.oy)
+        x1, y1 = x0 + ncols, y0 + nrows
+        el.props["extent"] = [x0, x1, y0, y1]
         el.data = None
-        t._set_display(el, corners, None)
+        t._set_display(el, np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1], [x0, y0]]), None)
     else:
+        gx, gy = getattr(im, "_Ax", None), getattr(im, "_Ay", None)  # cell centres / edges
+        gridded = isinstance(im, (mimage.NonUniformImage, mimage.PcolorImage))
+        if gridded and gx is not None and gy is not None:
+            xs, ys = np.asarray(gx, dtype=float).ravel(), np.asarray(gy, dtype=float).ravel()
+            ext = [float(xs[0]), float(xs[-1]), float(ys[0]), float(ys[-1])]
+        else:
+            ext = [float(v) for v in im.get_extent()]
+        el.props["extent"] = ext
+        x0, x1, y0, y1 = ext
+        if isinstance(im, mimage.NonUniformImage) and ax is not None:
+            (x0, y0), (x1, y1) = np.asarray(ax.viewLim.get_points(), dtype=float)
+        corners = np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1], [x0, y0]])
         t._set_geometry(el, corners, im.get_transform(), ax)
         el.props["origin"] = getattr(im, "origin", None)
     cmap = im.get_cmap()
     if arr is not None and np.ndim(arr) == 2 and cmap is not None:
         el.props["cmap"] = cmap.name
         el.props["clim"] = list(im.get_clim())
+
+
+def _colorbar_of(ax: Axes) -> Any:
+    """The Colorbar drawn in ``ax`` (matplotlib links its axes to it), or None."""
+    cb = getattr(ax, "_colorbar", None)
+    return cb if isinstance(cb, mcolorbar.Colorbar) else None
+
+
+def _colorbar_artists(cb: Any) -> set[int]:
+    """Ids of the artists a Colorbar draws its bar with (they make one ``colorbar`` element)."""
+    owned = [cb.solids, getattr(cb, "dividers", None)]
+    for name in ("solids_patches", "_extend_patches", "lines"):
+        owned += list(getattr(cb, name, None) or [])
+    return {id(a) for a in owned if a is not None}
+
+
+#: At most this many colours sampled along a colorbar, low to high, in ``props["colors"]``.
+COLORBAR_COLORS = 16
+
+
+def _colorbar_element(t: _FigureTracer, cb: Any, ax_index: int) -> Element:
+    """A colorbar as one element: geometry from its outline (the bar with its extend tips),
+    ``props``: orientation, cmap, clim, norm, label, extend, n_colors (bands drawn), colors
+    (sampled along the bar) and, once resolved, mappable (the index of the element it
+    describes)."""
+    el = Element(kind="colorbar", cls=type(cb).__name__, figure=t.index, axes=ax_index)
+    ax = cb.ax
+    parts = [a for a in (cb.solids, *(getattr(cb, "solids_patches", None) or [])) if a is not None]
+    el.zorder = (_num(parts[0].get_zorder()) or 0.0) if parts else 0.0
+    el.alpha = _num(getattr(cb, "alpha", None))
+    outline = getattr(cb, "outline", None)
+    if outline is not None:
+        disp = outline.get_transform().transform(_path_vertices(outline.get_path()))
+        t._set_display(el, disp, None)
+        el.n_points = len(el.fig or [])
+        el.edgecolor = _rgba(outline.get_edgecolor()) if outline.get_visible() else None
+        el.linewidth = _num(outline.get_linewidth())
+    else:
+        x0, y0, x1, y1 = np.asarray(ax.bbox.extents, dtype=float)
+        t._set_display(el, np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1], [x0, y0]]), None)
+        el.n_points = 5
+    # Visible while some of its bands (or contour lines) are still drawn in its axes: a bar
+    # whose artists were removed or hidden leaves only an empty frame and ticks.
+    drawn = [*parts, *(getattr(cb, "lines", None) or [])]
+    el.visible = any(a.axes is not None and _artist_visible(a) for a in drawn)
+    props = el.props
+    props["orientation"] = str(getattr(cb, "orientation", ""))
+    cmap = getattr(cb, "cmap", None)
+    if cmap is not None:
+        props["cmap"] = cmap.name
+    norm = getattr(cb, "norm", None)
+    vmin = getattr(cb, "vmin", getattr(norm, "vmin", None))
+    vmax = getattr(cb, "vmax", getattr(norm, "vmax", None))
+    props["clim"] = [_num(vmin), _num(vmax)]
+    if norm is not None:
+        props["norm"] = type(norm).__name__
+    try:
+        label = cb._long_axis().get_label().get_text()
+    except Exception:
+        label = ax.get_ylabel() if props["orientation"] == "vertical" else ax.get_xlabel()
+    props["label"] = label
+    props["extend"] = str(getattr(cb, "extend", "neither"))
+    values = getattr(cb, "_values", None)
+    if values is not None and cmap is not None and norm is not None:
+        values = np.asarray(values, dtype=float).ravel()
+        props["n_colors"] = len(values)
+        if len(values):
+            with np.errstate(all="ignore"):
+                rgba = cmap(norm(values[_decimate_index(len(values), COLORBAR_COLORS)]))
+            props["colors"] = np.round(np.asarray(rgba, dtype=float).reshape(-1, 4), 4).tolist()
+    return el
 
 
 def _handle_other(t: _FigureTracer, a: Artist, ax: Axes | None, el: Element) -> None:

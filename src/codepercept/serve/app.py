@@ -46,7 +46,7 @@ from codepercept.serve.protocol import (
     truncate_tokens,
 )
 
-__all__ = ["DRAIN_FACTOR", "ServeState", "build_app"]
+__all__ = ["DRAIN_FACTOR", "ServeState", "build_app", "read_body"]
 
 log = logging.getLogger(__name__)
 
@@ -94,8 +94,11 @@ class _Truncated:
         await send({"type": "http.response.body", "body": self.sent, "more_body": True})
 
 
-async def _read_body(request: Request, limit: int) -> bytes:
-    """The body, or a 413 :class:`ApiError` once it is over ``limit`` bytes."""
+async def read_body(
+    request: Request, limit: int, hint: str = "send smaller or fewer images"
+) -> bytes:
+    """The body, or a 413 :class:`ApiError` (its message ending in ``hint``) once it is over
+    ``limit`` bytes; what follows is drained as the module docstring says."""
     too_big = False
     declared = request.headers.get("content-length")
     if declared is not None:
@@ -119,8 +122,7 @@ async def _read_body(request: Request, limit: int) -> bytes:
         drained = size <= DRAIN_FACTOR * limit
         raise ApiError(
             413,
-            f"the request body is over {limit} bytes ({limit / 2**20:g} MiB); send smaller or "
-            "fewer images",
+            f"the request body is over {limit} bytes ({limit / 2**20:g} MiB); {hint}",
             code="request_too_large",
             headers=None if drained else {"Connection": "close"},
         )
@@ -168,7 +170,7 @@ def build_app(
 
     async def chat(request: Request) -> Response:
         try:
-            body = await _read_body(request, max_body_bytes)
+            body = await read_body(request, max_body_bytes)
         except ClientDisconnect:
             return Response(status_code=499)  # nobody is listening
         if len(body) > THREAD_PARSE_BYTES:

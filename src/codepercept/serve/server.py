@@ -21,7 +21,7 @@ import socket
 import threading
 from collections.abc import Callable, Generator
 from types import FrameType
-from typing import Any
+from typing import Any, Protocol
 
 import uvicorn
 
@@ -29,7 +29,7 @@ from codepercept._interrupt import Interrupted
 from codepercept.errors import UsageError
 from codepercept.serve.app import ServeState
 
-__all__ = ["BACKLOG", "base_url", "bind", "serve"]
+__all__ = ["BACKLOG", "Stoppable", "base_url", "bind", "serve"]
 
 #: Connections the kernel queues before the server accepts them.
 BACKLOG = 4096
@@ -61,11 +61,18 @@ def bind(host: str, port: int) -> socket.socket:
     return sock
 
 
-def base_url(host: str, sock: socket.socket) -> str:
-    """``http://HOST:PORT/v1`` of a bound socket (an IPv6 host in brackets)."""
+def base_url(host: str, sock: socket.socket, path: str = "/v1") -> str:
+    """``http://HOST:PORT`` + ``path`` of a bound socket (an IPv6 host in brackets)."""
     port = sock.getsockname()[1]
     shown = f"[{host}]" if ":" in host else host
-    return f"http://{shown}:{port}/v1"
+    return f"http://{shown}:{port}{path}"
+
+
+class Stoppable(Protocol):
+    """What the runner tells the app: ``stopping`` is set once a shutdown began
+    (:class:`~codepercept.serve.app.ServeState` is one)."""
+
+    stopping: bool
 
 
 class _Quiet(logging.Filter):
@@ -90,7 +97,7 @@ class _Server(uvicorn.Server):
     clean shutdown (uvicorn does, which would end the process by the signal, not with 0)."""
 
     def __init__(
-        self, config: uvicorn.Config, state: ServeState, on_ready: Callable[[], None]
+        self, config: uvicorn.Config, state: Stoppable, on_ready: Callable[[], None]
     ) -> None:
         super().__init__(config)
         self.state = state
@@ -125,17 +132,20 @@ def serve(
     host: str = "127.0.0.1",
     port: int = 8000,
     *,
-    state: ServeState | None = None,
+    state: Stoppable | None = None,
     on_ready: Callable[[str], None] | None = None,
     quiet_truncation: bool = False,
+    url_path: str = "/v1",
+    sock: socket.socket | None = None,
 ) -> None:
     """Serve ``app`` on ``host``:``port`` until a signal (see the module docstring).
 
-    ``state`` is the app's :class:`ServeState` (its ``stopping`` is set when shutdown begins);
-    ``on_ready(url)`` is called with the base URL (``http://HOST:PORT/v1``) once connections
-    are accepted."""
-    sock = bind(host, port)
-    url = base_url(host, sock)
+    ``state`` is the app's :class:`ServeState` or anything with a ``stopping`` attribute (set
+    when shutdown begins); ``on_ready(url)`` is called with the base URL (``http://HOST:PORT``
+    + ``url_path``) once connections are accepted. ``sock``: a socket :func:`bind` gave
+    already (so a caller can refuse a port in use before a slow start-up), closed here."""
+    sock = sock if sock is not None else bind(host, port)
+    url = base_url(host, sock, url_path)
     config = uvicorn.Config(
         app,
         log_level="warning",
