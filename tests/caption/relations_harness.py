@@ -543,3 +543,25 @@ def new_false_positives(outcomes: Iterable[Outcome], figures: Iterable[Figure], 
     return sorted(
         flagged(outcomes, mode, bad_input) - known_false_positives(figures, mode, bad_input)
     )
+
+
+def check_labelling(figures: Iterable[Figure]) -> None:
+    """Assert every figure's claims are labelled consistently: no sentence twice, known kinds
+    and relations, a truth for every claim and the real value for every false one, and bad-input
+    sentences that are true or state nothing (so "contradicted" is always wrong for them)."""
+    for fig in figures:
+        texts = [c.text for c in all_claims(fig)]
+        assert len(texts) == len(set(texts)), f"{fig.name}: duplicate sentence"
+        for c in fig.claims:
+            assert c.kind in KINDS and c.relation in RELATIONS[c.kind], c.id
+            assert isinstance(c.truth, bool), c.id
+            assert bool(c.actual) == (not c.truth), f"{c.id}: a false claim says what is drawn"
+            assert not c.bad_input and not c.expect, c.id
+        for c in all_claims(fig):
+            assert c.text.strip() == c.text and c.text[-1] in ".?!", c.id
+            assert set(c.known_false_positive) <= set(MODES), c.id
+            assert not c.known_false_positive or c.truth is not False, c.id
+        for c in fig.bad_input:
+            assert c.expect == "unverifiable" and c.bad_input in BAD_INPUTS, c.id
+            # contradicted must always be wrong: the sentence is true or states nothing
+            assert c.truth is True or (c.truth is None and c.bad_input == "no_claim"), c.id

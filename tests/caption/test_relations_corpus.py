@@ -15,12 +15,11 @@ from relations_harness import (
     BAD_INPUTS,
     KINDS,
     MODES,
-    RELATIONS,
     CorpusClaim,
     Figure,
     Outcome,
-    all_claims,
     caption_of,
+    check_labelling,
     check_structure,
     false_positives,
     judge,
@@ -112,22 +111,7 @@ def test_corpus_size_balance_and_coverage() -> None:
 
 
 def test_every_claim_is_labelled_consistently() -> None:
-    for fig in FIGURES:
-        texts = [c.text for c in all_claims(fig)]
-        assert len(texts) == len(set(texts)), f"{fig.name}: duplicate sentence"
-        for c in fig.claims:
-            assert c.kind in KINDS and c.relation in RELATIONS[c.kind], c.id
-            assert isinstance(c.truth, bool), c.id
-            assert bool(c.actual) == (not c.truth), f"{c.id}: a false claim says what is drawn"
-            assert not c.bad_input and not c.expect, c.id
-        for c in all_claims(fig):
-            assert c.text.strip() == c.text and c.text[-1] in ".?!", c.id
-            assert set(c.known_false_positive) <= set(MODES), c.id
-            assert not c.known_false_positive or c.truth is not False, c.id
-        for c in fig.bad_input:
-            assert c.expect == "unverifiable" and c.bad_input in BAD_INPUTS, c.id
-            # contradicted must always be wrong: the sentence is true or states nothing
-            assert c.truth is True or (c.truth is None and c.bad_input == "no_claim"), c.id
+    check_labelling(FIGURES)
 
 
 def test_bad_input_covers_each_kind() -> None:
