@@ -9,8 +9,9 @@ artists with a seeded RNG.
 Every corruption draws its random choices for *all* artists before looking at the severity, so
 for one program and seed the corrupted set grows (or the perturbation grows) monotonically with
 severity, and severity 0 changes nothing. The snippet prints one line
-``CP_CORRUPT {"kind": ..., "candidates": n, "changed": k}`` to stdout so callers can tell a
-corruption that did not apply (a pie chart has no series to swap) from one that did.
+``CP_CORRUPT {"kind": ..., "candidates": n, "changed": k, ...}`` to stdout so callers can tell a
+corruption that did not apply (a pie chart has no series to swap) from one that did (a few
+corruptions add further counts, kept in :attr:`CorruptionReport.extra`).
 
 Rewrites (:func:`rename_variables`, :func:`scale_figsize`) are source-level transforms that must
 not change what is drawn.
@@ -22,7 +23,8 @@ import ast
 import builtins
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 #: What each corruption does and which scores are meant to see it (``"scene.<part>"``,
 #: ``"image.<part>"``, or a total). ``None`` target: the scores should be *invariant*.
@@ -44,12 +46,30 @@ CORRUPTIONS: dict[str, tuple[str, tuple[str, ...] | None]] = {
         "replace (random characters) or drop ceil(s n) of the n text labels and titles",
         ("scene.text",),
     ),
+    "text": (
+        "replace ceil(s n) of the n content strings (titles, suptitle, axis labels, legend "
+        "entries, text and annotations; not tick labels) by as many random letters",
+        ("scene.text",),
+    ),
+    "item_colours": (
+        "in every collection with per-item face colours (scatter and bubble charts with c=..., "
+        "patch collections; not colormapped meshes, images or contours) mix each item's colour "
+        "towards its own far saturated colour, weight 0.5 s; candidates and changed count items",
+        ("scene.style", "image.colour"),
+    ),
+    "hue": (
+        "rotate the hue of every saturated colour (HSV saturation >= 0.05) of every content "
+        "artist by 180 s degrees, colormaps included (greys stay; legend keys follow)",
+        ("scene.style", "image.colour"),
+    ),
     "linestyle": (
         "change the line style of ceil(s n) of the n stroked artists (solid -> dashed -> dotted)",
         ("scene.style",),
     ),
     "zorder": (
-        "reverse the stacking order of ceil(s n) of the n content artists of each axes",
+        "reverse the stacking order of ceil(s n) of the n content artists of each axes whose "
+        "display bounding box overlaps another's (only there can the order show); the report "
+        "adds pairs_flipped, the overlapping pairs whose order changed",
         ("scene.relations",),
     ),
     "chart_swap": (
@@ -83,7 +103,7 @@ def _cp_corrupt(_cp_kind, _cp_sev, _cp_seed):
     import matplotlib.pyplot as _plt
     import numpy as _np
     from matplotlib import collections as _mc, lines as _ml, patches as _mp, text as _mt
-    from matplotlib import colors as _mcolors, transforms as _mtr
+    from matplotlib import colors as _mcolors, image as _mi, transforms as _mtr
     from matplotlib._pylab_helpers import Gcf as _Gcf
     from matplotlib.axes import Axes as _Axes
     from matplotlib.axis import Axis as _Axis
@@ -123,6 +143,7 @@ def _cp_corrupt(_cp_kind, _cp_sev, _cp_seed):
     rng.shuffle(items)
     changed = 0
     n_cand = len(items)
+    extra = {}  # further counts for the report line
 
     def count(frac, n):
         return 0 if frac <= 0 or n == 0 else min(n, _math.ceil(frac * n - 1e-9))
@@ -133,6 +154,22 @@ def _cp_corrupt(_cp_kind, _cp_sev, _cp_seed):
         bb = ax.get_position()
         w, h = fig.get_size_inches()
         return _np.array([bb.width * w, bb.height * h])
+
+    def base_fc(a, mapped=False):
+        # A collection's own face colours as N x 4, in item order (mplot3d's getters shade and
+        # depth-sort them; its 3D copy is stale for colours mapped since the last draw).
+        fc = None if mapped else getattr(a, "_facecolor3d", None)
+        fc = _mc.Collection.get_facecolor(a) if fc is None else fc
+        return _np.asarray(fc, float).reshape(-1, 4)
+
+    def edge_is_face(a):
+        ec = getattr(a, "_edgecolors", None)
+        return isinstance(ec, str) and ec == "face"
+
+    def base_ec(a, mapped=False):
+        ec = None if mapped else getattr(a, "_edgecolor3d", None)
+        ec = _mc.Collection.get_edgecolor(a) if ec is None else ec
+        return _np.asarray(ec, float).reshape(-1, 4)
 
     # -------------------------------------------------------------------------------------
     if _cp_kind == "drop_elements":
@@ -253,15 +290,17 @@ def _cp_corrupt(_cp_kind, _cp_sev, _cp_seed):
                 if a.get_edgecolor()[3] > 0:
                     a.set_edgecolor(mix(a.get_edgecolor(), target))
             elif isinstance(a, _mc.Collection):
-                if a.get_array() is not None:
-                    a.update_scalarmappable()
-                    fc, ec = a.get_facecolor(), a.get_edgecolor()
-                    a.set_array(None)
-                else:
-                    fc, ec = a.get_facecolor(), a.get_edgecolor()
+                # The collection's own colours in item order (mplot3d's getters shade and
+                # depth-sort them); edges drawn in the face colour follow the face.
+                mapped = a.get_array() is not None
+                if mapped:
+                    a.update_scalarmappable()  # the colours mapped from the values, now
+                fc = base_fc(a, mapped)
+                ec = [] if edge_is_face(a) else base_ec(a, mapped)
+                a.set_array(None)
                 if len(fc):
                     a.set_facecolor(mix(fc, target))
-                if len(ec) and not (isinstance(ec, str)):
+                if len(ec):
                     a.set_edgecolor(mix(ec, target))
             else:
                 continue
@@ -342,21 +381,75 @@ def _cp_corrupt(_cp_kind, _cp_sev, _cp_seed):
             changed += 1
 
     elif _cp_kind == "zorder":
+        # Only where the stacking order can show: artists whose display boxes overlap another's.
+        renderers = {}
+
+        def renderer_of(fig):
+            if id(fig) not in renderers:
+                try:
+                    fig.canvas.draw()
+                    renderers[id(fig)] = fig.canvas.get_renderer()
+                except Exception:
+                    renderers[id(fig)] = None
+            return renderers[id(fig)]
+
+        def extent(fig, a):
+            r = renderer_of(fig)
+            if r is None:
+                return None
+            try:
+                bb = a.get_window_extent(r)
+                clip = a.get_clip_box() if a.get_clip_on() else None
+                if bb is not None and clip is not None:
+                    bb = _mtr.Bbox.intersection(bb, clip)
+                if bb is None:
+                    return None
+                (x0, y0), (x1, y1) = _np.sort(_np.asarray(bb.get_points(), float), axis=0)
+            except Exception:
+                return None
+            if not _np.isfinite([x0, y0, x1, y1]).all() or (x1 <= x0 and y1 <= y0):
+                return None
+            return x0, y0, x1, y1
+
+        def overlapping_pairs(boxes):
+            # (i, j), i < j, whose boxes overlap with a positive extent along both axes (a
+            # zero-height box, a horizontal line, overlaps what it crosses).
+            idx = [i for i, b in enumerate(boxes) if b is not None]
+            if len(idx) < 2:
+                return []
+            b = _np.asarray([boxes[i] for i in idx], float)
+            hit = ((b[:, None, 0] < b[None, :, 2]) & (b[None, :, 0] < b[:, None, 2])
+                   & (b[:, None, 1] < b[None, :, 3]) & (b[None, :, 1] < b[:, None, 3]))
+            ii, jj = _np.nonzero(_np.triu(hit, 1))
+            return [(idx[i], idx[j]) for i, j in zip(ii.tolist(), jj.tolist())]
+
+        def restacked(ax, a):
+            # mplot3d re-assigns depth-sorted zorders to collections and patches at draw time.
+            return (is3d(ax) and getattr(ax, "computed_zorder", False)
+                    and isinstance(a, (_mc.Collection, _mp.Patch)))
+
         by_axes = {}
-        for order, (fig, ax, a) in enumerate(items):
-            by_axes.setdefault(id(ax) if ax is not None else id(fig), []).append((order, a))
-        # Current stack: by zorder, then drawing order (children order within the axes).
+        for fig, ax, a in items:
+            by_axes.setdefault(id(ax) if ax is not None else id(fig), []).append((fig, ax, a))
+        # Current stack: by zorder, then drawing order (children order of the axes / figure).
         pos = {}
         for fig in figs:
-            for ax in fig.axes:
-                for i, ch in enumerate(ax.get_children()):
-                    pos[id(ch)] = i
+            for parent in [fig] + list(fig.axes):
+                for i, ch in enumerate(parent.get_children()):
+                    pos.setdefault(id(ch), i)
+        n_cand, pairs_flipped = 0, 0
         for group in by_axes.values():
-            stack = sorted((a for _, a in group), key=lambda a: (a.get_zorder(), pos.get(id(a), 0)))
-            n = len(stack)
-            chosen = [a for _, a in sorted(group, key=lambda t: t[0])][: count(_cp_sev, n)]
+            arts = [a for _, _, a in group]  # the fixed random order
+            boxes = [None if restacked(ax, a) else extent(fig, a) for fig, ax, a in group]
+            pairs = overlapping_pairs(boxes)
+            involved = {i for p in pairs for i in p}
+            cand = [a for i, a in enumerate(arts) if i in involved]
+            n_cand += len(cand)
+            chosen = cand[: count(_cp_sev, len(cand))]
             if len(chosen) < 2:
                 continue
+            stack = sorted(arts, key=lambda a: (a.get_zorder(), pos.get(id(a), 0)))
+            n = len(stack)
             # Distinct zorders that keep the current stack, so reversing them is exact.
             exact = {id(a): a.get_zorder() + 1e-3 * i / max(n, 1) for i, a in enumerate(stack)}
             for a in stack:
@@ -364,8 +457,14 @@ def _cp_corrupt(_cp_kind, _cp_sev, _cp_seed):
             chosen.sort(key=lambda a: exact[id(a)])
             values = [exact[id(a)] for a in chosen]
             for a, z in zip(chosen, reversed(values)):
-                a.set_zorder(z)
-                changed += 1
+                if z != exact[id(a)]:
+                    a.set_zorder(z)
+                    changed += 1
+            for i, j in pairs:
+                a, b = arts[i], arts[j]
+                before = exact[id(a)] < exact[id(b)]
+                pairs_flipped += before != (a.get_zorder() < b.get_zorder())
+        extra["pairs_flipped"] = pairs_flipped
 
     elif _cp_kind == "chart_swap":
         # Chart series only: 2D axes whose axis is drawn (geometry figures turn it off).
@@ -427,6 +526,222 @@ def _cp_corrupt(_cp_kind, _cp_sev, _cp_seed):
                     s.set_offsets(xy[k:])
             changed += 1
 
+    elif _cp_kind == "text":
+        # Content strings only (titles, axis labels, legend entries, text and annotations):
+        # tick labels stay. Replaced by as many random letters (whitespace kept), never emptied.
+        slots = []
+        seen = set()
+
+        def add_text(t):
+            if t is None or id(t) in seen or not isinstance(t, _mt.Text):
+                return
+            if t.get_visible() and t.get_text().strip():
+                seen.add(id(t))
+                slots.append(t)
+
+        def legend_texts(leg):
+            if leg is not None and leg.get_visible():
+                add_text(leg.get_title())
+                for t in leg.get_texts():
+                    add_text(t)
+
+        for fig in figs:
+            for t in fig.texts:  # suptitle, supxlabel / supylabel, fig.text
+                add_text(t)
+            for leg in fig.legends:
+                legend_texts(leg)
+            for ax in fig.axes:
+                for name in ("title", "_left_title", "_right_title"):
+                    add_text(getattr(ax, name, None))
+                if ax.axison or (is3d(ax) and getattr(ax, "_axis3don", True)):
+                    for axis in (ax.xaxis, ax.yaxis, getattr(ax, "zaxis", None)):
+                        if axis is not None and axis.get_visible():
+                            add_text(axis.label)
+                legends = [c for c in ax.get_children() if isinstance(c, _Legend)]
+                for leg in legends + [ax.get_legend()]:
+                    legend_texts(leg)
+            for ax, a in content(fig):
+                add_text(a)  # ax.text, annotate, bar_label, Text3D
+        n_cand = len(slots)
+        rng.shuffle(slots)
+        letters = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+        draws = ["".join(ch if ch.isspace() else rng.choice(letters) for ch in t.get_text())
+                 for t in slots]
+        for t, new in list(zip(slots, draws))[: count(_cp_sev, n_cand)]:
+            t.set_text(new)
+            changed += 1
+
+    elif _cp_kind == "item_colours":
+        # Collections with one face colour per item (scatter with c=..., bubble charts, patch
+        # collections, meshes with explicit face colours). Colormapped meshes, images and
+        # contours are out of scope; a colormapped scatter is turned into explicit colours.
+        pal = _np.asarray([(0.85, 0.1, 0.1), (0.1, 0.6, 0.1), (0.1, 0.2, 0.9), (0.8, 0.1, 0.8),
+                           (0.95, 0.55, 0.0), (0.0, 0.65, 0.7), (0.55, 0.3, 0.1),
+                           (0.9, 0.8, 0.0)])
+        w = 0.5 * max(0.0, min(1.0, _cp_sev))
+        cand = []
+        for fig, ax, a in items:
+            if not isinstance(a, _mc.Collection):
+                continue
+            try:
+                arr = a.get_array()
+                if arr is not None:
+                    face = getattr(a, "_original_facecolor", None)
+                    if not isinstance(a, _mc.PathCollection) or (
+                            isinstance(face, str) and face.lower() == "none"):
+                        continue
+                    n = int(_np.size(arr))
+                else:
+                    n = len(base_fc(a))
+            except Exception:
+                continue
+            if n > 1:
+                cand.append((a, arr is not None, n, rng.getrandbits(32)))
+        n_cand = sum(n for _, _, n, _ in cand)
+        for a, mapped, n, sub in cand:
+            if w <= 0:
+                break
+            if mapped:
+                rgba = _np.asarray(a.to_rgba(a.get_array(), a.get_alpha()), float).reshape(-1, 4)
+                a.set_array(None)  # else the colours are mapped from the values again at draw
+            else:
+                rgba = _np.array(base_fc(a), float).reshape(-1, 4)
+            r = _np.random.default_rng(sub).random(len(rgba))
+            far = _np.abs(rgba[:, None, :3] - pal[None, :, :]).sum(axis=2) > 0.9
+            far[~far.any(axis=1)] = True
+            pick = _np.floor(r * far.sum(axis=1)).astype(int)
+            target = pal[_np.argmax(far.cumsum(axis=1) > pick[:, None], axis=1)]
+            rgba[:, :3] = (1 - w) * rgba[:, :3] + w * target
+            a.set_facecolor(rgba)
+            changed += len(rgba)
+
+    elif _cp_kind == "hue":
+        shift = 0.5 * max(0.0, min(1.0, _cp_sev))  # of a full turn: 180 s degrees
+
+        def rot_array(rgba):
+            # (rotated copy, any visible saturated colour) of an N x 4 float array.
+            rgba = _np.array(rgba, float)
+            hsv = _mcolors.rgb_to_hsv(_np.clip(rgba[..., :3], 0, 1))
+            sat = hsv[..., 1] >= 0.05
+            hsv[..., 0] = _np.where(sat, (hsv[..., 0] + shift) % 1.0, hsv[..., 0])
+            rgba[..., :3] = _np.where(sat[..., None], _mcolors.hsv_to_rgb(hsv), rgba[..., :3])
+            visible = sat if rgba.shape[-1] < 4 else sat & (rgba[..., 3] > 0)
+            return rgba, bool(visible.any())
+
+        def rot(c):
+            if c is None or (isinstance(c, str) and c.lower() in ("none", "face", "auto")):
+                return None, False
+            try:
+                rgba = _mcolors.to_rgba_array(c)
+            except Exception:
+                return None, False
+            if rgba.size == 0:
+                return None, False
+            return rot_array(rgba)
+
+        def slot(get, put, out):
+            try:
+                new, sat = rot(get())
+            except Exception:
+                return
+            if sat:
+                out.append(lambda put=put, new=new: put(new if len(new) > 1 else tuple(new[0])))
+
+        def cmap_slot(m, out):
+            try:
+                cmap = m.get_cmap()
+                new, sat = rot_array(cmap(_np.arange(cmap.N)))
+                ext = [rot_array(_mcolors.to_rgba_array(c)) for c in
+                       (cmap.get_under(), cmap.get_over(), cmap.get_bad())]
+            except Exception:
+                return
+            if sat or any(s for _, s in ext):
+
+                def put(m=m, cmap=cmap, new=new, ext=ext):
+                    under, over, bad = (tuple(e[0][0]) for e in ext)
+                    nc = _mcolors.ListedColormap(new, name=cmap.name + "_hue")
+                    nc = nc.with_extremes(under=under, over=over, bad=bad)
+                    nc.colorbar_extend = getattr(cmap, "colorbar_extend", False)
+                    m.set_cmap(nc)  # a colorbar of m follows (it listens to m's changes)
+
+                out.append(put)
+
+        def patch_slots(p, out):
+            slot(p.get_facecolor, p.set_facecolor, out)
+            slot(p.get_edgecolor, p.set_edgecolor, out)
+
+        def hue_slots(a):
+            out = []
+            if isinstance(a, _ml.Line2D):
+                for what in ("color", "markerfacecolor", "markerfacecoloralt", "markeredgecolor"):
+                    slot(getattr(a, "get_" + what), getattr(a, "set_" + what), out)
+            elif isinstance(a, _mt.Text):
+                slot(a.get_color, a.set_color, out)
+                for p in (getattr(a, "arrow_patch", None), a.get_bbox_patch()):
+                    if p is not None:
+                        patch_slots(p, out)
+            elif isinstance(a, _mp.Patch):
+                patch_slots(a, out)
+            elif isinstance(a, _mc.Collection):
+                face_mapped = edge_mapped = False
+                if a.get_array() is not None:
+                    cmap_slot(a, out)
+                    of = getattr(a, "_original_facecolor", None)
+                    oe = getattr(a, "_original_edgecolor", None)
+                    face_mapped = not (isinstance(of, str) and of.lower() == "none")
+                    edge_mapped = (isinstance(oe, str) and oe == "face") if face_mapped else (
+                        oe is None)
+                if not face_mapped:
+                    slot(lambda: base_fc(a), a.set_facecolor, out)
+                if not edge_mapped and not edge_is_face(a):
+                    slot(lambda: base_ec(a), a.set_edgecolor, out)
+            elif isinstance(a, getattr(_mi, "_ImageBase", _mi.AxesImage)):
+                arr = a.get_array()
+                if arr is not None and _np.ndim(arr) == 2:
+                    cmap_slot(a, out)
+                elif arr is not None and _np.ndim(arr) == 3 and _np.shape(arr)[2] in (3, 4):
+                    data = _np.asarray(arr)
+                    data = data / 255.0 if data.dtype.kind in "ui" else data.astype(float)
+                    new, sat = rot_array(data)
+                    if sat:
+                        out.append(lambda a=a, new=new: a.set_data(new))
+            return out
+
+        done = set()
+        todo = []
+        for fig, ax, a in items:
+            done.add(id(a))
+            if ax is not None and getattr(ax, "_colorbar", None) is not None:
+                continue  # a colorbar's own parts: it redraws from its mappable's colormap
+            todo.append(hue_slots(a))
+        for fig in figs:
+            for ax in fig.axes:
+                cb = getattr(ax, "_colorbar", None)
+                if cb is not None and getattr(cb, "mappable", None) is not None and id(
+                        cb.mappable) not in done:
+                    done.add(id(cb.mappable))  # a colorbar of a mappable that is not drawn
+                    out = []
+                    cmap_slot(cb.mappable, out)
+                    todo.append(out)
+        todo = [s for s in todo if s]
+        n_cand = len(todo)
+        # Legend keys follow their artists (not counted: the legend is not content).
+        keys = []
+        for fig in figs:
+            legends = list(fig.legends)
+            for ax in fig.axes:
+                legends += [c for c in ax.get_children() if isinstance(c, _Legend)]
+                if ax.get_legend() is not None and ax.get_legend() not in legends:
+                    legends.append(ax.get_legend())
+            for leg in legends:
+                handles = getattr(leg, "legend_handles", None) or []
+                keys += [hue_slots(h) for h in handles if h is not None]
+        if shift > 0:
+            for slots in todo + keys:
+                for put in slots:
+                    put()
+            changed = n_cand
+
     elif _cp_kind in ("scale", "translate"):
         # scale: every size grows by (1 + 0.6 s). translate: pad the figure on the left and
         # top; every axes keeps its size in inches, so the content only moves on a larger canvas.
@@ -449,7 +764,8 @@ def _cp_corrupt(_cp_kind, _cp_sev, _cp_seed):
     else:
         raise ValueError(f"unknown corruption {_cp_kind!r}")
 
-    print("CP_CORRUPT " + _json.dumps({"kind": _cp_kind, "candidates": n_cand, "changed": changed}))
+    report = {"kind": _cp_kind, "candidates": n_cand, "changed": changed, **extra}
+    print("CP_CORRUPT " + _json.dumps(report))
 
 """
 
@@ -473,6 +789,8 @@ class CorruptionReport:
     kind: str
     candidates: int  # artists (or series, texts, figures) the corruption could act on
     changed: int  # how many it changed
+    #: Further counts some corruptions report (``zorder``: ``pairs_flipped``).
+    extra: dict[str, Any] = field(default_factory=dict)
 
 
 def parse_report(stdout: str) -> CorruptionReport | None:
@@ -481,7 +799,10 @@ def parse_report(stdout: str) -> CorruptionReport | None:
         if line.startswith(MARKER):
             try:
                 d = json.loads(line[len(MARKER) :])
-                return CorruptionReport(str(d["kind"]), int(d["candidates"]), int(d["changed"]))
+                rest = {k: v for k, v in d.items() if k not in ("kind", "candidates", "changed")}
+                return CorruptionReport(
+                    str(d["kind"]), int(d["candidates"]), int(d["changed"]), rest
+                )
             except (ValueError, KeyError, TypeError):
                 return None
     return None
