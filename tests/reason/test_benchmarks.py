@@ -346,3 +346,10 @@ def test_logicvista_summary_by_skill_and_capability():
     assert s["by_skill"]["deductive"]["accuracy"] == 0.0
     assert s["by_capability"]["diagram"] == {"n": 3, "correct": 2, "accuracy": pytest.approx(2 / 3)}
     assert s["by_specific_capability"]["table"]["accuracy"] == 1.0
+
+
+def test_mathvista_summary_keeps_the_task_as_category_beside_the_metadata_category():
+    items = load_benchmark("mathvista", DATA / "mathvista")
+    s = summarise("mathvista", [make_record(it, it.answer) for it in items])
+    assert s["by_category"] == s["by_task"]
+    assert set(s["by_metadata_category"]) == {"general-vqa", "math-targeted-vqa"}

@@ -173,16 +173,10 @@ def summarise(benchmark: str, records: list[dict[str, Any]]) -> dict[str, Any]:
 def _mathvista(records: list[dict[str, Any]]) -> dict[str, Any]:
     out: dict[str, Any] = {"by_task": _by(records, lambda r: r.get("category"))}
     out["by_skill"] = _by(records, lambda r: _group(r, "skills"))
-    for key in (
-        "question_type",
-        "answer_type",
-        "language",
-        "source",
-        "category",
-        "context",
-        "grade",
-    ):
+    for key in ("question_type", "answer_type", "language", "source", "context", "grade"):
         out[f"by_{key}"] = _by(records, lambda r, key=key: _group(r, key))
+    # metadata.category (math-targeted / general VQA); by_category is the task, as for all
+    out["by_metadata_category"] = _by(records, lambda r: _group(r, "category"))
     return out
 
 
