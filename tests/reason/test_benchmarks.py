@@ -123,7 +123,7 @@ def test_wemath_loader():
 def test_logicvista_loader():
     items = {it.id: it for it in load_benchmark("logicvista", DATA / "logicvista")}
     assert items["v1_1"].answer == "A, C" and items["v1_1"].meta["multi_select"] is True
-    assert items["v1_2"].meta["labels"] == "12345"
+    assert items["v1_2"].meta["labels"] == "12345ABCDE"
     assert items["v1_3"].options == ("10%", "20%", "25%", "30%")
     assert items["v1_0"].category == "inductive" and items["v1_3"].meta["broad_capability"] == "ocr"
     assert items["v1_0"].image == str((DATA / "logicvista" / "images" / "v1_0.png").resolve())

@@ -47,8 +47,8 @@ def locate(path: Path) -> Path:
 
 def labels_of(question: str, options: tuple[str, ...]) -> str:
     """The answer labels the question offers: the letters of its inline options or of a range or
-    list it names ("A-I", "A to F", "A, B, C, D, and E"); else ``1``-``n`` for "Select from
-    1-5"; else A-E."""
+    list it names ("A-I", "A to F", "A, B, C, D, and E"); else ``1``-``n`` and A-E for "Select
+    from 1-5"; else A-E."""
     last = ""
     for pattern in (_LETTER_RANGE, _LETTER_LIST):
         for found in pattern.finditer(question):
@@ -57,8 +57,8 @@ def labels_of(question: str, options: tuple[str, ...]) -> str:
         last = max(last, chr(ord("A") + len(options) - 1))
     if not last:
         m = _DIGIT_RANGE.search(question)
-        if m:
-            return "".join(str(i) for i in range(1, int(m.group(1)) + 1))
+        if m:  # a few of these are labelled with letters all the same (v1_190: "B")
+            return "".join(str(i) for i in range(1, int(m.group(1)) + 1)) + "ABCDE"
         last = "E"
     return "".join(chr(c) for c in range(ord("A"), ord(max(last, "E")) + 1))
 
