@@ -728,11 +728,20 @@ def bench_validate(
         help="Comma-separated corruption families (default: all).",
         callback=_check_names("corruption", _corruptions, "docs/bench.md"),
     ),
+    realstyle: bool = typer.Option(
+        False,
+        "--realstyle",
+        help="Use the built-in hand-written real-world-style charts instead of generated "
+        "programs (docs/scores.md).",
+    ),
+    score_version: int = typer.Option(
+        2, "--score-version", min=1, max=2, help="Score formulas to validate (1 or 2)."
+    ),
     out: Path | None = typer.Option(
         None, "--out", "-o", help="Write the full result JSON.", callback=check_out_file
     ),
 ) -> None:
-    """Metric validity: Spearman rho of each score against corruption severity."""
+    """Metric validity: Spearman rho of each score against corruption severity and damage."""
     from rich.progress import BarColumn, MofNCompleteColumn, TimeRemainingColumn
 
     from codepercept._fs import atomic_write
@@ -746,9 +755,14 @@ def bench_validate(
             bar.update(task, completed=done, total=total)
 
         try:
+            if realstyle and bench is not None:
+                raise ValueError("--realstyle and --bench both name the programs: pass one")
+            from codepercept.bench.realstyle import realstyle_programs
+
+            programs = realstyle_programs() if realstyle else bench
             result = validate(
-                bench, levels=levels, n_programs=n_programs, seed=seed, workers=workers,
-                corruptions=_names(corruptions), progress=on_progress,
+                programs, levels=levels, n_programs=n_programs, seed=seed, workers=workers,
+                corruptions=_names(corruptions), progress=on_progress, version=score_version,
             )  # fmt: skip
         except (ValueError, FileNotFoundError) as exc:
             raise typer.BadParameter(str(exc)) from None

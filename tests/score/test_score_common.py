@@ -58,4 +58,9 @@ def test_weighted_total_is_exact_at_100_and_weighted():
 
 def test_score_result_to_dict():
     r = ScoreResult(50.0, {"a": 50.0}, {"n": 1})
-    assert r.to_dict() == {"total": 50.0, "parts": {"a": 50.0}, "details": {"n": 1}}
+    assert r.to_dict() == {
+        "total": 50.0,
+        "parts": {"a": 50.0},
+        "details": {"n": 1},
+        "score_version": 2,
+    }

@@ -323,7 +323,7 @@ def test_colour_part_falls_as_more_boxes_are_recoloured():
         b = ref.copy()
         for c in colours[:k]:
             b[(ref == c).all(axis=2)] = (148, 0, 211)  # violet, absent from the reference
-        parts.append(image_score(ref, b).parts["colour"])
+        parts.append(image_score(ref, b).details.get("raw", {"colour": 100.0})["colour"])
     assert parts[0] == 100.0
     assert all(x > y for x, y in itertools.pairwise(parts)), parts
 

@@ -88,6 +88,10 @@ def remap(s: Scene, sx: float, sy: float, ox: float, oy: float) -> Scene:
     for e in out.elements:
         x0, y0, x1, y1 = e.bbox
         e.bbox = [ox + sx * x0, oy + sy * y0, ox + sx * x1, oy + sy * y1]
+    for a in out.axes:  # the axes frames are figure coordinates too
+        if a.bbox is not None:
+            x0, y0, x1, y1 = a.bbox
+            a.bbox = [ox + sx * x0, oy + sy * y0, ox + sx * x1, oy + sy * y1]
     return out
 
 
@@ -161,7 +165,7 @@ def test_one_recoloured_element_loses_exactly_its_style_share():
     # three style attributes (edge colour, linestyle, linewidth): its style drops to 2/3, the
     # style part to 100 * (3 - 1/3) / 3, and the total loses 20% of that.
     assert np.linalg.norm(rgb_to_lab(np.array(RED[:3])) - rgb_to_lab(np.array(BLUE[:3]))) > 50
-    r = scene_score(three_lines(RED), three_lines(BLUE))
+    r = scene_score(three_lines(RED), three_lines(BLUE), version=1)
     assert r.parts["style"] == pytest.approx(100 * (3 - 1 / 3) / 3)
     assert r.total == pytest.approx(100 - 0.2 * 100 / 9)
     assert {k: v for k, v in r.parts.items() if k != "style"} == dict.fromkeys(
@@ -182,7 +186,7 @@ def test_style_part_equals_a_direct_computation():
         base = 1 if e.kind in ("points", "scatter") else 3
         n_attrs = base + (e.facecolor is not None) + (e.color is not None)
         expected += (max(0.0, 1 - de / 50) + n_attrs - 1) / n_attrs
-    r = scene_score(s, black)
+    r = scene_score(s, black, version=1)
     assert r.parts["style"] == pytest.approx(100 * expected / len(s.elements))
 
 
@@ -190,21 +194,22 @@ def test_linewidth_and_linestyle_agreement():
     a = scene(line([0.1, 0.1, 0.5, 0.5], linewidth=2.0))
     b = scene(line([0.1, 0.1, 0.5, 0.5], linewidth=1.0, linestyle="dashed"))
     # colour 1, linestyle 0, linewidth 1 - 1/2 -> 1.5 / 3.
-    assert scene_score(a, b).parts["style"] == pytest.approx(50.0)
+    assert scene_score(a, b, version=1).parts["style"] == pytest.approx(50.0)
 
 
 def test_completeness_counts_collection_items():
     a = scene(line([0.1, 0.1, 0.2, 0.2]), el("scatter", [0.3, 0.3, 0.9, 0.9], count=10))
     b = scene(line([0.1, 0.1, 0.2, 0.2]), el("scatter", [0.3, 0.3, 0.9, 0.9], count=5))
     # Counts {line: 1, scatter: 10} vs {line: 1, scatter: 5}: F1 = 2 * 6 / (11 + 6).
-    assert scene_score(a, b).parts["completeness"] == pytest.approx(100 * 12 / 17)
+    assert scene_score(a, b, version=1).parts["completeness"] == pytest.approx(100 * 12 / 17)
 
 
 def test_compatible_kinds_match_with_half_completeness_credit():
     a = scene(el("polygon", [0.1, 0.1, 0.4, 0.4]), el("polygon", [0.6, 0.6, 0.9, 0.9]))
     b = scene(el("rectangle", [0.1, 0.1, 0.4, 0.4]), el("rectangle", [0.6, 0.6, 0.9, 0.9]))
+    assert scene_score(a, b, version=1).parts["completeness"] == pytest.approx(50.0)
     r = scene_score(a, b)
-    assert r.parts["completeness"] == pytest.approx(50.0)
+    assert r.details["raw"]["completeness"] == pytest.approx(50.0)  # elements and items alike
     assert r.parts["position"] == 100.0
     assert len(r.details["matched"]) == 2
 
@@ -224,7 +229,7 @@ def test_swapped_stacking_of_overlapping_elements_is_one_relation_in_four():
             el("rectangle", [0.4, 0.4, 1.0, 1.0], facecolor=BLUE, zorder=z_b),
         )
 
-    r = scene_score(two(1, 2), two(2, 1))
+    r = scene_score(two(1, 2), two(2, 1), version=1)
     # One pair: left/right, above/below and containment agree; stacking disagrees.
     assert r.parts["relations"] == pytest.approx(75.0)
     assert r.total == pytest.approx(100 - 0.2 * 25)

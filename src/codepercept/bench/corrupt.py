@@ -126,6 +126,8 @@ def _cp_corrupt(_cp_kind, _cp_sev, _cp_seed):
     def content(fig):
         out = []
         for ax in fig.axes:
+            if getattr(ax, "_colorbar", None) is not None:
+                continue  # a colorbar is a guide, like a legend: one element of the scene
             decor = {id(ax.patch)} | {id(s) for s in ax.spines.values()}
             for name in ("title", "_left_title", "_right_title"):
                 if getattr(ax, name, None) is not None:
@@ -375,6 +377,14 @@ def _cp_corrupt(_cp_kind, _cp_sev, _cp_seed):
                 dashes = a.get_linestyle()
                 solid = all(d[1] is None for d in dashes)
                 cand.append((a, "solid" if solid else "dashed"))
+            elif (isinstance(a, _mc.Collection) and not isinstance(a, _mc.PathCollection)
+                  and len(a.get_linewidth()) and max(a.get_linewidth()) > 0
+                  and len(a.get_edgecolor()) and max(_np.asarray(a.get_edgecolor())[:, 3]) > 0):
+                # outlined areas: fill_between, broken_barh, polygons drawn as a collection
+                # (a scatter's marker edges are not a line style)
+                dashes = a.get_linestyle()
+                solid = all(d[1] is None for d in dashes)
+                cand.append((a, "solid" if solid else "dashed"))
         n_cand = len(cand)
         for a, ls in cand[: count(_cp_sev, len(cand))]:
             a.set_linestyle(nxt[ls])
@@ -412,14 +422,15 @@ def _cp_corrupt(_cp_kind, _cp_sev, _cp_seed):
             return x0, y0, x1, y1
 
         def overlapping_pairs(boxes):
-            # (i, j), i < j, whose boxes overlap with a positive extent along both axes (a
-            # zero-height box, a horizontal line, overlaps what it crosses).
+            # (i, j), i < j, whose boxes overlap by more than a pixel along both axes (a
+            # zero-height box, a horizontal line, overlaps what it crosses; bars that only
+            # touch, side by side or stacked, do not overlap: their order does not show).
             idx = [i for i, b in enumerate(boxes) if b is not None]
             if len(idx) < 2:
                 return []
             b = _np.asarray([boxes[i] for i in idx], float)
-            hit = ((b[:, None, 0] < b[None, :, 2]) & (b[None, :, 0] < b[:, None, 2])
-                   & (b[:, None, 1] < b[None, :, 3]) & (b[None, :, 1] < b[:, None, 3]))
+            hit = ((b[:, None, 0] + 1 < b[None, :, 2]) & (b[None, :, 0] + 1 < b[:, None, 2])
+                   & (b[:, None, 1] + 1 < b[None, :, 3]) & (b[None, :, 1] + 1 < b[:, None, 3]))
             ii, jj = _np.nonzero(_np.triu(hit, 1))
             return [(idx[i], idx[j]) for i, j in zip(ii.tolist(), jj.tolist())]
 
@@ -764,6 +775,7 @@ def _cp_corrupt(_cp_kind, _cp_sev, _cp_seed):
     else:
         raise ValueError(f"unknown corruption {_cp_kind!r}")
 
+    extra.setdefault("artists", len(items))
     report = {"kind": _cp_kind, "candidates": n_cand, "changed": changed, **extra}
     print("CP_CORRUPT " + _json.dumps(report))
 
@@ -789,7 +801,8 @@ class CorruptionReport:
     kind: str
     candidates: int  # artists (or series, texts, figures) the corruption could act on
     changed: int  # how many it changed
-    #: Further counts some corruptions report (``zorder``: ``pairs_flipped``).
+    #: Further counts some corruptions report (``zorder``: ``pairs_flipped``; every one:
+    #: ``artists``, the content artists of the figures).
     extra: dict[str, Any] = field(default_factory=dict)
 
 

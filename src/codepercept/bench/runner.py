@@ -51,7 +51,7 @@ from codepercept.jobdir import claim
 from codepercept.models.adapters import Model, NoPrediction, Predictions, make_model, model_job
 from codepercept.sandbox import Executor
 from codepercept.scene.model import Scene
-from codepercept.score import image_score, prepare_image, scene_score
+from codepercept.score import SCORE_VERSION, image_score, prepare_image, scene_score
 
 log = logging.getLogger(__name__)
 
@@ -211,6 +211,7 @@ def evaluate_item(
     if res.scene is not None:  # kept so a run can be re-scored without re-executing
         atomic_write(images_dir / f"{item.id}.scene.json", res.scene.to_json())
     img = image_score(prepare_image(item.image_bytes()), png)
+    row["score_version"] = img.version
     row["scores"]["image"] = round(img.total, 3)
     row["scores"]["image_parts"] = {k: round(v, 3) for k, v in img.parts.items()}
     ref_scene = refs.scene(item)
@@ -354,7 +355,10 @@ def run_benchmark(
         warnings += model.check(items, {it.id for it in all_items})
     # Not limit (it picks which items are scored, not how: a --limit smoke test grows into the
     # full run) and not workers.
-    settings = {"model": setting, "dpi": dpi, "timeout_s": timeout_s, "judge": _judge_spec(judge)}
+    # The score version too: rows scored by another version of the formulas must not be mixed
+    # into one table (a resume with a newer codepercept says so and asks for --overwrite).
+    settings = {"model": setting, "dpi": dpi, "timeout_s": timeout_s, "judge": _judge_spec(judge),
+                "score_version": SCORE_VERSION}  # fmt: skip
     inputs = {"bench": bench_path, **model_inputs}
     try:
         with claim(out, "bench run", settings, inputs, overwrite=overwrite,
@@ -408,6 +412,7 @@ def _run(
         pending = len(items) - scored
         summary.update({
             "model": model.name,
+            "score_version": SCORE_VERSION,
             "bench": str(bench_path),
             "bench_relative": os.path.relpath(bench_path, out.resolve()),
             "dpi": dpi,

@@ -39,7 +39,7 @@ from codepercept.bench.corrupt import (
 )
 from codepercept.sandbox import Executor
 from codepercept.sandbox.result import ExecResult
-from codepercept.score import image_score, prepare_image, scene_score
+from codepercept.score import SCORE_VERSION, image_score, prepare_image, scene_score
 
 log = logging.getLogger(__name__)
 
@@ -50,6 +50,13 @@ SCORE_KEYS: tuple[str, ...] = (
     "scene.total", "scene.completeness", "scene.position", "scene.style", "scene.relations",
     "scene.text",
 )  # fmt: skip
+#: Corruptions that change a share ``changed / candidates`` of what they act on (a count that
+#: rounds up: one line of one is all of it at any severity); the others scale continuously with
+#: the severity. The *damage* of a run is that share for these, the severity times the share of
+#: artists with a hue for ``hue``, and the severity for the others.
+COUNTED: frozenset[str] = frozenset(
+    {"drop_elements", "labels", "text", "linestyle", "zorder", "chart_swap"}
+)
 #: A score meant to see a corruption should reach rho <= this.
 RHO_TARGET = -0.9
 #: Rendering-equivalent rewrites should keep the scene score at or above this.
@@ -170,11 +177,13 @@ class _Job:
     code: str = ""
 
 
-def _scores(ref: ExecResult, ref_image: Any, cand: ExecResult) -> dict[str, float]:
+def _scores(
+    ref: ExecResult, ref_image: Any, cand: ExecResult, version: int = SCORE_VERSION
+) -> dict[str, float]:
     if not cand.ok or cand.scene is None or not cand.images:
         return dict.fromkeys(SCORE_KEYS, 0.0)
-    im = image_score(ref_image, cand.images[0])
-    sc = scene_score(ref.scene, cand.scene)  # type: ignore[arg-type]
+    im = image_score(ref_image, cand.images[0], version=version)
+    sc = scene_score(ref.scene, cand.scene, version=version)  # type: ignore[arg-type]
     out = {"image.total": im.total, "scene.total": sc.total}
     out.update({f"image.{k}": v for k, v in im.parts.items()})
     out.update({f"scene.{k}": v for k, v in sc.parts.items()})
@@ -199,8 +208,10 @@ def validate(
     corruptions: Sequence[str] | None = None,
     executor: Executor | None = None,
     progress: Callable[[int, int], None] | None = None,
+    version: int = SCORE_VERSION,
 ) -> dict[str, Any]:
-    """Run the validity study; returns a JSON-able dict (see :func:`validity_markdown`).
+    """Run the validity study with score ``version``; returns a JSON-able dict (see
+    :func:`validity_markdown`).
 
     ``programs``: a benchmark directory / JSONL file, a list of :class:`ValidationProgram`, or
     ``None`` for ``n_programs`` generated programs (balanced over domains). ``levels`` counts
@@ -220,7 +231,33 @@ def validate(
     else:
         progs = list(programs)
     t0 = time.perf_counter()
+    jobs = validity_jobs(progs, kinds, levels, seed)
+    done = [0]
 
+    def tick(_i: int, _r: ExecResult) -> None:
+        done[0] += 1
+        if progress is not None:
+            progress(done[0], len(jobs))
+
+    if executor is None:
+        with Executor(workers=workers) as ex:
+            results = ex.map([j.code for j in jobs], progress=tick)
+    else:
+        results = executor.map([j.code for j in jobs], progress=tick)
+    t_exec = time.perf_counter() - t0
+    result = score_validity(progs, jobs, results, kinds, levels, seed, version)
+    result["timing"] = {
+        "runs": len(jobs),
+        "exec_s": round(t_exec, 1),
+        "total_s": round(time.perf_counter() - t0, 1),
+    }
+    return result
+
+
+def validity_jobs(
+    progs: Sequence[ValidationProgram], kinds: Sequence[str], levels: int, seed: int
+) -> list[_Job]:
+    """Every sandbox run of the study, in a fixed order (references first per program)."""
     jobs: list[_Job] = []
     for i, p in enumerate(progs):
         jobs.append(_Job(i, "reference", code=p.code))
@@ -240,20 +277,20 @@ def validate(
         jobs.append(_Job(-1, "pair_a", name, code=a))
         jobs.append(_Job(-1, "pair_b", name, code=b))
 
-    done = [0]
+    return jobs
 
-    def tick(_i: int, _r: ExecResult) -> None:
-        done[0] += 1
-        if progress is not None:
-            progress(done[0], len(jobs))
 
-    if executor is None:
-        with Executor(workers=workers) as ex:
-            results = ex.map([j.code for j in jobs], progress=tick)
-    else:
-        results = executor.map([j.code for j in jobs], progress=tick)
-    t_exec = time.perf_counter() - t0
-
+def score_validity(
+    progs: Sequence[ValidationProgram],
+    jobs: Sequence[_Job],
+    results: Sequence[ExecResult],
+    kinds: Sequence[str],
+    levels: int,
+    seed: int,
+    version: int = SCORE_VERSION,
+) -> dict[str, Any]:
+    """Score the runs of :func:`validity_jobs` with score ``version`` and summarise (the study
+    without executing)."""
     refs: dict[int, tuple[ExecResult, Any]] = {}
     failed_refs = []
     for j, r in zip(jobs, results, strict=True):
@@ -275,7 +312,7 @@ def validate(
             continue
         ref, ref_img = refs[j.program]
         p = progs[j.program]
-        scores = _scores(ref, ref_img, r)
+        scores = _scores(ref, ref_img, r, version)
         if j.kind == "rewrite":
             rewrites.append({"program": p.id, "rewrite": j.name, "status": r.status, **scores})
             continue
@@ -284,18 +321,26 @@ def validate(
         if j.kind == "identical":
             for kind in kinds:
                 records.append({**base, "corruption": kind, "level": 0, "severity": 0.0,
-                                "changed": 0, "candidates": None, **scores})  # fmt: skip
+                                "damage": 0.0, "changed": 0, "candidates": None, **scores})  # fmt: skip
         else:
-            records.append({**base, "corruption": j.name, "level": j.level,
-                            "severity": round(j.level / (levels - 1), 4),
-                            "changed": rep.changed if rep else None,
+            sev = round(j.level / (levels - 1), 4)
+            damage = sev
+            if j.name in COUNTED:
+                damage = round(rep.changed / rep.candidates, 4) if rep and rep.candidates else 0.0
+            elif j.name == "hue" and rep is not None:
+                # the angle, on the share of the figure's artists that have a hue to turn
+                artists = rep.extra.get("artists") or 0
+                damage = round(sev * rep.changed / artists, 4) if artists else 0.0
+            records.append({**base, "corruption": j.name, "level": j.level, "severity": sev,
+                            "damage": damage, "changed": rep.changed if rep else None,
+                            "pairs_flipped": rep.extra.get("pairs_flipped") if rep else None,
                             "candidates": rep.candidates if rep else None, **scores})  # fmt: skip
 
     pairs = []
     for name, runs in pair_runs.items():
         a, b = runs["pair_a"], runs["pair_b"]
         if a.ok and a.scene is not None and a.images:
-            scores = _scores(a, prepare_image(a.images[0]), b)
+            scores = _scores(a, prepare_image(a.images[0]), b, version)
         else:
             scores = dict.fromkeys(SCORE_KEYS, 0.0)
         pairs.append({"pair": name, "status": [a.status, b.status], **scores})
@@ -303,6 +348,7 @@ def validate(
     identical = [r for r in records if r["level"] == 0 and r["corruption"] == kinds[0]]
     result = {
         "version": VALIDITY_VERSION,
+        "score_version": version,
         "args": {"levels": levels, "n_programs": len(progs), "seed": seed, "corruptions": kinds},
         "n_programs": len(refs),
         "failed_references": failed_refs,
@@ -319,11 +365,6 @@ def validate(
         "pairs": pairs,
         "records": records,
         "rewrite_records": rewrites,
-        "timing": {
-            "runs": len(jobs),
-            "exec_s": round(t_exec, 1),
-            "total_s": round(time.perf_counter() - t0, 1),
-        },
     }
     return result
 
@@ -332,6 +373,14 @@ def _summarise(kind: str, records: list[dict[str, Any]], levels: int) -> dict[st
     rows = [r for r in records if r["corruption"] == kind]
     top = {r["program"] for r in rows if r["level"] == levels - 1 and (r["changed"] or 0) > 0}
     rows = [r for r in rows if r["program"] in top]
+    if kind == "zorder":
+        # The damage of a stacking change is the share of overlapping pairs whose order flipped;
+        # a full reversal (the top level) flips every overlapping pair of the candidates.
+        full = {r["program"]: r.get("pairs_flipped") for r in rows if r["level"] == levels - 1}
+        for r in rows:
+            flipped, total = r.get("pairs_flipped"), full.get(r["program"])
+            if flipped is not None and total:
+                r["damage"] = round(flipped / total, 4)
     failed = sum(1 for r in rows if r["status"] != "ok")
     desc, targets = CORRUPTIONS[kind]
     out: dict[str, Any] = {
@@ -340,13 +389,16 @@ def _summarise(kind: str, records: list[dict[str, Any]], levels: int) -> dict[st
         "n_programs": len(top),
         "failed_runs": failed,
         "rho": {},
+        "rho_damage": {},
         "rho_per_program": {},
         "mean_by_level": {},
     }
     sev = [r["severity"] for r in rows]
+    dmg = [r.get("damage", r["severity"]) for r in rows]
     for key in SCORE_KEYS:
         vals = [r[key] for r in rows]
         out["rho"][key] = _spearman(sev, vals)
+        out["rho_damage"][key] = _spearman(dmg, vals)
         per = []
         for prog in sorted(top):
             pr = sorted((r["severity"], r[key]) for r in rows if r["program"] == prog)
@@ -361,7 +413,8 @@ def _summarise(kind: str, records: list[dict[str, Any]], levels: int) -> dict[st
         ]  # fmt: skip
     if targets:
         out["meets_target"] = {
-            t: (out["rho"][t] is not None and out["rho"][t] <= RHO_TARGET) for t in targets
+            t: (out["rho_damage"][t] is not None and out["rho_damage"][t] <= RHO_TARGET)
+            for t in targets
         }
     return out
 
@@ -399,14 +452,15 @@ def validity_markdown(result: dict[str, Any]) -> str:
     """Markdown tables: rho per corruption x score, mean target score per level, rewrites."""
     levels = result["args"]["levels"]
     lines = [
-        "| corruption | target score | rho (pooled) | mean per-program rho | rho <= -0.9 |",
-        "| --- | --- | --- | --- | --- |",
+        "| corruption | target score | n | rho vs damage (pooled) | rho vs severity (pooled) "
+        "| mean per-program rho | rho vs damage <= -0.9 |",
+        "| --- | --- | --- | --- | --- | --- | --- |",
     ]
     for kind, c in result["corruptions"].items():
         for t in c["targets"] or ():
             ok = "yes" if c["meets_target"][t] else "**no**"
-            lines.append(f"| {kind} | {t} | {_fmt(c['rho'][t])} | "
-                         f"{_fmt(c['rho_per_program'][t])} | {ok} |")  # fmt: skip
+            lines.append(f"| {kind} | {t} | {c['n_programs']} | {_fmt(c['rho_damage'].get(t))} | "
+                         f"{_fmt(c['rho'][t])} | {_fmt(c['rho_per_program'][t])} | {ok} |")  # fmt: skip
     lines.append("")
     heads = [k.replace("scene.", "s.").replace("image.", "i.") for k in _TABLE_KEYS]
     lines += [

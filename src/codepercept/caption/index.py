@@ -339,8 +339,8 @@ def _fact_counts(facts: dict[str, Any]) -> dict[str, list[tuple[frozenset[str], 
 
 #: Element props that hold colours, sizes or indices, not numbers a figure states: a caption's
 #: wrong number must not be "in the scene" because an RGBA component or an index equals it.
-_NOT_NUMBERS = frozenset({"facecolors", "edgecolors", "item_colors", "n_item_colors", "colors",
-                          "mappable", "item_sizes"})  # fmt: skip
+_NOT_NUMBERS = frozenset({"facecolors", "edgecolors", "item_colors", "cmap_colors",
+                          "n_item_colors", "colors", "mappable", "item_sizes"})  # fmt: skip
 
 
 def build_index(scene: Scene, facts: dict[str, Any] | None = None) -> SceneIndex:

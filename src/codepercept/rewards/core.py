@@ -63,7 +63,13 @@ from codepercept.rewards.guards import (
 )
 from codepercept.sandbox import ExecResult, Executor
 from codepercept.scene.model import Scene
-from codepercept.score import PreparedImage, image_score, prepare_image, scene_score
+from codepercept.score import (
+    SCORE_VERSION,
+    PreparedImage,
+    image_score,
+    prepare_image,
+    scene_score,
+)
 
 __all__ = [
     "COMPONENTS",
@@ -142,11 +148,13 @@ class Reward:
     status: str
     reason: str = ""
     wall_s: float = 0.0  # the program's run time (0 when it did not run)
+    score_version: int = SCORE_VERSION  # of the image and scene scores in the components
 
     def to_dict(self) -> dict[str, Any]:
-        """``score``, every component, ``status`` and ``reason`` (the verl dict shape)."""
+        """``score``, every component, ``status``, ``reason`` and ``score_version`` (the verl
+        dict shape)."""
         return {"score": self.total, **self.components, "status": self.status,
-                "reason": self.reason}  # fmt: skip
+                "reason": self.reason, "score_version": self.score_version}  # fmt: skip
 
 
 class BadReference(JobError):

@@ -1118,6 +1118,7 @@ def _style_collection(el: Element, coll: mcoll.Collection) -> None:
     if coll.get_array() is not None and coll.get_cmap() is not None:
         el.props["cmap"] = coll.get_cmap().name
         el.props["clim"] = list(coll.get_clim())
+        el.props["cmap_colors"] = _cmap_colors(coll.get_cmap())
 
 
 def _item_colors(el: Element, colors: Any, n_distinct: int) -> None:
@@ -1131,6 +1132,20 @@ def _item_colors(el: Element, colors: Any, n_distinct: int) -> None:
     idx = _decimate_index(el.count, MAX_ITEM_COLORS)
     el.props["item_colors"] = np.round(arr[idx % len(arr)], 4).tolist()
     el.props["n_item_colors"] = n_distinct
+
+
+#: Colours sampled evenly along a colormap for ``props["cmap_colors"]`` (first and last included).
+CMAP_SAMPLES = 8
+
+
+def _cmap_colors(cmap: Any) -> list[list[float]]:
+    """``CMAP_SAMPLES`` RGBA colours evenly spaced along ``cmap``: what a colormapped artist
+    paints, comparable between two colormaps of any name (a renamed copy, a reversed one)."""
+    try:
+        arr = np.asarray(cmap(np.linspace(0.0, 1.0, CMAP_SAMPLES)), dtype=float).reshape(-1, 4)
+    except Exception:  # a broken user colormap: nothing to record
+        return []
+    return np.round(arr, 4).tolist()
 
 
 def _paints_nothing(el: Element) -> bool:
@@ -1598,6 +1613,7 @@ def _handle_image(t: _FigureTracer, im: Any, ax: Axes | None, el: Element) -> No
     if arr is not None and np.ndim(arr) == 2 and cmap is not None:
         el.props["cmap"] = cmap.name
         el.props["clim"] = list(im.get_clim())
+        el.props["cmap_colors"] = _cmap_colors(cmap)
 
 
 def _colorbar_of(ax: Axes) -> Any:
@@ -1648,6 +1664,7 @@ def _colorbar_element(t: _FigureTracer, cb: Any, ax_index: int) -> Element:
     cmap = getattr(cb, "cmap", None)
     if cmap is not None:
         props["cmap"] = cmap.name
+        props["cmap_colors"] = _cmap_colors(cmap)
     norm = getattr(cb, "norm", None)
     vmin = getattr(cb, "vmin", getattr(norm, "vmin", None))
     vmax = getattr(cb, "vmax", getattr(norm, "vmax", None))

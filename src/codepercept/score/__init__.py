@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from codepercept._lazy import lazy_getattr
 
 if TYPE_CHECKING:
-    from codepercept.score._common import ScoreResult, normalise_text
+    from codepercept.score._common import SCORE_VERSION, SCORE_VERSIONS, ScoreResult, normalise_text
     from codepercept.score.image import (
         IMAGE_WEIGHTS,
         PreparedImage,
@@ -29,6 +29,8 @@ if TYPE_CHECKING:
 __all__ = [
     "IMAGE_WEIGHTS",
     "SCENE_WEIGHTS",
+    "SCORE_VERSION",
+    "SCORE_VERSIONS",
     "PreparedImage",
     "ScoreResult",
     "content_box",
@@ -45,6 +47,8 @@ __all__ = [
 __getattr__ = lazy_getattr(
     __name__,
     {
+        "SCORE_VERSION": "_common",
+        "SCORE_VERSIONS": "_common",
         "ScoreResult": "_common",
         "normalise_text": "_common",
         "IMAGE_WEIGHTS": "image",

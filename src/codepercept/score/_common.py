@@ -13,7 +13,10 @@ from typing import Any
 import numpy as np
 
 __all__ = [
+    "SCORE_VERSION",
     "ScoreResult",
+    "calibrate",
+    "check_version",
     "edit_similarity",
     "normalise_text",
     "rgb_to_lab",
@@ -21,16 +24,45 @@ __all__ = [
 ]
 
 
+#: The version of the image and scene score formulas that functions compute by default. Every
+#: stored result carries it as ``score_version`` (docs/scores.md: what changed, old numbers).
+SCORE_VERSION = 2
+#: Versions that can still be computed (``version=`` of the score functions).
+SCORE_VERSIONS = (1, 2)
+
+
+def check_version(version: int) -> None:
+    """Raise ``ValueError`` for a score version that cannot be computed."""
+    if version not in SCORE_VERSIONS:
+        raise ValueError(f"score version {version!r} is not known; choose one of {SCORE_VERSIONS}")
+
+
+def calibrate(raw: float, chance: float) -> float:
+    """Chance-corrected rescaling of a raw agreement in 0..1: ``(raw - chance) / (1 - chance)``
+    clipped to 0..1, so the level two unrelated figures reach by chance maps to 0 and full
+    agreement stays 1 (Cohen's kappa form)."""
+    if chance <= 0.0:
+        return min(1.0, max(0.0, raw))
+    return min(1.0, max(0.0, (raw - chance) / (1.0 - chance)))
+
+
 @dataclass(frozen=True)
 class ScoreResult:
-    """A score in 0..100 with its sub-scores (each 0..100) and free-form diagnostics."""
+    """A score in 0..100 with its sub-scores (each 0..100), free-form diagnostics and the
+    version of the formula that computed it (:data:`SCORE_VERSION`)."""
 
     total: float
     parts: dict[str, float]
     details: dict[str, Any] = field(default_factory=dict)
+    version: int = SCORE_VERSION
 
     def to_dict(self) -> dict[str, Any]:
-        return {"total": self.total, "parts": dict(self.parts), "details": dict(self.details)}
+        return {
+            "total": self.total,
+            "parts": dict(self.parts),
+            "details": dict(self.details),
+            "score_version": self.version,
+        }
 
 
 def weighted_total(parts: dict[str, float], weights: dict[str, int]) -> float:

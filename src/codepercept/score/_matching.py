@@ -111,6 +111,8 @@ class SceneFeatures:
     marker: list[str | None]
     text: list[str | None]
     rank: np.ndarray  # stacking rank normalised to 0..1
+    items: list[np.ndarray | None]  # per-item (or colormap) colours in Lab, None if uniform
+    index: np.ndarray  # position of each visible element in scene.elements
     centre: np.ndarray = field(init=False)  # (n, 2)
     size: np.ndarray = field(init=False)  # (n, 2)
     codes: dict[str, np.ndarray] = field(init=False)  # int codes, see encode_pair
@@ -122,8 +124,35 @@ class SceneFeatures:
         self.codes = {}
 
 
-def scene_features(scene: Scene) -> SceneFeatures:
-    vis = scene.visible_elements()  # in drawing order
+def _item_lab(e: Element) -> np.ndarray | None:
+    """What a multi-coloured element paints, in Lab: its per-item colours (a scatter with one
+    colour per point), else its colormap's samples (an image, a mesh, a colorbar); None when
+    it paints one colour. Alpha is composited over white."""
+    for key in ("item_colors", "cmap_colors"):
+        raw = e.props.get(key)
+        if not raw:
+            continue
+        try:
+            arr = np.asarray(raw, dtype=np.float64).reshape(-1, 4)
+        except (TypeError, ValueError):
+            continue
+        arr = arr[np.isfinite(arr).all(axis=1)]
+        if len(arr) < 2:
+            continue
+        alpha = np.clip(arr[:, 3:], 0, 1)
+        return rgb_to_lab(np.clip(arr[:, :3], 0, 1) * alpha + (1 - alpha))
+    return None
+
+
+#: Version 2: each side of the union box used to normalise positions is at least this share of
+#: the other side, so a flat figure (a number line, one row of labels) does not turn a small
+#: vertical move into a large normalised one.
+MIN_SPAN_RATIO = 0.5
+
+
+def scene_features(scene: Scene, version: int = 2) -> SceneFeatures:
+    index = [i for i, e in enumerate(scene.elements) if e.visible and not e.clipped_out]
+    vis = [scene.elements[i] for i in index]  # in drawing order
     n = len(vis)
     box = np.zeros((n, 4))
     has_pos = np.zeros(n, dtype=bool)
@@ -136,14 +165,31 @@ def scene_features(scene: Scene) -> SceneFeatures:
     has_pos &= finite
     box[~finite] = 0.0
     figure = np.fromiter((e.figure for e in vis), dtype=np.int64, count=n)
-    # Normalise per figure by the union box of its positioned elements.
+    # Normalise per figure by the union box of its positioned elements (version 2: and of its
+    # axes that show their frame, so content that moves inside its chart is seen as moved).
+    frames: dict[int, list[Sequence[float]]] = {}
+    if version >= 2:
+        for ax in scene.axes:
+            if (
+                ax.axis_on
+                and ax.bbox is not None
+                and len(ax.bbox) == 4
+                and all(math.isfinite(v) for v in ax.bbox)
+            ):
+                frames.setdefault(ax.figure, []).append(ax.bbox)
     for f in np.unique(figure):
         sel = (figure == f) & has_pos
         if not sel.any():
             continue
         lo = np.array([box[sel, 0].min(), box[sel, 1].min()])
         hi = np.array([box[sel, 2].max(), box[sel, 3].max()])
-        span = np.where(hi - lo > 1e-9, hi - lo, 1.0)
+        for fb in frames.get(int(f), []):
+            lo = np.minimum(lo, [fb[0], fb[1]])
+            hi = np.maximum(hi, [fb[2], fb[3]])
+        span = hi - lo
+        if version >= 2:
+            span = np.maximum(span, MIN_SPAN_RATIO * span[::-1])
+        span = np.where(span > 1e-9, span, 1.0)
         box[sel] = (box[sel] - np.tile(lo, 2)) / np.tile(span, 2)
 
     # Colours: alpha composited over white; fully transparent counts as absent.
@@ -159,6 +205,8 @@ def scene_features(scene: Scene) -> SceneFeatures:
     z = np.fromiter((float(e.zorder) for e in vis), dtype=np.float64, count=n)
     rank = np.empty(n)
     rank[np.argsort(z, kind="stable")] = np.arange(n) / max(n - 1, 1)
+    widths = np.fromiter((_width(e.linewidth) for e in vis), dtype=np.float64, count=n)
+    stroke = has_col[:, 0] & ~(widths <= 0) if version >= 2 else np.ones(n, dtype=bool)
     return SceneFeatures(
         elements=vis,
         kind=[canonical_kind(e.kind) for e in vis],
@@ -169,20 +217,29 @@ def scene_features(scene: Scene) -> SceneFeatures:
         lab=lab,
         has_col=has_col,
         # Markers-only elements draw no line: their linestyle and linewidth are not compared.
+        # Version 2: an element without a visible edge (a bar with no edge colour) draws no
+        # stroke, so its recorded linestyle and linewidth are not compared either.
         linestyle=[
             None
-            if canonical_kind(e.kind) == "points"
+            if canonical_kind(e.kind) == "points" or not stroke[i]
             else _LINESTYLE_ALIASES.get(e.linestyle, e.linestyle)
-            for e in vis
+            for i, e in enumerate(vis)
         ],
         linewidth=np.fromiter(
-            (np.nan if canonical_kind(e.kind) == "points" else _width(e.linewidth) for e in vis),
+            (
+                np.nan
+                if canonical_kind(e.kind) == "points" or not stroke[i]
+                else _width(e.linewidth)
+                for i, e in enumerate(vis)
+            ),
             dtype=np.float64,
             count=n,
         ),
         marker=[None if e.marker in _NO_MARKER else e.marker for e in vis],
         text=[None if e.text is None else normalise_text(e.text) for e in vis],
         rank=rank,
+        items=[_item_lab(e) for e in vis],
+        index=np.asarray(index, dtype=np.int64),
     )
 
 

@@ -40,7 +40,15 @@ import math
 import numpy as np
 from PIL import Image
 
-from codepercept.score._common import ScoreResult, clip100, weighted_total
+from codepercept.score._common import (
+    SCORE_VERSION,
+    ScoreResult,
+    calibrate,
+    check_version,
+    clip100,
+    rgb_to_lab,
+    weighted_total,
+)
 
 __all__ = [
     "CANVAS",
@@ -77,6 +85,11 @@ EDGE_THRESHOLD = 100.0
 EDGE_TOL = 2.0
 #: Weights of the parts in the total (integers; they sum to 100).
 IMAGE_WEIGHTS: dict[str, int] = {"structure": 40, "edges": 40, "colour": 20}
+#: Version 2 weights (docs/scores.md, "Version 2").
+IMAGE_WEIGHTS_V2: dict[str, int] = {"structure": 40, "edges": 40, "colour": 20}
+#: Version 2 chance levels: the median raw part (0..1) over pairs of figures of different
+#: domains, mapped to 0 by :func:`~codepercept.score._common.calibrate`.
+IMAGE_CHANCE_V2: dict[str, float] = {"structure": 0.50, "edges": 0.47, "colour": 0.68}
 
 _SSIM_C1 = (0.01 * 255) ** 2
 _SSIM_C2 = (0.03 * 255) ** 2
@@ -442,6 +455,69 @@ def colour_similarity(hist_a: np.ndarray, hist_b: np.ndarray) -> float:
     return float(min(1.0, np.minimum(hist_a, hist_b).sum()))
 
 
+# -- version 2 parts -----------------------------------------------------------------------------
+
+#: Version 2 structure: SSIM averaged over these pre-blur sigmas (canvas pixels), so a small
+#: displacement costs a little at the finest scale and a large one also at the coarser ones.
+STRUCTURE_SIGMAS_V2 = (1.0, 2.0, 4.0)
+#: Version 2 edges: edge F1 averaged over these tolerances (canvas pixels) instead of one.
+EDGE_TOLS_V2 = (1.0, 2.0, 4.0, 8.0)
+#: Version 2 colour: the sliced Wasserstein distance (CIE Lab units) at which colour reaches 0.
+COLOUR_DISTANCE_MAX = 40.0
+_QUANTILES = (np.arange(128) + 0.5) / 128
+# Slicing directions in Lab: the three axes and the four diagonals of the (a, b) plane and L.
+_DIRECTIONS = np.array(
+    [[1, 0, 0], [0, 1, 0], [0, 0, 1], [1, 1, 0], [1, -1, 0], [0, 1, 1], [0, 1, -1],
+     [1, 0, 1], [1, 0, -1]],
+    dtype=np.float64,
+)  # fmt: skip
+_DIRECTIONS /= np.linalg.norm(_DIRECTIONS, axis=1, keepdims=True)
+_PRE_TAPS_V2 = tuple(_gaussian_taps(sig, 3.0) for sig in STRUCTURE_SIGMAS_V2)
+
+
+def colour_distance(
+    rgb_a: np.ndarray, ink_a: np.ndarray, rgb_b: np.ndarray, ink_b: np.ndarray
+) -> float:
+    """Sliced Wasserstein-1 distance between the CIE Lab colours of two images' ink pixels:
+    the mean over :data:`_DIRECTIONS` of the 1-D earth mover's distance of the projections
+    (128 quantiles). 0 for equal colour distributions; it grows with how far, and on how much
+    ink, the colours moved. ``inf`` when exactly one side has ink; 0 when neither has."""
+    na, nb = int(ink_a.sum()), int(ink_b.sum())
+    if na == 0 and nb == 0:
+        return 0.0
+    if na == 0 or nb == 0:
+        return math.inf
+    lab_a = rgb_to_lab(rgb_a[ink_a].astype(np.float64) / 255.0) @ _DIRECTIONS.T
+    lab_b = rgb_to_lab(rgb_b[ink_b].astype(np.float64) / 255.0) @ _DIRECTIONS.T
+    qa = np.quantile(lab_a, _QUANTILES, axis=0)
+    qb = np.quantile(lab_b, _QUANTILES, axis=0)
+    return float(np.abs(qa - qb).mean())
+
+
+def _parts_v2(
+    rgb_a: np.ndarray,
+    rgb_b: np.ndarray,
+    strength_a: np.ndarray,
+    strength_b: np.ndarray,
+) -> dict[str, float]:
+    """Raw version 2 parts, each 0..1 (before the chance correction)."""
+    gray_a, gray_b = _gray(rgb_a), _gray(rgb_b)
+    zone = _dilate_square((strength_a > INK_TOL) | (strength_b > INK_TOL), INK_DILATE)
+    stack = np.stack([gray_a, gray_b])
+    ssim = []
+    for taps in _PRE_TAPS_V2:
+        soft_a, soft_b = gaussian_blur(stack, taps)
+        ssim.append(max(0.0, masked_ssim(soft_a, soft_b, zone)))
+    edges_a, edges_b = _sobel_edges(gray_a), _sobel_edges(gray_b)
+    edges = [edge_f1(edges_a, edges_b, t) for t in EDGE_TOLS_V2]
+    dist = colour_distance(rgb_a, strength_a > PALETTE_TOL, rgb_b, strength_b > PALETTE_TOL)
+    return {
+        "structure": float(np.mean(ssim)),
+        "edges": float(np.mean(edges)),
+        "colour": max(0.0, 1.0 - dist / COLOUR_DISTANCE_MAX),
+    }
+
+
 # -- the score -----------------------------------------------------------------------------------
 
 
@@ -451,7 +527,10 @@ def prepare_image(img: ImageInput) -> PreparedImage:
 
 
 def image_score(
-    reference: ImageInput | PreparedImage, candidate: ImageInput | PreparedImage
+    reference: ImageInput | PreparedImage,
+    candidate: ImageInput | PreparedImage,
+    *,
+    version: int = SCORE_VERSION,
 ) -> ScoreResult:
     """Similarity of two renderings of a figure, 0..100 (see the module docstring).
 
@@ -459,6 +538,8 @@ def image_score(
         reference: PNG/JPEG bytes, an ``HxWx3``/``HxWx4`` uint8 array, or a
             :class:`PreparedImage`.
         candidate: same.
+        version: 2 (the default) is the calibrated score of ``docs/scores.md``; 1 is the
+            original formula, kept so published version-1 numbers can be reproduced.
 
     Returns:
         ``ScoreResult(total, parts={"structure", "edges", "colour"}, details)``; ``details`` holds
@@ -467,6 +548,7 @@ def image_score(
     Raises:
         ValueError: an input that is neither decodable bytes nor an HxWx3/4 uint8 array.
     """
+    check_version(version)
     ref = reference if isinstance(reference, PreparedImage) else PreparedImage(reference)
     cand = candidate if isinstance(candidate, PreparedImage) else PreparedImage(candidate)
     details: dict[str, object] = {
@@ -477,14 +559,20 @@ def image_score(
     if ref.box is None or cand.box is None:
         value = 100.0 if ref.box is None and cand.box is None else 0.0
         parts = dict.fromkeys(IMAGE_WEIGHTS, value)
-        return ScoreResult(value, parts, details)
+        return ScoreResult(value, parts, details, version)
 
     width, height = _canvas_size(ref.aspect, cand.aspect)
     details["canvas"] = [width, height]
     rgb_a = ref.canvas(width, height)
     rgb_b = cand.canvas(width, height)
     if np.array_equal(rgb_a, rgb_b):
-        return ScoreResult(100.0, dict.fromkeys(IMAGE_WEIGHTS, 100.0), details)
+        return ScoreResult(100.0, dict.fromkeys(IMAGE_WEIGHTS, 100.0), details, version)
+    if version == 2:
+        strength_a, strength_b = _ink_strength(rgb_a, ref.luts), _ink_strength(rgb_b, cand.luts)
+        raw = _parts_v2(rgb_a, rgb_b, strength_a, strength_b)
+        details["raw"] = {k: round(clip100(v), 4) for k, v in raw.items()}
+        parts = {k: clip100(calibrate(v, IMAGE_CHANCE_V2[k])) for k, v in raw.items()}
+        return ScoreResult(weighted_total(parts, IMAGE_WEIGHTS_V2), parts, details, version)
 
     gray_a, gray_b = _gray(rgb_a), _gray(rgb_b)
     # SSIM on lightly pre-blurred copies: strokes thinner than a canvas pixel rasterise
@@ -503,4 +591,4 @@ def image_score(
             )
         ),
     }
-    return ScoreResult(weighted_total(parts, IMAGE_WEIGHTS), parts, details)
+    return ScoreResult(weighted_total(parts, IMAGE_WEIGHTS), parts, details, version)
