@@ -180,8 +180,19 @@ def test_validate_small_run(executor):
     assert res["corruptions"]["labels"]["rho"]["scene.text"] < -0.5
     assert {r["rewrite"] for r in res["rewrite_records"]} == {"rename_variables", "scale_figsize"}
     assert {p["pair"] for p in res["pairs"]} == set(EQUIVALENT_PAIRS)
+    # every run records the damage it did; rho is reported against it and against severity
+    assert res["score_version"] == 2
+    for r in res["records"]:
+        assert 0.0 <= r["damage"] <= 1.0
+        if r["level"] == 0:
+            assert r["damage"] == 0.0
+        if r["corruption"] == "drop_elements" and r["level"]:
+            assert r["damage"] == pytest.approx(r["changed"] / r["candidates"], abs=1e-4)
+    assert set(drop["rho_damage"]) == set(SCORE_KEYS)
+    assert drop["rho_damage"]["scene.completeness"] < -0.5
     md = validity_markdown(res)
     assert "| drop_elements | scene.completeness |" in md and "| L0 | L1 | L2 |" in md
+    assert "rho vs damage" in md
     assert all(f"| pair: {name} |" in md for name in EQUIVALENT_PAIRS)
 
 

@@ -609,6 +609,7 @@ def _cp_corrupt(_cp_kind, _cp_sev, _cp_seed):
             if n > 1:
                 cand.append((a, arr is not None, n, rng.getrandbits(32)))
         n_cand = sum(n for _, _, n, _ in cand)
+        extra["collections"] = len(cand)
         for a, mapped, n, sub in cand:
             if w <= 0:
                 break

@@ -52,11 +52,11 @@ SCORE_KEYS: tuple[str, ...] = (
 )  # fmt: skip
 #: Corruptions that change a share ``changed / candidates`` of what they act on (a count that
 #: rounds up: one line of one is all of it at any severity); the others scale continuously with
-#: the severity. The *damage* of a run is that share for these, the severity times the share of
-#: artists with a hue for ``hue``, and the severity for the others.
-COUNTED: frozenset[str] = frozenset(
-    {"drop_elements", "labels", "text", "linestyle", "zorder", "chart_swap"}
-)
+#: the severity. The *damage* of a run is that share for these; the severity times the share of
+#: the figure's content artists acted on for ``hue`` (artists with a hue) and ``item_colours``
+#: (collections with one colour per item); the severity for the others (``chart_swap`` turns the first
+#: ``ceil(s m)`` marks of every series, so its share is the severity).
+COUNTED: frozenset[str] = frozenset({"drop_elements", "labels", "text", "linestyle", "zorder"})
 #: A score meant to see a corruption should reach rho <= this.
 RHO_TARGET = -0.9
 #: Rendering-equivalent rewrites should keep the scene score at or above this.
@@ -327,10 +327,12 @@ def score_validity(
             damage = sev
             if j.name in COUNTED:
                 damage = round(rep.changed / rep.candidates, 4) if rep and rep.candidates else 0.0
-            elif j.name == "hue" and rep is not None:
-                # the angle, on the share of the figure's artists that have a hue to turn
+            elif j.name in ("hue", "item_colours") and rep is not None:
+                # the angle or colour shift, on the share of the figure's artists it acts on
+                # (artists with a hue; collections with one colour per item)
                 artists = rep.extra.get("artists") or 0
-                damage = round(sev * rep.changed / artists, 4) if artists else 0.0
+                acted = rep.changed if j.name == "hue" else rep.extra.get("collections", 0)
+                damage = round(sev * acted / artists, 4) if artists else 0.0
             records.append({**base, "corruption": j.name, "level": j.level, "severity": sev,
                             "damage": damage, "changed": rep.changed if rep else None,
                             "pairs_flipped": rep.extra.get("pairs_flipped") if rep else None,

@@ -387,10 +387,16 @@ def _build(scene: Scene) -> RelationGraph:
 
     # frames: a shape holding two or more whole others (a Venn diagram's universe box) is a
     # frame, not a set; texts inside it but outside every set are "outside" the sets
+    # (a shape can only hold another whose bounding box lies within its own: a cheap test
+    # first, the polygon test only for those)
+    boxes = [(*s.outline.min(axis=0), *s.outline.max(axis=0)) for s in shapes]
     for k, s in enumerate(shapes):
+        bx = boxes[k]
         held = sum(
             1 for j, o in enumerate(shapes)
-            if j != k and o.figure == s.figure and o.area < s.area and _inside(s.outline, o.outline, s.prev).all()
+            if j != k and o.figure == s.figure and o.area < s.area
+            and bx[0] <= boxes[j][0] and bx[1] <= boxes[j][1] and boxes[j][2] <= bx[2] and boxes[j][3] <= bx[3]
+            and _inside(s.outline, o.outline, s.prev).all()
         )  # fmt: skip
         s.frame = held >= 2
     frame_cols = np.array([s.frame for s in shapes], dtype=bool)

@@ -112,6 +112,7 @@ class SceneFeatures:
     text: list[str | None]
     rank: np.ndarray  # stacking rank normalised to 0..1
     items: list[np.ndarray | None]  # per-item (or colormap) colours in Lab, None if uniform
+    scale: np.ndarray  # (n, 2) size of the element's axes frame in normalised units (v2), else 1
     index: np.ndarray  # position of each visible element in scene.elements
     centre: np.ndarray = field(init=False)  # (n, 2)
     size: np.ndarray = field(init=False)  # (n, 2)
@@ -148,6 +149,9 @@ def _item_lab(e: Element) -> np.ndarray | None:
 #: the other side, so a flat figure (a number line, one row of labels) does not turn a small
 #: vertical move into a large normalised one.
 MIN_SPAN_RATIO = 0.5
+#: Version 2: smallest share of the union box an element's own axes may count as (its distance
+#: scale, see ``SceneFeatures.scale``).
+MIN_SCALE = 0.1
 
 
 def scene_features(scene: Scene, version: int = 2) -> SceneFeatures:
@@ -165,6 +169,7 @@ def scene_features(scene: Scene, version: int = 2) -> SceneFeatures:
     has_pos &= finite
     box[~finite] = 0.0
     figure = np.fromiter((e.figure for e in vis), dtype=np.int64, count=n)
+    scale = np.ones((n, 2))
     # Normalise per figure by the union box of its positioned elements (version 2: and of its
     # axes that show their frame, so content that moves inside its chart is seen as moved).
     frames: dict[int, list[Sequence[float]]] = {}
@@ -191,6 +196,19 @@ def scene_features(scene: Scene, version: int = 2) -> SceneFeatures:
             span = np.maximum(span, MIN_SPAN_RATIO * span[::-1])
         span = np.where(span > 1e-9, span, 1.0)
         box[sel] = (box[sel] - np.tile(lo, 2)) / np.tile(span, 2)
+        if version >= 2:
+            # an element's distances are measured against its own chart: a subplot of a 2x2
+            # grid is a quarter of the figure, and a move of 10 % of it is a 10 % move
+            for i in np.flatnonzero(sel):
+                ax_i = vis[i].axes
+                if ax_i is None or not 0 <= ax_i < len(scene.axes):
+                    continue
+                ax = scene.axes[ax_i]
+                if ax.axis_on and ax.bbox is not None and len(ax.bbox) == 4:
+                    w = (ax.bbox[2] - ax.bbox[0]) / span[0]
+                    h = (ax.bbox[3] - ax.bbox[1]) / span[1]
+                    if math.isfinite(w) and math.isfinite(h):
+                        scale[i] = np.clip([w, h], MIN_SCALE, 1.0)
 
     # Colours: alpha composited over white; fully transparent counts as absent.
     rgba = np.array(
@@ -239,6 +257,7 @@ def scene_features(scene: Scene, version: int = 2) -> SceneFeatures:
         text=[None if e.text is None else normalise_text(e.text) for e in vis],
         rank=rank,
         items=[_item_lab(e) for e in vis],
+        scale=scale,
         index=np.asarray(index, dtype=np.int64),
     )
 
@@ -249,8 +268,9 @@ def scene_features(scene: Scene, version: int = 2) -> SceneFeatures:
 def _position_sim(a: SceneFeatures, b: SceneFeatures, ia: np.ndarray, ib: np.ndarray) -> np.ndarray:
     ca, cb = a.centre[ia][:, None], b.centre[ib][None]
     sa, sb = a.size[ia][:, None], b.size[ib][None]
-    d = np.hypot(ca[..., 0] - cb[..., 0], ca[..., 1] - cb[..., 1])
-    ds = np.abs(sa - sb).sum(axis=-1)
+    unit = (a.scale[ia][:, None] + b.scale[ib][None]) / 2  # 1 everywhere in version 1
+    d = np.hypot((ca[..., 0] - cb[..., 0]) / unit[..., 0], (ca[..., 1] - cb[..., 1]) / unit[..., 1])
+    ds = (np.abs(sa - sb) / unit).sum(axis=-1)
     sim = 0.75 * np.maximum(0.0, 1 - d / POS_TOL) + 0.25 * np.maximum(0.0, 1 - ds / POS_TOL)
     pa, pb = a.has_pos[ia][:, None], b.has_pos[ib][None]
     sim = np.where(pa & pb, sim, np.where(~pa & ~pb, 1.0, 0.0))

@@ -312,17 +312,25 @@ def _colour_sim(a: SceneFeatures, b: SceneFeatures, i: int, j: int) -> float | N
 def _style_v2(a: SceneFeatures, b: SceneFeatures, m: Matches, coverage: float) -> float:
     """``coverage * prod_c agree_c`` over the style categories colour, linestyle, linewidth and
     marker; ``agree_c`` is the mean similarity over the matched pairs where either side sets
-    ``c`` (a category no pair sets is left out). A product, so one category changed on a share
-    ``f`` of the elements that have it costs ``f`` whatever else the figure sets."""
+    ``c`` (a category no pair sets is left out; colour weighs each pair by ``1 + n * area``, see
+    below). A product, so one category changed on a share ``f`` of the elements that have it
+    costs ``f`` whatever else the figure sets."""
     sums = dict.fromkeys(("colour", "linestyle", "linewidth", "marker"), 0.0)
-    counts = dict.fromkeys(sums, 0)
+    counts = dict.fromkeys(sums, 0.0)
     ls_a, ls_b = a.codes["linestyle"], b.codes["linestyle"]
     mk_a, mk_b = a.codes["marker"], b.codes["marker"]
+    # Colour weighs by the area an element covers as well as by element: a heatmap's image is
+    # most of what the figure paints, its 50 cell labels little. Weight 1 + n * area, n the
+    # element count and area the share of the union box its box covers.
+    n = (len(a.kind) + len(b.kind)) / 2
+    area_a = np.clip(a.size[:, 0] * a.size[:, 1], 0.0, 1.0) * a.has_pos
+    area_b = np.clip(b.size[:, 0] * b.size[:, 1], 0.0, 1.0) * b.has_pos
     for i, j in zip(m.ia.tolist(), m.ib.tolist(), strict=True):
         c = _colour_sim(a, b, i, j)
         if c is not None:
-            sums["colour"] += c
-            counts["colour"] += 1
+            w = 1.0 + n * (area_a[i] + area_b[j]) / 2
+            sums["colour"] += w * c
+            counts["colour"] += w
         for key, xa, xb in (("linestyle", ls_a[i], ls_b[j]), ("marker", mk_a[i], mk_b[j])):
             if xa >= 0 or xb >= 0:
                 sums[key] += float(xa == xb)
