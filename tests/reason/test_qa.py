@@ -394,3 +394,21 @@ def test_solver_reads_only_the_caption():
     assert solve_from_caption(q, 'The title reads "Sales".') == "Sales"
     assert solve_from_caption(q, 'It is titled "Revenue".') == "Revenue"
     assert solve_from_caption(q, 'It is titled "A". It is titled "B".') is None  # two titles
+
+
+def test_solver_reads_common_phrasings():
+    x = qa("axis_label", "What is the label of the x-axis?", "Month", "text")
+    y = qa("axis_label", "What is the label of the y-axis?", "Days", "text")
+    both = 'The axes are labelled "Month" and "Days".'
+    assert (solve_from_caption(x, both), solve_from_caption(y, both)) == ("Month", "Days")
+    assert solve_from_caption(x, 'The x-axis is labelled "Month".') == "Month"
+    assert solve_from_caption(y, 'The x-axis is labelled "Month".') is None
+    assert solve_from_caption(y, 'The axis is labelled "Days".') is None  # which axis?
+    bars = qa("count", "How many bars are drawn in the chart?", "5", "integer")
+    assert solve_from_caption(bars, "A bar chart with five blue bars.") == "5"
+    assert solve_from_caption(bars, "A bar chart made of 5 rectangles and 7 labels.") == "5"
+    assert solve_from_caption(bars, "5 groups of 3 bars (15 bars in all).") == "15"
+    assert solve_from_caption(bars, "It shows 5 labels and two bars.") == "2"
+    mar = qa("bar_value", 'What is the value of the bar labelled "Mar"?', "7", "float", tol=0.1)
+    assert solve_from_caption(mar, "Mar has the value 7. Apr has the value 2.") == "7"
+    assert solve_from_caption(mar, 'The x tick labels are "Jan", "Mar", "7".') is None

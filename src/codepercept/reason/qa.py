@@ -190,10 +190,6 @@ def _is_name(text: str) -> bool:
     return 0 < len(t) <= 16 and not _NUMERIC.match(t) and "\n" not in t
 
 
-def _norm(text: str) -> str:
-    return " ".join(text.replace("−", "-").split()).lower()
-
-
 def _text_count(scene: Scene) -> Counter[str]:
     return Counter(
         (e.text or "").strip() for _, e in _visible(scene) if e.kind in ("text", "annotation")
@@ -1023,31 +1019,8 @@ def check_answer(item: QAItem, response: object) -> bool:
 # ------------------------------------------------------------------------------------------------
 
 _NUM = rf"(?:\d+|{NUMBER_WORD_RE})"
-_STOP = {
-    "of",
-    "the",
-    "a",
-    "an",
-    "and",
-    "in",
-    "on",
-    "with",
-    "over",
-    "than",
-    "per",
-    "each",
-    "to",
-    "from",
-    "at",
-    "by",
-    "for",
-    "or",
-    "is",
-    "are",
-    "has",
-    "have",
-    "its",
-}
+# words that end a count's adjectives ("one of the points" counts nothing)
+_STOP = "of|the|a|an|and|in|on|with|over|than|per|each|to|from|at|by|for|or|is|are|has|have|its"
 _NOUNS: dict[str, tuple[tuple[str, ...], ...]] = {
     # question noun -> caption nouns, most specific first (a later group is a fallback)
     "bars": (("bar", "bars", "column", "columns"), ("rectangle", "rectangles")),
@@ -1071,7 +1044,7 @@ def _count_of(caption: str, nouns: Sequence[str]) -> int | None:
     """The count a caption gives for ``nouns`` ("five rectangles", "14 blue points", "(15 bars
     in all)"): a total marked "in all" / "in total" first, else the first one written."""
     alt = "|".join(sorted(map(re.escape, nouns), key=len, reverse=True))
-    stop = "|".join(sorted(_STOP))
+    stop = _STOP
     pat = re.compile(
         rf"(?i)(?<![\w.-])({_NUM})\s+((?:(?!(?:{stop})\b){_NUM_WORD_GUARD}[a-z-]+\s+){{0,3}}?)(?:{alt})\b"
     )
@@ -1269,24 +1242,32 @@ def _solve_connected(item: QAItem, caption: str) -> str | None:
     return "yes" if linked else "no"
 
 
+_TITLE = re.compile(
+    r"(?i:\btitled|\btitle\s+(?:is|reads|reading)|\btitle:)\s*[\"“](.*?)[\"”](?=[\s.,;]|$)", re.S
+)
+
+
 def _solve_title(item: QAItem, caption: str) -> str | None:
-    titles = {
-        m.group(1)
-        for m in re.finditer(
-            r"(?:It is titled|The title reads|The figure title is|Its title is)\s+\"(.*?)\"\.(?=\s|$)",
-            caption,
-            re.S,
-        )
-    }
+    """The one title a caption quotes ('It is titled "X"', 'The title reads "X"', 'The figure
+    title is "X"'); None when it quotes none or several different ones."""
+    titles = {m.group(1).rstrip(".") for m in _TITLE.finditer(caption)}
     return titles.pop() if len(titles) == 1 else None
 
 
 def _solve_axis_label(item: QAItem, caption: str) -> str | None:
-    pairs = re.findall(r"The axes are labelled \"(.*?)\" and \"(.*?)\"\.(?=\s|$)", caption)
-    if len(pairs) != 1:
-        return None
-    x, y = pairs[0]
-    return x if "x-axis" in item.question else y
+    """The x or y label: describe's 'The axes are labelled "X" and "Y".', else a sentence naming
+    the axis ('The x-axis is labelled "X"', 'the y-axis label reads "Y"')."""
+    axis = "x" if "x-axis" in item.question else "y"
+    pairs = set(re.findall(r"The axes are labelled \"(.*?)\" and \"(.*?)\"\.(?=\s|$)", caption))
+    named = set(
+        re.findall(
+            rf"(?i:\b{axis}-axis\s+(?:is\s+)?(?:labell?ed|label\s+(?:is|reads))|\b{axis}-axis\s+label:)"
+            r"\s*[\"“](.*?)[\"”]",
+            caption,
+        )
+    )
+    found = {x if axis == "x" else y for x, y in pairs} | named
+    return found.pop() if len(found) == 1 else None
 
 
 _SOLVERS = {
@@ -1337,9 +1318,9 @@ def build_qa_set(
 
     A figure id is the program's id (``family-seed``); the oracle caption is the one the synth
     pipeline writes for it (:func:`codepercept.synth.pipeline.caption_for`: ``describe`` of the
-    scene with the generator's facts). A program that fails to run is replaced by the next
-    candidate, so exactly ``n_figures`` figures come back (unless 4 × ``n_figures`` candidates
-    fail). ``executor`` reuses a running sandbox instead of starting one with ``workers``."""
+    scene with the generator's facts). A program that fails to run, or whose figure poses no
+    question, is replaced by the next candidate, so exactly ``n_figures`` figures come back
+    (unless 4 × ``n_figures`` candidates fail). ``executor`` reuses a running sandbox instead of starting one with ``workers``."""
     from codepercept.sandbox import Executor as _Executor
     from codepercept.synth.base import get_family
     from codepercept.synth.pipeline import caption_for, derive_seed
@@ -1371,9 +1352,12 @@ def build_qa_set(
                 fid = prog.id
                 if fid in images:
                     continue
+                asked = questions_for(res.scene, fid, max_per_kind=max_per_kind, seed=seed)
+                if not asked:
+                    continue  # a figure that settles nothing: the next candidate takes its place
                 images[fid] = res.images[0]
                 captions[fid] = caption_for(prog, res.scene)
-                items += questions_for(res.scene, fid, max_per_kind=max_per_kind, seed=seed)
+                items += asked
     finally:
         if own:
             ex.close()
