@@ -6,7 +6,7 @@ lets a competent solver answer (almost) all of them, a captioner's shortfall on 
 own: the set isolates *perception* from reasoning.
 
 * :func:`questions_for` — the questions one :class:`~codepercept.scene.Scene` states
-  unambiguously, in seven families (:data:`KINDS`);
+  unambiguously, in eight families (:data:`KINDS`);
 * :func:`check_answer` — exact matching of a free-form response (integer equality, a float
   within the item's tolerance, text without case or spacing, a choice by letter or text);
 * :func:`solve_from_caption` — a deterministic text-only solver that parses a code-grounded
@@ -67,7 +67,8 @@ ANSWER_TYPES: tuple[str, ...] = ("integer", "float", "text", "choice")
 
 #: Generator families :func:`build_qa_set` takes turns over by default: those whose figures pose
 #: these questions (charts, set diagrams, graphs, labelled geometry, arrows, plots), ordered so
-#: that the first sixteen figures cover every question family.
+#: that the first sixteen include a figure type for every question family (whether a figure
+#: poses one depends on its seed).
 QA_FAMILIES: tuple[str, ...] = (
     "bar_chart",
     "venn_diagram",
