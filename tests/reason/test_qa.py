@@ -22,6 +22,7 @@ from codepercept.reason.qa import (
     questions_for,
     solve_from_caption,
 )
+from codepercept.scene.model import Scene
 
 BAR = """
 import matplotlib.pyplot as plt
@@ -412,3 +413,12 @@ def test_solver_reads_common_phrasings():
     mar = qa("bar_value", 'What is the value of the bar labelled "Mar"?', "7", "float", tol=0.1)
     assert solve_from_caption(mar, "Mar has the value 7. Apr has the value 2.") == "7"
     assert solve_from_caption(mar, 'The x tick labels are "Jan", "Mar", "7".') is None
+
+
+def test_questions_for_survives_odd_props(scenes):
+    for name in ("bar", "venn", "pie", "graph"):
+        d = scenes[name].to_dict()
+        for el in d["elements"]:
+            el["props"] = {k: "?" for k in el.get("props", {})}
+        questions_for(Scene.from_dict(d), name)  # no exception; families it cannot read skip
+    assert questions_for(Scene(), "empty") == []

@@ -27,7 +27,7 @@ import math
 import random
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -873,16 +873,24 @@ def questions_for(
         return []  # one question set per image: a program that drew several figures is skipped
     rng = random.Random(f"qa:{seed}:{figure_id}")
     g = relation_graph(scene)
-    values_q, bar_extremes = _bar_questions(scene, rng)
+
+    def read(build: Callable[[], Any], empty: Any) -> Any:
+        # a scene is the program's own word: props of an unexpected type skip the family
+        try:
+            return build()
+        except (TypeError, ValueError, KeyError, IndexError, AttributeError):
+            return empty
+
+    values_q, bar_extremes = read(lambda: _bar_questions(scene, rng), ([], []))
     by_kind: dict[str, list[_Q]] = {
-        "count": _count_questions(scene, g),
+        "count": read(lambda: _count_questions(scene, g), []),
         "bar_value": values_q,
-        "extreme": bar_extremes + _slice_questions(scene, g),
-        "label": _label_questions(scene, g),
-        "region": _region_questions(scene, g),
-        "connected": _connected_questions(scene, g, rng),
-        "title": _title_questions(scene),
-        "axis_label": _axis_label_questions(scene),
+        "extreme": bar_extremes + read(lambda: _slice_questions(scene, g), []),
+        "label": read(lambda: _label_questions(scene, g), []),
+        "region": read(lambda: _region_questions(scene, g), []),
+        "connected": read(lambda: _connected_questions(scene, g, rng), []),
+        "title": read(lambda: _title_questions(scene), []),
+        "axis_label": read(lambda: _axis_label_questions(scene), []),
     }
     items = []
     for kind in KINDS:
