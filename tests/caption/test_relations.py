@@ -22,6 +22,19 @@ ax.text(-0.5, 1.35, "A", fontsize=14); ax.text(1.9, 1.35, "B", fontsize=14)
 ax.text(2.6, -1.4, "3")
 ax.set_xlim(-1.6, 3.0); ax.set_ylim(-1.6, 1.7); ax.set_aspect("equal"); ax.axis("off")
 """
+VENN_UNIVERSE = """\
+import matplotlib.pyplot as plt
+from matplotlib.patches import Circle, Rectangle
+fig, ax = plt.subplots(figsize=(5, 4))
+ax.add_patch(Rectangle((-1.9, -1.7), 5.2, 3.6, fill=False, ec="k"))
+ax.text(-1.6, 1.15, "Pupils", fontsize=12)  # the universe's name, drawn first, near circle A
+ax.add_patch(Circle((0, 0), 1.2, fc="tab:blue", alpha=0.3, ec="k"))
+ax.add_patch(Circle((1.4, 0), 1.2, fc="tab:orange", alpha=0.3, ec="k"))
+ax.text(-0.6, 0, "12", ha="center"); ax.text(0.7, 0, "5", ha="center"); ax.text(2.0, 0, "9", ha="center")
+ax.text(-0.45, 1.25, "Chess", fontsize=14); ax.text(1.6, 1.25, "Drama", fontsize=14)
+ax.text(2.7, -1.4, "3")
+ax.set_xlim(-2.0, 3.4); ax.set_ylim(-1.8, 2.0); ax.set_aspect("equal"); ax.axis("off")
+"""
 VENN3 = """\
 import matplotlib.pyplot as plt
 from matplotlib.patches import Circle
@@ -100,7 +113,7 @@ ax.set_xlim(-1, 5); ax.set_ylim(-1, 4); ax.set_aspect("equal")
 """
 
 FIGURES = {"bars": BARS, "hbars": HBARS, "triangle": TRIANGLE, "venn2": VENN2, "venn3": VENN3, "venn_words": VENN_WORDS, "graph": GRAPH,
-           "flow": FLOW, "stacked": STACKED}  # fmt: skip
+           "flow": FLOW, "stacked": STACKED, "venn_universe": VENN_UNIVERSE}  # fmt: skip
 
 # (figure, claim, verdict): hand-written, true and false
 CLAIMS = [
@@ -171,6 +184,20 @@ def test_regions_and_their_names(scenes):
     assert sorted(words.named_shapes()) == ["Farm", "Pets"]  # labels drawn inside, larger
     assert words.region_texts({"Pets", "Farm"}) == ["dog"]
     assert relation_graph(scenes["venn2"]).region_texts(set()) == ["3"]
+
+
+def test_a_set_takes_its_nearest_name_not_the_first_drawn(scenes):
+    # The universe's label "Pupils" is drawn first and lies within naming distance of circle
+    # "Chess" too; the nearer label must name the circle, and "Pupils" names no set.
+    g = relation_graph(scenes["venn_universe"])
+    assert sorted(g.named_shapes()) == ["Chess", "Drama"]
+    assert g.region_texts({"Chess"}) == ["12"]
+    assert g.region_texts({"Chess", "Drama"}) == ["5"]
+    assert "lie in Pupils" not in describe(scenes["venn_universe"])
+    got = [
+        c for c in verify("12 lies only in Chess.", scenes["venn_universe"]) if c.kind == "relation"
+    ]
+    assert [c.verdict for c in got] == ["supported"]
 
 
 def test_nodes_edges_and_arrows(scenes):

@@ -410,17 +410,23 @@ def _build(scene: Scene) -> RelationGraph:
         lab = els[s.index].label
         if lab and _is_name(lab):
             s.name = lab.strip()
+    # each outside text names its nearest shape, nearest pairs first: a universe's label drawn
+    # before a set's own label must not take the set's name because it came first
+    offers = []
     for row, i in enumerate(ids):
         text = els[i].text or ""
         if member[row].any() or not _is_name(text):
             continue
         dists = [(_dist_to_outline(s.outline, pts[row], s.prev), k) for k, s in enumerate(shapes)
                  if s.figure == els[i].figure and not s.frame]  # fmt: skip
-        if not dists:
-            continue
-        d, k = min(dists)
-        if d <= NAME_TOL_IN and shapes[k].name is None:
-            shapes[k].name, shapes[k].name_index = text.strip(), i
+        if dists:
+            d, k = min(dists)
+            if d <= NAME_TOL_IN:
+                offers.append((d, row, k))
+    for _d, row, k in sorted(offers):
+        i = ids[row]
+        if shapes[k].name is None and i not in used:
+            shapes[k].name, shapes[k].name_index = (els[i].text or "").strip(), i
             used.add(i)
     sizes = [els[i].fontsize or 0.0 for i in ids]
     areas = np.array([sh.area for sh in shapes]) if shapes else np.zeros(0)
