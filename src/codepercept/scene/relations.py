@@ -319,9 +319,9 @@ def _inside(poly: np.ndarray, pts: np.ndarray, prev: np.ndarray | None = None) -
 def _dist_to_outline(poly: np.ndarray, p: np.ndarray, prev: np.ndarray | None = None) -> float:
     a, b = poly, (_prev(poly) if prev is None else prev)
     d = b - a
+    dd = (d * d).sum(axis=1)
     with np.errstate(divide="ignore", invalid="ignore"):
-        t = np.clip(((p - a) * d).sum(axis=1) / (d * d).sum(axis=1), 0, 1)
-    t = np.nan_to_num(t)
+        t = np.where(dd > 0, np.clip(((p - a) * d).sum(axis=1) / dd, 0, 1), 0.0)
     proj = a + d * t[:, None]
     return float(np.min(np.hypot(*(proj - p).T)))
 
@@ -417,8 +417,13 @@ def _build(scene: Scene) -> RelationGraph:
         text = els[i].text or ""
         if member[row].any() or not _is_name(text):
             continue
+        # (a shape whose bounding box is farther than the tolerance cannot be named by it:
+        # skip the outline distance there; the nearest shape within tolerance is unchanged)
+        px, py = pts[row]
         dists = [(_dist_to_outline(s.outline, pts[row], s.prev), k) for k, s in enumerate(shapes)
-                 if s.figure == els[i].figure and not s.frame]  # fmt: skip
+                 if s.figure == els[i].figure and not s.frame
+                 and max(boxes[k][0] - px, px - boxes[k][2], 0.0) <= NAME_TOL_IN
+                 and max(boxes[k][1] - py, py - boxes[k][3], 0.0) <= NAME_TOL_IN]  # fmt: skip
         if dists:
             d, k = min(dists)
             if d <= NAME_TOL_IN:
