@@ -138,17 +138,20 @@ def read_parquet_rows(benchmark: str, path: Path, expected: str) -> list[dict[st
     return table.to_pylist()
 
 
-def find_file(benchmark: str, path: Path, names: Iterable[str], expected: str) -> Path:
-    """``path`` itself when it is a file, else the first of ``names`` inside the directory."""
+def find_file(benchmark: str, path: Path, patterns: Iterable[str], expected: str) -> Path:
+    """``path`` itself when it is a file, else the first file matching one of ``patterns``
+    (file names or globs, in order of preference) inside the directory or its ``data/``."""
     if path.is_file():
         return path
-    if not path.exists():
+    if not path.is_dir():
         raise bad(benchmark, path, expected, "no such file or directory")
-    names = list(names)
-    for name in names:
-        if (path / name).is_file():
-            return path / name
-    raise bad(benchmark, path, expected, f"a directory with none of {', '.join(names)}")
+    patterns = list(patterns)
+    for sub in (path, path / "data"):
+        for pattern in patterns:
+            hits = sorted(h for h in sub.glob(pattern) if h.is_file())
+            if hits:
+                return hits[0]
+    raise bad(benchmark, path, expected, f"a directory without {' or '.join(patterns)}")
 
 
 def resolve_image(data_file: Path, rel: str | None) -> tuple[str | None, bool]:
@@ -203,6 +206,23 @@ def image_from_row(
         tmp.write_bytes(data)
         tmp.replace(out)
     return str(out), False
+
+
+def row_image(
+    benchmark: str, data_file: Path, row: dict[str, Any], key: str, meta: dict[str, Any]
+) -> str | None:
+    """The image of a JSON or Parquet row (its ``image`` column, a path or an Image feature,
+    and its ``decoded_image`` bytes if any); sets ``meta["image_missing"]`` when it is not on
+    disk and not embedded."""
+    if "decoded_image" in row or isinstance(row.get("image"), dict):
+        image, missing = image_from_row(
+            benchmark, data_file, row.get("image"), row.get("decoded_image"), key
+        )
+    else:
+        image, missing = resolve_image(data_file, row.get("image"))
+    if missing:
+        meta["image_missing"] = True
+    return image
 
 
 _INLINE_OPTION = re.compile(r"\(([A-H])\)\s*")

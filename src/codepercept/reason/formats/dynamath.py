@@ -24,12 +24,11 @@ from codepercept.reason.formats._common import (
     ReasonItem,
     bad,
     describe,
-    image_from_row,
     parse_inline_options,
     parse_line_options,
     read_json,
     read_parquet_rows,
-    resolve_image,
+    row_image,
 )
 
 NAME = "dynamath"
@@ -135,14 +134,7 @@ def _item(data_file: Path, variant: str, seed: str, row: dict[str, Any]) -> Reas
     answer_type = _TYPES.get(kind, "text")
     if kind not in _TYPES:
         meta["unknown_answer_type"] = kind
-    if "decoded_image" in row or isinstance(row.get("image"), dict):
-        image, missing = image_from_row(
-            NAME, data_file, row.get("image"), row.get("decoded_image"), f"{seed}_{variant}"
-        )
-    else:
-        image, missing = resolve_image(data_file, row.get("image"))
-    if missing:
-        meta["image_missing"] = True
+    image = row_image(NAME, data_file, row, f"{seed}_{variant}", meta)
     return ReasonItem(
         benchmark=NAME,
         id=f"{seed}/{variant}",

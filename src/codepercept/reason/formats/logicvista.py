@@ -17,6 +17,7 @@ from codepercept.reason.formats._common import (
     ReasonItem,
     bad,
     describe,
+    find_file,
     parse_inline_options,
     read_json,
     resolve_image,
@@ -35,14 +36,7 @@ _LETTER_LIST = re.compile(r"\bA,\s*(?:[B-Z],?\s*)*(?:(?:and|or)\s+)?([B-Z])\b")
 
 
 def locate(path: Path) -> Path:
-    if path.is_file():
-        return path
-    if not path.is_dir():
-        raise bad(NAME, path, EXPECTED, "no such file or directory")
-    for sub in (path, path / "data"):
-        if (sub / "dataset.json").is_file():
-            return sub / "dataset.json"
-    raise bad(NAME, path, EXPECTED, "a directory without dataset.json")
+    return find_file(NAME, path, ("dataset.json",), EXPECTED)
 
 
 def labels_of(question: str, options: tuple[str, ...]) -> str:

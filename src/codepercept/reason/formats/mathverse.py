@@ -19,10 +19,10 @@ from codepercept.reason.formats._common import (
     ReasonItem,
     bad,
     describe,
-    image_from_row,
+    find_file,
     read_json,
     read_parquet_rows,
-    resolve_image,
+    row_image,
     take,
 )
 from codepercept.reason.formats.mathvision import answer_type_of
@@ -40,15 +40,7 @@ _OPTION_LINE = re.compile(r"^\s*([A-H])\s*[:.]\s*(.*?)\s*$")
 
 def locate(path: Path) -> Path:
     """The file itself, or ``testmini.json`` (else ``testmini.parquet``) inside a directory."""
-    if path.is_file():
-        return path
-    if not path.is_dir():
-        raise bad(NAME, path, EXPECTED, "no such file or directory")
-    for sub in (path, path / "data"):
-        for name in ("testmini.json", "testmini.parquet"):
-            if (sub / name).is_file():
-                return sub / name
-    raise bad(NAME, path, EXPECTED, "a directory without testmini.json or testmini.parquet")
+    return find_file(NAME, path, ("testmini.json", "testmini.parquet"), EXPECTED)
 
 
 def parse_options(question: str) -> tuple[str, ...]:
@@ -108,14 +100,7 @@ def _item(data_file: Path, row: dict[str, Any]) -> ReasonItem:
     else:
         answer_type, options = "text", ()
         meta["unknown_answer_type"] = row["question_type"]
-    if "decoded_image" in row or isinstance(row.get("image"), dict):
-        image, missing = image_from_row(
-            NAME, data_file, row.get("image"), row.get("decoded_image"), sid
-        )
-    else:
-        image, missing = resolve_image(data_file, row.get("image"))
-    if missing:
-        meta["image_missing"] = True
+    image = row_image(NAME, data_file, row, sid, meta)
     return ReasonItem(
         benchmark=NAME,
         id=sid,

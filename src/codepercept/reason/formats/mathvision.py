@@ -17,10 +17,10 @@ from codepercept.reason.formats._common import (
     ReasonItem,
     bad,
     describe,
-    image_from_row,
+    find_file,
     read_jsonl,
     read_parquet_rows,
-    resolve_image,
+    row_image,
     take,
 )
 
@@ -37,19 +37,11 @@ _FLOAT = re.compile(r"[+-]?(\d+\.\d*|\.\d+)")
 def locate(path: Path) -> Path:
     """The file itself, or ``test.jsonl`` (else ``testmini.jsonl``, else their Parquet) inside a
     directory or its ``data/``."""
-    if path.is_file():
-        return path
-    if not path.is_dir():
-        raise bad(NAME, path, EXPECTED, "no such file or directory")
-    for sub in (path, path / "data"):
-        for name in ("test", "testmini"):
-            if (sub / f"{name}.jsonl").is_file():
-                return sub / f"{name}.jsonl"
-            parquet = sorted(sub.glob(f"{name}-*.parquet"))
-            if parquet:
-                return parquet[0]
-    raise bad(
-        NAME, path, EXPECTED, "a directory without test.jsonl, testmini.jsonl or their Parquet"
+    return find_file(
+        NAME,
+        path,
+        ("test.jsonl", "test-*.parquet", "testmini.jsonl", "testmini-*.parquet"),
+        EXPECTED,
     )
 
 
@@ -95,14 +87,7 @@ def _item(data_file: Path, split: str, row: dict[str, Any]) -> ReasonItem:
         "level": level,
         "subject": str(row.get("subject") or ""),
     }
-    if "decoded_image" in row or isinstance(row.get("image"), dict):
-        image, missing = image_from_row(
-            NAME, data_file, row.get("image"), row.get("decoded_image"), rid
-        )
-    else:
-        image, missing = resolve_image(data_file, row.get("image"))
-    if missing:
-        meta["image_missing"] = True
+    image = row_image(NAME, data_file, row, rid, meta)
     return ReasonItem(
         benchmark=NAME,
         id=rid,

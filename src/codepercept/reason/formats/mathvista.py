@@ -18,10 +18,10 @@ from codepercept.reason.formats._common import (
     ReasonItem,
     bad,
     describe,
-    image_from_row,
+    find_file,
     read_json,
     read_parquet_rows,
-    resolve_image,
+    row_image,
     take,
 )
 
@@ -38,17 +38,7 @@ _ANSWER_TYPES = {"integer": "integer", "float": "float", "list": "list", "text":
 def locate(path: Path) -> Path:
     """The data file ``path`` names: the file itself, or ``testmini.json`` / the testmini
     Parquet inside a directory (or its ``data/``)."""
-    if path.is_file():
-        return path
-    if not path.is_dir():
-        raise bad(NAME, path, EXPECTED_JSON, "no such file or directory")
-    for sub in (path, path / "data"):
-        if (sub / "testmini.json").is_file():
-            return sub / "testmini.json"
-        parquet = sorted(sub.glob("testmini-*.parquet"))
-        if parquet:
-            return parquet[0]
-    raise bad(NAME, path, EXPECTED_JSON, "a directory without testmini.json or testmini-*.parquet")
+    return find_file(NAME, path, ("testmini.json", "testmini-*.parquet"), EXPECTED_JSON)
 
 
 def load(path: Path, limit: int | None) -> list[ReasonItem]:
@@ -113,14 +103,7 @@ def _item(data_file: Path, pid: str, prob: dict[str, Any], query: Any) -> Reason
         answer_type = _ANSWER_TYPES.get(str(prob["answer_type"]), "text")
         if str(prob["answer_type"]) not in _ANSWER_TYPES:
             meta["unknown_answer_type"] = prob["answer_type"]
-    if "decoded_image" in prob or isinstance(prob.get("image"), dict):
-        image, missing = image_from_row(
-            NAME, data_file, prob.get("image"), prob.get("decoded_image"), pid
-        )
-    else:
-        image, missing = resolve_image(data_file, prob.get("image"))
-    if missing:
-        meta["image_missing"] = True
+    image = row_image(NAME, data_file, prob, pid, meta)
     return ReasonItem(
         benchmark=NAME,
         id=pid,

@@ -22,6 +22,7 @@ from codepercept.reason.formats._common import (
     ReasonItem,
     bad,
     describe,
+    find_file,
     read_json,
     resolve_image,
 )
@@ -40,14 +41,7 @@ _OPTION = re.compile(r"(?<![^\s;])([A-H])\.\s*")
 
 
 def locate(path: Path) -> Path:
-    if path.is_file():
-        return path
-    if not path.is_dir():
-        raise bad(NAME, path, EXPECTED, "no such file or directory")
-    for sub in (path, path / "data"):
-        if (sub / "testmini.json").is_file():
-            return sub / "testmini.json"
-    raise bad(NAME, path, EXPECTED, "a directory without testmini.json")
+    return find_file(NAME, path, ("testmini.json",), EXPECTED)
 
 
 def parse_options(option: str) -> tuple[str, ...]:
