@@ -22,6 +22,7 @@ from fractions import Fraction
 from typing import ClassVar
 
 from codepercept.reason.formats._common import ReasonItem
+from codepercept.score._common import _levenshtein
 
 __all__ = [
     "evaluate_math",
@@ -415,16 +416,9 @@ def _number(span: str | None) -> str | None:
 
 
 def levenshtein(a: str, b: str) -> int:
-    """The edit distance between ``a`` and ``b`` (insertions, deletions, substitutions)."""
-    if len(a) < len(b):
-        a, b = b, a
-    prev = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        cur = [i]
-        for j, cb in enumerate(b, 1):
-            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
-        prev = cur
-    return prev[-1]
+    """The edit distance between ``a`` and ``b`` (insertions, deletions, substitutions); the
+    scores' own implementation (cached)."""
+    return _levenshtein(a, b)
 
 
 # -- choices -------------------------------------------------------------------------------------
