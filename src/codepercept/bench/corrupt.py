@@ -123,9 +123,20 @@ def _cp_corrupt(_cp_kind, _cp_sev, _cp_seed):
     def is3d(ax):
         return ax is not None and getattr(ax, "name", "") == "3d"
 
+    def every_axes(fig):
+        # the figure's axes and their child axes (an inset made with ax.inset_axes is not in
+        # fig.axes), parents first
+        out, todo = [], list(fig.axes)
+        while todo:
+            ax = todo.pop(0)
+            if ax not in out:
+                out.append(ax)
+                todo += list(getattr(ax, "child_axes", []))
+        return out
+
     def content(fig):
         out = []
-        for ax in fig.axes:
+        for ax in every_axes(fig):
             if getattr(ax, "_colorbar", None) is not None:
                 continue  # a colorbar is a guide, like a legend: one element of the scene
             decor = {id(ax.patch)} | {id(s) for s in ax.spines.values()}

@@ -53,8 +53,9 @@ SCORE_KEYS: tuple[str, ...] = (
 #: Corruptions that change a share ``changed / candidates`` of what they act on (a count that
 #: rounds up: one line of one is all of it at any severity); the others scale continuously with
 #: the severity. The *damage* of a run is that share for these; the severity times the share of
-#: the figure's content artists acted on for ``hue`` (artists with a hue) and ``item_colours``
-#: (collections with one colour per item); the severity for the others (``chart_swap`` turns the first
+#: the figure's content artists acted on for ``hue`` (artists with a hue), ``item_colours``
+#: (collections with one colour per item) and ``jitter`` (in 3D axes it moves only lines and
+#: texts); the severity for the others (``chart_swap`` turns the first
 #: ``ceil(s m)`` marks of every series, so its share is the severity).
 COUNTED: frozenset[str] = frozenset({"drop_elements", "labels", "text", "linestyle", "zorder"})
 #: A score meant to see a corruption should reach rho <= this.
@@ -327,11 +328,12 @@ def score_validity(
             damage = sev
             if j.name in COUNTED:
                 damage = round(rep.changed / rep.candidates, 4) if rep and rep.candidates else 0.0
-            elif j.name in ("hue", "item_colours") and rep is not None:
-                # the angle or colour shift, on the share of the figure's artists it acts on
-                # (artists with a hue; collections with one colour per item)
+            elif j.name in ("hue", "item_colours", "jitter") and rep is not None:
+                # the angle, colour shift or move, on the share of the figure's artists it acts
+                # on (artists with a hue; collections with one colour per item; artists it could
+                # move: in 3D axes only lines and texts)
                 artists = rep.extra.get("artists") or 0
-                acted = rep.changed if j.name == "hue" else rep.extra.get("collections", 0)
+                acted = rep.extra.get("collections", 0) if j.name == "item_colours" else rep.changed
                 damage = round(sev * acted / artists, 4) if artists else 0.0
             records.append({**base, "corruption": j.name, "level": j.level, "severity": sev,
                             "damage": damage, "changed": rep.changed if rep else None,

@@ -225,6 +225,8 @@ def scene_features(scene: Scene, version: int = 2) -> SceneFeatures:
     rank[np.argsort(z, kind="stable")] = np.arange(n) / max(n - 1, 1)
     widths = np.fromiter((_width(e.linewidth) for e in vis), dtype=np.float64, count=n)
     stroke = has_col[:, 0] & ~(widths <= 0) if version >= 2 else np.ones(n, dtype=bool)
+    # markers at points draw no line: a 3D scatter (path3d) is markers too in version 2
+    marks = ("points", "path3d") if version >= 2 else ("points",)
     return SceneFeatures(
         elements=vis,
         kind=[canonical_kind(e.kind) for e in vis],
@@ -239,15 +241,13 @@ def scene_features(scene: Scene, version: int = 2) -> SceneFeatures:
         # stroke, so its recorded linestyle and linewidth are not compared either.
         linestyle=[
             None
-            if canonical_kind(e.kind) == "points" or not stroke[i]
+            if canonical_kind(e.kind) in marks or not stroke[i]
             else _LINESTYLE_ALIASES.get(e.linestyle, e.linestyle)
             for i, e in enumerate(vis)
         ],
         linewidth=np.fromiter(
             (
-                np.nan
-                if canonical_kind(e.kind) == "points" or not stroke[i]
-                else _width(e.linewidth)
+                np.nan if canonical_kind(e.kind) in marks or not stroke[i] else _width(e.linewidth)
                 for i, e in enumerate(vis)
             ),
             dtype=np.float64,
