@@ -205,3 +205,18 @@ def test_mode_needs_its_models(items, tmp_path):
     with pytest.raises(UsageError, match="QA set"):
         run_reason_eval(items, "captioner", tmp_path / "x", captioner="oracle-caption",
                         solver="blank")  # fmt: skip
+
+
+def test_cli_limit_then_full(server, tmp_path, capsys):
+    from codepercept.cli import main
+
+    base = ["reason-eval", "--mode", "direct", "--benchmark", "mathvista", "--data",
+            str(DATA.parent), "--model", _spec(server), "--out", str(tmp_path)]  # fmt: skip
+    assert main([*base, "--limit", "3"]) == 0
+    assert len(_lines(tmp_path)) == 3
+    assert main(base) == 0
+    assert sorted(r["id"] for r in _lines(tmp_path)) == ["1", "2", "3", "4", "5"]
+    assert "mathvista: 4/5 correct" in capsys.readouterr().err
+    assert main(["reason-eval", "--mode", "solver-only", "--benchmark", "mathvista", "--data",
+                 str(DATA.parent), "--solver", "blank", "--out", str(tmp_path)]) == 2  # fmt: skip
+    assert "--overwrite" in capsys.readouterr().err
