@@ -915,6 +915,143 @@ def refine_code_cmd(
                    model_timeout_s=model_timeout)  # fmt: skip
 
 
+_REASON_MODEL_HELP = (
+    "openai:MODEL@BASE_URL, or an offline baseline: oracle-caption (captioner; the QA set's "
+    "code-grounded caption), qa-solver (solver; the QA set's deterministic caption reader), "
+    "blank (answers nothing)."
+)
+
+
+def _check_reason_model(
+    ctx: typer.Context, param: typer.CallbackParam, value: str | None
+) -> str | None:
+    if value is None:
+        return None
+    from codepercept.reason.runner import check_spec
+
+    try:
+        return check_spec(value)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), ctx=ctx, param=param) from None
+
+
+@app.command("reason-eval")
+def reason_eval_cmd(
+    mode: str = typer.Option(
+        ...,
+        "--mode",
+        help="captioner (captioner describes the image, a text-only solver answers), direct "
+        "(one model answers from the image) or solver-only (the solver sees the question "
+        "alone: the floor).",
+        callback=check_choice("captioner", "direct", "solver-only"),
+    ),
+    benchmark: str | None = typer.Option(
+        None,
+        "--benchmark",
+        help="mathvista | mathvision | mathverse | dynamath | wemath | logicvista (with --data).",
+    ),
+    data: Path | None = typer.Option(
+        None,
+        "--data",
+        help="The benchmark's distributed data file, or the directory holding it.",
+        callback=check_in_path(),
+    ),
+    qa_set: int | None = typer.Option(
+        None,
+        "--qa-set",
+        min=1,
+        max=100_000,
+        help="Instead of a benchmark: the code-grounded QA set of N generated figures.",
+    ),
+    captioner: str | None = typer.Option(
+        None,
+        "--captioner",
+        help="Captioner (captioner mode). " + _REASON_MODEL_HELP,
+        callback=_check_reason_model,
+    ),
+    solver: str | None = typer.Option(
+        None,
+        "--solver",
+        help="Text-only solver (captioner and solver-only modes).",
+        callback=_check_reason_model,
+    ),
+    model: str | None = typer.Option(
+        None,
+        "--model",
+        help="Multimodal model (direct mode).",
+        callback=_check_reason_model,
+    ),
+    concurrency: int = typer.Option(
+        8, "--concurrency", min=1, max=4096, help="Items in flight (1-4096)."
+    ),
+    limit: int | None = typer.Option(
+        None, "--limit", min=1, help="Only the first N items (at least 1; grows into the full run)."
+    ),
+    out: Path = typer.Option(
+        ..., "--out", "-o", help="Run directory (resumable).", callback=check_out_dir
+    ),
+    overwrite: bool = _OVERWRITE_OPT,
+) -> None:
+    """Perception -> reasoning: answer STEM visual-reasoning questions through a captioner and
+    a text-only solver, directly, or from the question alone; resumable; writes results.jsonl
+    and summary.json."""
+    from codepercept.jobdir import check_claimable
+    from codepercept.reason.runner import run_reason_eval
+
+    if (qa_set is None) == (benchmark is None and data is None):
+        raise typer.BadParameter(
+            "give --benchmark NAME --data PATH, or --qa-set N (not both)", param_hint="--qa-set"
+        )
+    if qa_set is None and (benchmark is None or data is None):
+        hint = "--data" if data is None else "--benchmark"
+        raise typer.BadParameter(f"--benchmark and --data go together: give {hint}",
+                                 param_hint=hint)  # fmt: skip
+    need = {"captioner": ("captioner", "solver"), "direct": ("model",),
+            "solver-only": ("solver",)}[mode]  # fmt: skip
+    given = {"captioner": captioner, "solver": solver, "model": model}
+    for name in need:
+        if not given[name]:
+            raise typer.BadParameter(f"--mode {mode} needs --{name}", param_hint=f"--{name}")
+    for name, value in given.items():
+        if value and name not in need:
+            raise typer.BadParameter(f"--mode {mode} does not use --{name}",
+                                     param_hint=f"--{name}")  # fmt: skip
+    check_claimable(out, "reason-eval")
+    kwargs: dict = {}
+    if qa_set is not None:
+        from codepercept.reason.qa import build_qa_set
+
+        items, images, captions = build_qa_set(qa_set)
+        items = items[:limit] if limit is not None else items
+        kwargs.update(images=images, captions=captions, source={"qa_set": qa_set, "seed": 0})
+    else:
+        from codepercept.reason import load_benchmark
+
+        assert benchmark is not None and data is not None
+        try:
+            items = load_benchmark(benchmark, data, limit=limit)
+        except ValueError as exc:
+            if isinstance(exc, CodeperceptError):
+                raise
+            raise typer.BadParameter(str(exc), param_hint="--data") from None
+        kwargs.update(source={"benchmark": items[0].benchmark if items else benchmark},
+                      inputs={"data": data})  # fmt: skip
+    with progress("[progress.description]{task.description}", console=console) as bar:
+        task = bar.add_task(f"reason-eval {mode}", total=None)
+
+        def on_progress(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        summary = run_reason_eval(items, mode, out, captioner=captioner, solver=solver,
+                                  model=model, concurrency=concurrency, progress=on_progress,
+                                  overwrite=overwrite, **kwargs)  # fmt: skip
+    for name, b in summary["benchmarks"].items():
+        console.print(f"{name}: {b['correct']}/{b['n']} correct ({100 * b['accuracy']:.1f} %), "
+                      f"errors {json.dumps(b['errors'])}")  # fmt: skip
+    console.print(f"statuses {json.dumps(summary['statuses'])}; pending {summary['pending']}")
+    console.print(f"results: {out / 'results.jsonl'}  summary: {out / 'summary.json'}")
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the command line on ``argv`` (default: the process's) and return the exit status;
     every error is one line on stderr (see :mod:`codepercept._cli`)."""
