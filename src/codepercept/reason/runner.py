@@ -279,11 +279,11 @@ def check_spec(spec: str) -> str:
     )
 
 
-def _make(spec: str, out: Path, concurrency: int) -> _Local | _Remote:
+def _make(spec: str, cache: Path, concurrency: int) -> _Local | _Remote:
     spec = check_spec(spec)
     if spec in OFFLINE_SPECS:
         return _Local(spec)
-    return _Remote(spec, out / "cache", concurrency)
+    return _Remote(spec, cache, concurrency)
 
 
 # -- results -------------------------------------------------------------------------------------
@@ -434,6 +434,7 @@ def run_reason_eval(
     inputs: dict[str, str | Path | None] | None = None,
     images: dict[str, bytes] | None = None,
     captions: dict[str, str] | None = None,
+    cache_dir: str | Path | None = None,
 ) -> dict[str, Any]:
     """Run ``mode`` over ``items`` into ``out``; returns (and writes) the summary.
 
@@ -442,6 +443,8 @@ def run_reason_eval(
     benchmark, which QA set) joins the settings ``out`` is claimed with, and ``inputs`` (name →
     path) are recorded by content; a re-run with other settings is refused unless
     ``overwrite``. ``images``/``captions`` serve QA items (see :func:`adapt`).
+    ``cache_dir``: where the endpoints' answers are cached (default ``OUT/cache``; the scaling
+    grid shares one across its runs so that a caption is asked once per captioner and item).
 
     Raises UsageError (bad mode, missing or unknown specs, an offline model used where it
     cannot answer), JobDirError (``out`` made differently), JobError (an endpoint is down: the
@@ -474,7 +477,8 @@ def run_reason_eval(
     with claim(out, "reason-eval", settings, inputs, overwrite=overwrite):
         if prompts is not PROMPTS_V1:
             atomic_write(out / "prompts.json", json.dumps(prompts, indent=1))
-        return asyncio.run(_run(evals, mode, out, specs, concurrency, prompts, progress))
+        cache = Path(cache_dir) if cache_dir is not None else out / "cache"
+        return asyncio.run(_run(evals, mode, out, specs, concurrency, prompts, progress, cache))
 
 
 async def _run(
@@ -485,6 +489,7 @@ async def _run(
     concurrency: int,
     prompts: dict[str, str],
     progress: Callable[[int, int], None] | None,
+    cache: Path,
 ) -> dict[str, Any]:
     results = out / "results.jsonl"
     _repair_tail(results)
@@ -492,7 +497,7 @@ async def _run(
     done = {r["id"] for r in read_results(out)
             if r["id"] in wanted and r.get("status") in FINAL_STATUSES}  # fmt: skip
     todo = [it for it in items if it.id not in done]
-    models = {role: _make(spec, out, concurrency) for role, spec in specs.items()}
+    models = {role: _make(spec, cache, concurrency) for role, spec in specs.items()}
     count = [len(items) - len(todo)]
     if progress:
         progress(count[0], len(items))
