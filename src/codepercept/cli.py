@@ -1052,6 +1052,129 @@ def reason_eval_cmd(
     console.print(f"results: {out / 'results.jsonl'}  summary: {out / 'summary.json'}")
 
 
+def _check_reason_models(
+    ctx: typer.Context, param: typer.CallbackParam, value: str | None
+) -> str | None:
+    """Comma-separated model specs, each checked; returned normalised, joined by commas."""
+    if value is None:
+        return None
+    from codepercept.reason.runner import check_spec
+
+    specs = [v.strip() for v in value.split(",")]
+    if not any(specs):
+        raise typer.BadParameter("needs at least one model spec (comma-separated)", ctx=ctx,
+                                 param=param)  # fmt: skip
+    if not all(specs):
+        raise typer.BadParameter(f"holds an empty spec: {value!r}", ctx=ctx, param=param)
+    try:
+        return ",".join(check_spec(v) for v in specs)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), ctx=ctx, param=param) from None
+
+
+def _reason_items(
+    benchmark: str | None, data: Path | None, qa_set: int | None, limit: int | None
+) -> tuple[list, dict]:
+    """The items of ``--benchmark``/``--data`` or ``--qa-set``, and run_reason_eval's keywords
+    (images, captions, source, inputs)."""
+    if (qa_set is None) == (benchmark is None and data is None):
+        raise typer.BadParameter(
+            "give --benchmark NAME --data PATH, or --qa-set N (not both)", param_hint="--qa-set"
+        )
+    if qa_set is None and (benchmark is None or data is None):
+        hint = "--data" if data is None else "--benchmark"
+        raise typer.BadParameter(f"--benchmark and --data go together: give {hint}",
+                                 param_hint=hint)  # fmt: skip
+    if qa_set is not None:
+        from codepercept.reason.qa import build_qa_set
+
+        items, images, captions = build_qa_set(qa_set)
+        items = items[:limit] if limit is not None else items
+        return items, {"images": images, "captions": captions,
+                       "source": {"qa_set": qa_set, "seed": 0}}  # fmt: skip
+    from codepercept.reason import load_benchmark
+
+    assert benchmark is not None and data is not None
+    try:
+        items = load_benchmark(benchmark, data, limit=limit)
+    except ValueError as exc:
+        if isinstance(exc, CodeperceptError):
+            raise
+        raise typer.BadParameter(str(exc), param_hint="--data") from None
+    return items, {"source": {"benchmark": items[0].benchmark if items else benchmark},
+                   "inputs": {"data": data}}  # fmt: skip
+
+
+@app.command("reason-grid")
+def reason_grid_cmd(
+    captioners: str = typer.Option(
+        ...,
+        "--captioners",
+        help="Comma-separated captioner specs (the grid's rows). " + _REASON_MODEL_HELP,
+        callback=_check_reason_models,
+    ),
+    solvers: str = typer.Option(
+        ...,
+        "--solvers",
+        help="Comma-separated text-only solver specs (the grid's columns; each also runs "
+        "solver-only, the floor).",
+        callback=_check_reason_models,
+    ),
+    benchmark: str | None = typer.Option(
+        None,
+        "--benchmark",
+        help="mathvista | mathvision | mathverse | dynamath | wemath | logicvista (with --data).",
+    ),
+    data: Path | None = typer.Option(
+        None,
+        "--data",
+        help="The benchmark's distributed data file, or the directory holding it.",
+        callback=check_in_path(),
+    ),
+    qa_set: int | None = typer.Option(
+        None,
+        "--qa-set",
+        min=1,
+        max=100_000,
+        help="Instead of a benchmark: the code-grounded QA set of N generated figures.",
+    ),
+    concurrency: int = typer.Option(
+        8, "--concurrency", min=1, max=4096, help="Items in flight per run (1-4096)."
+    ),
+    limit: int | None = typer.Option(
+        None, "--limit", min=1, help="Only the first N items (at least 1; grows into the full run)."
+    ),
+    out: Path = typer.Option(
+        ..., "--out", "-o", help="Grid directory (resumable).", callback=check_out_dir
+    ),
+    overwrite: bool = _OVERWRITE_OPT,
+) -> None:
+    """The scaling grid: reason-eval in captioner mode for every captioner x solver pair, plus
+    each solver's solver-only floor, one resumable run directory each; writes grid.csv and a
+    self-contained grid.html (heat map, per-benchmark bars, captions)."""
+    from codepercept.jobdir import check_claimable
+    from codepercept.reason.grid import check_specs, run_grid
+
+    caps = check_specs(captioners.split(","), "captioner")  # each spec checked by the callback
+    sols = check_specs(solvers.split(","), "solver")
+    items, kwargs = _reason_items(benchmark, data, qa_set, limit)
+    check_claimable(out, "reason-grid")
+    with progress("[progress.description]{task.description}", console=console) as bar:
+        task = bar.add_task("reason-grid", total=None)
+
+        def on_progress(name: str, done: int, total: int) -> None:
+            bar.update(task, description=f"reason-grid {name}", completed=done, total=total)
+
+        result = run_grid(items, out, caps, sols, concurrency=concurrency, overwrite=overwrite,
+                          progress=on_progress, **kwargs)  # fmt: skip
+    for r in result["rows"]:
+        if r["category"] == "all":
+            console.print(f"{escape(r['captioner'])} -> {escape(r['solver'])} "
+                          f"({escape(r['benchmark'])}): "
+                          f"{r['correct']}/{r['n']} ({100 * r['accuracy']:.1f} %)")  # fmt: skip
+    console.print(f"grid: {result['csv']}  page: {result['html']}")
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the command line on ``argv`` (default: the process's) and return the exit status;
     every error is one line on stderr (see :mod:`codepercept._cli`)."""

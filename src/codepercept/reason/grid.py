@@ -46,7 +46,7 @@ from codepercept.reason.runner import (
     run_reason_eval,
 )
 
-__all__ = ["FLOOR", "STATUSES", "grid_rows", "run_grid", "run_name", "sanitise"]
+__all__ = ["FLOOR", "STATUSES", "check_specs", "grid_rows", "run_grid", "run_name", "sanitise"]
 
 #: The captioner column's value for a solver-only run.
 FLOOR = "solver-only"
@@ -69,7 +69,9 @@ def run_name(captioner: str | None, solver: str) -> str:
     return f"{sanitise(captioner) if captioner else FLOOR}__{sanitise(solver)}"
 
 
-def _specs(values: Sequence[str], role: str) -> list[str]:
+def check_specs(values: Sequence[str], role: str) -> list[str]:
+    """``values`` (``role``: captioner or solver) checked and normalised; UsageError if empty,
+    repeated, unknown, or an offline model of the other role."""
     flag = f"--{role}s"
     if isinstance(values, str) or not values:
         raise UsageError(f"{flag} needs at least one model spec (comma-separated)")
@@ -115,8 +117,8 @@ def run_grid(
     ``reason-eval`` job. An endpoint that is down stops its runs only: the others go on, the
     grid is written with what there is, then a JobError names the runs that stopped.
     ``progress(run_name, done, total)`` follows each run."""
-    caps = _specs(captioners, "captioner")
-    sols = _specs(solvers, "solver")
+    caps = check_specs(captioners, "captioner")
+    sols = check_specs(solvers, "solver")
     out = Path(out)
     plan: list[tuple[str | None, str]] = [(c, s) for c in caps for s in sols]
     plan += [(None, s) for s in sols]
