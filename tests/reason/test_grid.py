@@ -151,3 +151,31 @@ def test_grid_in_headless_chromium(grid, hostile, tmp_path):
     dom = res.stdout
     assert "&lt;script&gt;alert('x')&lt;/script&gt;" in dom, res.stderr[-2000:]
     assert "<script" not in dom and "<img" not in dom
+
+
+def test_a_caption_is_asked_once_per_captioner_and_item(tmp_path):
+    """Over a real HTTP server (MathVista's hand-made file): the captioner's request for an
+    item is answered once, then read from DIR/cache by the other solver's run."""
+    from codepercept.reason import load_benchmark
+    from codepercept.reason.runner import PROMPTS_V1
+    from tests.openai_server import serve_chat
+
+    data = Path(__file__).parent / "data" / "mathvista" / "testmini.json"
+    items = load_benchmark("mathvista", data)
+
+    def reply(body):
+        parts = body["messages"][-1]["content"]
+        text = " ".join(p.get("text", "") for p in parts if p.get("type") == "text")
+        return "A caption." if text == PROMPTS_V1["caption"] else "The answer is (A)"
+
+    with serve_chat(reply) as server:
+        spec = f"openai:m@{server.base_url}"
+        res = run_grid(items, tmp_path / "g", [spec], [spec, "blank"],
+                       source={"benchmark": "mathvista"})  # fmt: skip
+        captioning = [b for b in server.requests
+                      if any(p.get("type") == "image_url" for p in b["messages"][-1]["content"])]  # fmt: skip
+    statuses = res["runs"][0]["summary"]["statuses"]
+    assert statuses["image_missing"] == 1 and sum(statuses.values()) == 5  # one image missing
+    assert len(captioning) == 4  # one per item with an image, not one per pair (8)
+    assert (tmp_path / "g" / "cache").is_dir()
+    assert {r["captioner"] for r in res["rows"]} == {spec, "solver-only"}
