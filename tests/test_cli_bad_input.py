@@ -195,6 +195,28 @@ CASES = [
         "reason-eval --mode direct --benchmark mmmu --data list.json --model blank --out o",
         "mmmu",
     ),
+    C("grid-no-captioners", "reason-grid --solvers blank --qa-set 2 --out o", "--captioners"),
+    C(
+        "grid-empty-solvers",
+        "reason-grid --captioners blank --solvers , --qa-set 2 --out o",
+        "--solvers",
+    ),
+    C(
+        "grid-unknown-spec",
+        "reason-grid --captioners gpt --solvers blank --qa-set 2 --out o",
+        "gpt",
+    ),
+    C(
+        "grid-twice",
+        "reason-grid --captioners blank,blank --solvers blank --qa-set 2 --out o",
+        "blank",
+    ),
+    C(
+        "grid-solver-as-captioner",
+        "reason-grid --captioners qa-solver --solvers blank --qa-set 2 --out o",
+        "qa-solver",
+    ),
+    C("grid-no-source", "reason-grid --captioners blank --solvers blank --out o", "--qa-set"),
     C("div-k-0", "diversify --seeds img.png --model openai:m@http://x/v1 --out o --k 0", "--k"),
     C("div-k-17", "diversify --seeds img.png --model openai:m@http://x/v1 --out o --k 17", "--k"),
     C("div-no-seeds", "diversify --model openai:m@http://x/v1 --out o", "--seeds"),
