@@ -935,6 +935,32 @@ def _check_reason_model(
         raise typer.BadParameter(str(exc), ctx=ctx, param=param) from None
 
 
+_REASON_BENCHMARK_OPT = typer.Option(
+    None,
+    "--benchmark",
+    help="mathvista | mathvision | mathverse | dynamath | wemath | logicvista (with --data).",
+)
+_REASON_DATA_OPT = typer.Option(
+    None,
+    "--data",
+    help="The benchmark's distributed data file, or the directory holding it.",
+    callback=check_in_path(),
+)
+_REASON_QA_SET_OPT = typer.Option(
+    None,
+    "--qa-set",
+    min=1,
+    max=100_000,
+    help="Instead of a benchmark: the code-grounded QA set of N generated figures.",
+)
+_REASON_CONCURRENCY_OPT = typer.Option(
+    8, "--concurrency", min=1, max=4096, help="Items in flight per run (1-4096)."
+)
+_REASON_LIMIT_OPT = typer.Option(
+    None, "--limit", min=1, help="Only the first N items (at least 1; grows into the full run)."
+)
+
+
 @app.command("reason-eval")
 def reason_eval_cmd(
     mode: str = typer.Option(
@@ -945,24 +971,9 @@ def reason_eval_cmd(
         "alone: the floor).",
         callback=check_choice("captioner", "direct", "solver-only"),
     ),
-    benchmark: str | None = typer.Option(
-        None,
-        "--benchmark",
-        help="mathvista | mathvision | mathverse | dynamath | wemath | logicvista (with --data).",
-    ),
-    data: Path | None = typer.Option(
-        None,
-        "--data",
-        help="The benchmark's distributed data file, or the directory holding it.",
-        callback=check_in_path(),
-    ),
-    qa_set: int | None = typer.Option(
-        None,
-        "--qa-set",
-        min=1,
-        max=100_000,
-        help="Instead of a benchmark: the code-grounded QA set of N generated figures.",
-    ),
+    benchmark: str | None = _REASON_BENCHMARK_OPT,
+    data: Path | None = _REASON_DATA_OPT,
+    qa_set: int | None = _REASON_QA_SET_OPT,
     captioner: str | None = typer.Option(
         None,
         "--captioner",
@@ -981,12 +992,8 @@ def reason_eval_cmd(
         help="Multimodal model (direct mode).",
         callback=_check_reason_model,
     ),
-    concurrency: int = typer.Option(
-        8, "--concurrency", min=1, max=4096, help="Items in flight (1-4096)."
-    ),
-    limit: int | None = typer.Option(
-        None, "--limit", min=1, help="Only the first N items (at least 1; grows into the full run)."
-    ),
+    concurrency: int = _REASON_CONCURRENCY_OPT,
+    limit: int | None = _REASON_LIMIT_OPT,
     out: Path = typer.Option(
         ..., "--out", "-o", help="Run directory (resumable).", callback=check_out_dir
     ),
@@ -998,14 +1005,7 @@ def reason_eval_cmd(
     from codepercept.jobdir import check_claimable
     from codepercept.reason.runner import run_reason_eval
 
-    if (qa_set is None) == (benchmark is None and data is None):
-        raise typer.BadParameter(
-            "give --benchmark NAME --data PATH, or --qa-set N (not both)", param_hint="--qa-set"
-        )
-    if qa_set is None and (benchmark is None or data is None):
-        hint = "--data" if data is None else "--benchmark"
-        raise typer.BadParameter(f"--benchmark and --data go together: give {hint}",
-                                 param_hint=hint)  # fmt: skip
+    _check_reason_source(benchmark, data, qa_set)
     need = {"captioner": ("captioner", "solver"), "direct": ("model",),
             "solver-only": ("solver",)}[mode]  # fmt: skip
     given = {"captioner": captioner, "solver": solver, "model": model}
@@ -1017,25 +1017,7 @@ def reason_eval_cmd(
             raise typer.BadParameter(f"--mode {mode} does not use --{name}",
                                      param_hint=f"--{name}")  # fmt: skip
     check_claimable(out, "reason-eval")
-    kwargs: dict = {}
-    if qa_set is not None:
-        from codepercept.reason.qa import build_qa_set
-
-        items, images, captions = build_qa_set(qa_set)
-        items = items[:limit] if limit is not None else items
-        kwargs.update(images=images, captions=captions, source={"qa_set": qa_set, "seed": 0})
-    else:
-        from codepercept.reason import load_benchmark
-
-        assert benchmark is not None and data is not None
-        try:
-            items = load_benchmark(benchmark, data, limit=limit)
-        except ValueError as exc:
-            if isinstance(exc, CodeperceptError):
-                raise
-            raise typer.BadParameter(str(exc), param_hint="--data") from None
-        kwargs.update(source={"benchmark": items[0].benchmark if items else benchmark},
-                      inputs={"data": data})  # fmt: skip
+    items, kwargs = _reason_items(benchmark, data, qa_set, limit)
     with progress("[progress.description]{task.description}", console=console) as bar:
         task = bar.add_task(f"reason-eval {mode}", total=None)
 
@@ -1072,11 +1054,8 @@ def _check_reason_models(
         raise typer.BadParameter(str(exc), ctx=ctx, param=param) from None
 
 
-def _reason_items(
-    benchmark: str | None, data: Path | None, qa_set: int | None, limit: int | None
-) -> tuple[list, dict]:
-    """The items of ``--benchmark``/``--data`` or ``--qa-set``, and run_reason_eval's keywords
-    (images, captions, source, inputs)."""
+def _check_reason_source(benchmark: str | None, data: Path | None, qa_set: int | None) -> None:
+    """``--benchmark`` with ``--data``, or ``--qa-set``: exactly one item source."""
     if (qa_set is None) == (benchmark is None and data is None):
         raise typer.BadParameter(
             "give --benchmark NAME --data PATH, or --qa-set N (not both)", param_hint="--qa-set"
@@ -1085,6 +1064,14 @@ def _reason_items(
         hint = "--data" if data is None else "--benchmark"
         raise typer.BadParameter(f"--benchmark and --data go together: give {hint}",
                                  param_hint=hint)  # fmt: skip
+
+
+def _reason_items(
+    benchmark: str | None, data: Path | None, qa_set: int | None, limit: int | None
+) -> tuple[list, dict]:
+    """The items of ``--benchmark``/``--data`` or ``--qa-set``, and run_reason_eval's keywords
+    (images, captions, source, inputs)."""
+    _check_reason_source(benchmark, data, qa_set)
     if qa_set is not None:
         from codepercept.reason.qa import build_qa_set
 
@@ -1120,30 +1107,11 @@ def reason_grid_cmd(
         "solver-only, the floor).",
         callback=_check_reason_models,
     ),
-    benchmark: str | None = typer.Option(
-        None,
-        "--benchmark",
-        help="mathvista | mathvision | mathverse | dynamath | wemath | logicvista (with --data).",
-    ),
-    data: Path | None = typer.Option(
-        None,
-        "--data",
-        help="The benchmark's distributed data file, or the directory holding it.",
-        callback=check_in_path(),
-    ),
-    qa_set: int | None = typer.Option(
-        None,
-        "--qa-set",
-        min=1,
-        max=100_000,
-        help="Instead of a benchmark: the code-grounded QA set of N generated figures.",
-    ),
-    concurrency: int = typer.Option(
-        8, "--concurrency", min=1, max=4096, help="Items in flight per run (1-4096)."
-    ),
-    limit: int | None = typer.Option(
-        None, "--limit", min=1, help="Only the first N items (at least 1; grows into the full run)."
-    ),
+    benchmark: str | None = _REASON_BENCHMARK_OPT,
+    data: Path | None = _REASON_DATA_OPT,
+    qa_set: int | None = _REASON_QA_SET_OPT,
+    concurrency: int = _REASON_CONCURRENCY_OPT,
+    limit: int | None = _REASON_LIMIT_OPT,
     out: Path = typer.Option(
         ..., "--out", "-o", help="Grid directory (resumable).", callback=check_out_dir
     ),
