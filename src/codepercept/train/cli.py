@@ -170,6 +170,24 @@ def _say_done(summary: dict[str, Any], out: Path, keys: tuple[str, ...]) -> None
 
 # ---- options both commands share ---------------------------------------------------------------
 
+
+def _lr(default: float) -> Any:
+    """``--lr`` with a stage's default."""
+    return typer.Option(
+        default, "--lr", help="Peak learning rate (more than 0).",
+        callback=check_float(0, 10, lo_open=True),
+    )  # fmt: skip
+
+
+def _emit_config(target: str, writes: str) -> Any:
+    """``--emit-config TARGET``: write the GPU-scale run for TARGET instead of training."""
+    return typer.Option(
+        None, "--emit-config",
+        help=f"Write the GPU-scale run instead of training: {target} ({writes}).",
+        callback=check_choice(target),
+    )  # fmt: skip
+
+
 _MODEL = typer.Option(
     ..., "--model", help="Checkpoint directory (a transformers vision-language model); with "
     "--emit-config, a path or hub id for the GPU machine."
@@ -232,12 +250,7 @@ def sft_cmd(
     max_steps: int | None = _MAX_STEPS,
     batch_size: int = typer.Option(8, "--batch-size", min=1, max=65536, help="Rows per step."),
     grad_accum: int = _GRAD_ACCUM,
-    lr: float = typer.Option(
-        1e-5,
-        "--lr",
-        help="Peak learning rate (more than 0).",
-        callback=check_float(0, 10, lo_open=True),
-    ),
+    lr: float = _lr(1e-5),
     warmup_ratio: float = _WARMUP,
     max_length: int = typer.Option(
         4096, "--max-length", min=16, max=1 << 20, help="Longest row in tokens; longer are cut."
@@ -247,12 +260,8 @@ def sft_cmd(
     save_steps: int = _SAVE_STEPS,
     threads: int | None = _THREADS,
     overwrite: bool = _OVERWRITE,
-    emit_config: str | None = typer.Option(
-        None,
-        "--emit-config",
-        help="Write the GPU-scale run instead of training: ms-swift "
-        "(OUT/ms-swift: sft.yaml, train.jsonl, images/).",
-        callback=check_choice("ms-swift"),
+    emit_config: str | None = _emit_config(
+        "ms-swift", "OUT/ms-swift: sft.yaml, train.jsonl, images/"
     ),
     gpus: int = _GPUS,
 ) -> None:
@@ -331,24 +340,15 @@ def grpo_cmd(
         2, "--reward-workers", min=1, max=512, help="Sandbox processes running completions."
     ),
     grad_accum: int = _GRAD_ACCUM,
-    lr: float = typer.Option(
-        1e-6,
-        "--lr",
-        help="Peak learning rate (more than 0).",
-        callback=check_float(0, 10, lo_open=True),
-    ),
+    lr: float = _lr(1e-6),
     warmup_ratio: float = _WARMUP,
     seed: int = _SEED,
     limit: int | None = _LIMIT,
     save_steps: int = _SAVE_STEPS,
     threads: int | None = _THREADS,
     overwrite: bool = _OVERWRITE,
-    emit_config: str | None = typer.Option(
-        None,
-        "--emit-config",
-        help="Write the GPU-scale run instead of training: verl "
-        "(OUT/verl: run.sh, train.parquet; the reward is codepercept.rewards.verl).",
-        callback=check_choice("verl"),
+    emit_config: str | None = _emit_config(
+        "verl", "OUT/verl: run.sh, train.parquet; the reward is codepercept.rewards.verl"
     ),
     gpus: int = _GPUS,
 ) -> None:
