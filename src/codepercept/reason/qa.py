@@ -775,36 +775,24 @@ def _connected_questions(scene: Scene, g: RelationGraph, rng: random.Random) -> 
     names = sorted(adj)
     out = []
     pairs = sorted({tuple(sorted((a, b))) for a in names for b in adj[a]})
-    if pairs:
-        a, b = rng.choice(pairs)
-        if rng.random() < 0.5:
-            a, b = b, a
-        out.append(
-            _Q(
-                "connected",
-                f'Is node "{a}" directly connected to node "{b}" by a line or '
-                "an arrow? Answer yes or no.",
-                "yes",
-                "text",
-                evidence={
-                    "nodes": [a, b],
-                    "edges": [e.index for e in g.edges if {e.a, e.b} == {a, b}],
-                },
-            )
-        )
     apart = [(a, b) for k, a in enumerate(names) for b in names[k + 1 :] if b not in adj[a]]
-    if apart:
-        a, b = rng.choice(apart)
+    for candidates, answer in ((pairs, "yes"), (apart, "no")):
+        if not candidates:
+            continue
+        a, b = rng.choice(candidates)
         if rng.random() < 0.5:
             a, b = b, a
+        evidence: dict[str, Any] = {"nodes": [a, b]}
+        if answer == "yes":
+            evidence["edges"] = [e.index for e in g.edges if {e.a, e.b} == {a, b}]
         out.append(
             _Q(
                 "connected",
                 f'Is node "{a}" directly connected to node "{b}" by a line or '
                 "an arrow? Answer yes or no.",
-                "no",
+                answer,
                 "text",
-                evidence={"nodes": [a, b]},
+                evidence=evidence,
             )
         )
     n = rng.choice(names)
