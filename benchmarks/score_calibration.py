@@ -58,10 +58,7 @@ def run_sets(n_programs: int, workers: int, seed: int) -> dict:
 
 
 def anchors(runs: dict, version: int, seed: int) -> dict:
-    refs = {
-        name: [(p, r) for p, r in _references(ps, jobs, res)]
-        for name, (ps, jobs, res) in runs["sets"].items()
-    }
+    refs = {name: list(_references(*run)) for name, run in runs["sets"].items()}
     g, rs = refs["generated"], refs["realstyle"]
     fit = [(a, b) for a, b in itertools.combinations(g, 2) if a[0].domain != b[0].domain]
     rng = np.random.default_rng(seed)

@@ -173,7 +173,17 @@ def test_a_flat_figure_does_not_magnify_a_small_vertical_move():
     assert scene_score(ref, moved).parts["position"] > 80.0
 
 
-def test_calibrated_parts_and_weights_are_documented_constants():
-    assert set(SCENE_CHANCE_V2) == set(SCENE_WEIGHTS_V2)
-    assert all(0.0 <= c < 0.5 for c in SCENE_CHANCE_V2.values())
-    assert sum(SCENE_WEIGHTS_V2.values()) == 100
+def test_the_chance_levels_in_the_docs_are_the_ones_the_code_uses():
+    import re
+    from pathlib import Path
+
+    from codepercept.score.image import IMAGE_CHANCE_V2
+
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "scores.md").read_text()
+    table = doc[doc.index("| part | chance level `c` |") :].split("\n\n")[0]
+    found = {(s.strip(), p.strip()): float(v)
+             for s, p, v in re.findall(r"\| (image|scene) ([a-z]+) \| ([0-9.]+) ", table)}  # fmt: skip
+    code = {("image", k): v for k, v in IMAGE_CHANCE_V2.items()}
+    code |= {("scene", k): v for k, v in SCENE_CHANCE_V2.items()}
+    assert found == code
+    assert set(SCENE_CHANCE_V2) == set(SCENE_WEIGHTS_V2) and sum(SCENE_WEIGHTS_V2.values()) == 100

@@ -349,6 +349,14 @@ def score_validity(
             scores = dict.fromkeys(SCORE_KEYS, 0.0)
         pairs.append({"pair": name, "status": [a.status, b.status], **scores})
 
+    # The damage of a stacking change is the share of overlapping pairs whose order flipped;
+    # a full reversal (the top level) flips every overlapping pair of the candidates.
+    full = {r["program"]: r.get("pairs_flipped") for r in records
+            if r["corruption"] == "zorder" and r["level"] == levels - 1}  # fmt: skip
+    for r in records:
+        flipped = r.get("pairs_flipped")
+        if r["corruption"] == "zorder" and flipped is not None and full.get(r["program"]):
+            r["damage"] = round(flipped / full[r["program"]], 4)
     identical = [r for r in records if r["level"] == 0 and r["corruption"] == kinds[0]]
     result = {
         "version": VALIDITY_VERSION,
@@ -377,14 +385,6 @@ def _summarise(kind: str, records: list[dict[str, Any]], levels: int) -> dict[st
     rows = [r for r in records if r["corruption"] == kind]
     top = {r["program"] for r in rows if r["level"] == levels - 1 and (r["changed"] or 0) > 0}
     rows = [r for r in rows if r["program"] in top]
-    if kind == "zorder":
-        # The damage of a stacking change is the share of overlapping pairs whose order flipped;
-        # a full reversal (the top level) flips every overlapping pair of the candidates.
-        full = {r["program"]: r.get("pairs_flipped") for r in rows if r["level"] == levels - 1}
-        for r in rows:
-            flipped, total = r.get("pairs_flipped"), full.get(r["program"])
-            if flipped is not None and total:
-                r["damage"] = round(flipped / total, 4)
     failed = sum(1 for r in rows if r["status"] != "ok")
     desc, targets = CORRUPTIONS[kind]
     out: dict[str, Any] = {
