@@ -14,6 +14,7 @@ the traceback of an unexpected error instead.
 from __future__ import annotations
 
 import contextlib
+import json
 import math
 import os
 import sys
@@ -227,6 +228,25 @@ def progress(*columns: Any, console: Any, **kwargs: Any) -> Any:
         except BaseException:
             bar.live.transient = True  # erase on a terminal, print nothing to a file
             raise
+
+
+def dataset_config(ctx: Ctx, param: Param, value: Path, kind: str, make: str) -> dict[str, Any]:
+    """The ``config`` of the dataset directory ``value`` (its manifest's header), or a usage
+    error naming what is wrong, ending with ``make`` (how to make one). ``kind`` names what
+    was expected in the "no manifest" message."""
+    check_in_path("dir")(ctx, param, value)
+    manifest = Path(value) / "manifest.jsonl"
+    if not manifest.is_file():
+        raise _bad(ctx, param, f"{value} is not a {kind} (no manifest.jsonl); {make}")
+    try:
+        with open(manifest, "rb") as fh:
+            header = json.loads(fh.readline().decode("utf-8"))
+    except (OSError, ValueError) as exc:
+        raise _bad(ctx, param, f"{manifest} is not a dataset manifest ({exc}); {make}") from None
+    config = header.get("config") if isinstance(header, dict) else None
+    if not isinstance(config, dict) or header.get("type") != "header":
+        raise _bad(ctx, param, f"{manifest} does not start with a dataset header; {make}")
+    return config
 
 
 def check_in_path(

@@ -3,7 +3,6 @@ mounts :data:`app` on the main CLI (``app.add_typer(tokenocr_app, name="tokenocr
 
 from __future__ import annotations
 
-import json
 import logging
 import math
 from pathlib import Path
@@ -19,6 +18,7 @@ from codepercept._cli import (
     check_in_path,
     check_out_file,
     check_text,
+    dataset_config,
     progress,
 )
 
@@ -226,25 +226,8 @@ def _check_tokenit_dir(
     """A directory written by ``codepercept tokenit`` (its manifest's header says so)."""
     if value is None:
         return None
-    check_in_path("dir")(ctx, param, value)
-    manifest = Path(value) / "manifest.jsonl"
     make = "make one with `codepercept tokenit --n N --out DIR`"
-    if not manifest.is_file():
-        raise typer.BadParameter(
-            f"{value} is not a TokenIT directory (no manifest.jsonl); {make}", ctx=ctx, param=param
-        )
-    try:
-        with open(manifest, "rb") as fh:
-            header = json.loads(fh.readline().decode("utf-8"))
-    except (OSError, ValueError) as exc:
-        raise typer.BadParameter(
-            f"{manifest} is not a dataset manifest ({exc}); {make}", ctx=ctx, param=param
-        ) from None
-    config = header.get("config") if isinstance(header, dict) else None
-    if not isinstance(config, dict) or header.get("type") != "header":
-        raise typer.BadParameter(
-            f"{manifest} does not start with a dataset header; {make}", ctx=ctx, param=param
-        )
+    config = dataset_config(ctx, param, value, "TokenIT directory", make)
     producer = config.get("producer") or config.get("job")
     if producer is not None and producer != "tokenit":
         raise typer.BadParameter(

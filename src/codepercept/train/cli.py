@@ -4,14 +4,19 @@ written from the same settings (:mod:`codepercept.train.emit`)."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
 import typer
 from rich.console import Console
 
-from codepercept._cli import MAX_COUNT, check_choice, check_float, check_in_path, check_out_dir
+from codepercept._cli import (
+    MAX_COUNT,
+    check_choice,
+    check_float,
+    check_out_dir,
+    dataset_config,
+)
 
 app = typer.Typer(
     help="Train a vision-language model on ICC data with TRL: S1 (sft), then R1 (grpo).",
@@ -28,24 +33,7 @@ def _check_icc(ctx: typer.Context, param: typer.CallbackParam, value: Path | Non
     """An ICC dataset: a directory whose manifest starts with a dataset header, not TokenIT's."""
     if value is None:
         return None
-    check_in_path("dir")(ctx, param, value)
-    manifest = Path(value) / "manifest.jsonl"
-    if not manifest.is_file():
-        raise typer.BadParameter(
-            f"{value} is not a dataset (no manifest.jsonl); {_MAKE_ICC}", ctx=ctx, param=param
-        )
-    try:
-        with open(manifest, "rb") as fh:
-            header = json.loads(fh.readline().decode("utf-8"))
-    except (OSError, ValueError) as exc:
-        raise typer.BadParameter(
-            f"{manifest} is not a dataset manifest ({exc}); {_MAKE_ICC}", ctx=ctx, param=param
-        ) from None
-    config = header.get("config") if isinstance(header, dict) else None
-    if not isinstance(config, dict) or header.get("type") != "header":
-        raise typer.BadParameter(
-            f"{manifest} does not start with a dataset header; {_MAKE_ICC}", ctx=ctx, param=param
-        )
+    config = dataset_config(ctx, param, value, "dataset", _MAKE_ICC)
     if (config.get("producer") or config.get("job")) == "tokenit":
         raise typer.BadParameter(
             f"{value} is a TokenIT dataset, not ICC; {_MAKE_ICC}", ctx=ctx, param=param
