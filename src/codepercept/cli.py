@@ -181,8 +181,10 @@ def serve_cmd(
         ...,
         "--backend",
         help="What answers: offline:DIR (every pipeline prompt answered from a `codepercept "
-        "synth` dataset, deterministically), static (one fixed program, at once) or hf:PATH (a "
-        "local transformers checkpoint).",
+        "synth` dataset, deterministically; the reason-eval prompts with the nearest sample's "
+        "caption), oracle:qa=N or oracle:DIR (the code-grounded captions of the reason-eval QA "
+        "set or of a dataset, and the deterministic QA solver), qa-solver (that solver alone), "
+        "static (one fixed program, at once) or hf:PATH (a local transformers checkpoint).",
         callback=_check_backend,
     ),
     host: str = typer.Option(

@@ -19,6 +19,7 @@ from codepercept.reason.qa import (
     QAItem,
     build_qa_set,
     check_answer,
+    parse_question,
     questions_for,
     solve_from_caption,
 )
@@ -422,3 +423,22 @@ def test_questions_for_survives_odd_props(scenes):
             el["props"] = {k: "?" for k in el.get("props", {})}
         questions_for(Scene.from_dict(d), name)  # no exception; families it cannot read skip
     assert questions_for(Scene(), "empty") == []
+
+
+def test_questions_read_back(generated, every_question, scenes):
+    """A solver behind HTTP sees only the question's text: parse_question recovers what
+    solve_from_caption needs (family, options), so it answers exactly as with the item."""
+    items, _, captions = generated
+    hand = [(q, describe(scenes[name])) for name, qs in every_question.items() for q in qs]
+    pairs = [(q, captions[q.figure_id]) for q in items] + hand
+    assert {q.kind for q, _ in pairs} == set(KINDS)
+    for q, caption in pairs:
+        back = parse_question(q.question)
+        assert back is not None, q.question
+        assert (back.kind, back.options) == (q.kind, q.options), q.question
+        assert solve_from_caption(back, caption) == solve_from_caption(q, caption)
+    # what the set does not ask is not read as if it did
+    for text in ("What is 2 + 2?", "How many bars are drawn in the chart? Options: (B) 1",
+                 "Which bar is the longest?", "What is the title of the figure? And why?", "",
+                 "Which bar is the longest? Options: (A) x (C) y"):  # fmt: skip
+        assert parse_question(text) is None, text

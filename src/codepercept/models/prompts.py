@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from string import Formatter
 from typing import Any
 
-__all__ = ["PROMPTS", "Prompt", "identify", "prompt"]
+__all__ = ["PROMPTS", "Prompt", "identify", "prompt", "user_text"]
 
 
 @dataclass(frozen=True)
@@ -185,7 +185,7 @@ def prompt(role: str) -> Prompt:
         raise ValueError(f"no prompt for role {role!r}; roles: {', '.join(PROMPTS)}") from None
 
 
-def _user_text(messages: list[dict[str, Any]]) -> tuple[str, bool]:
+def user_text(messages: list[dict[str, Any]]) -> tuple[str, bool]:
     """The last user message's text and whether it carries an image."""
     for msg in reversed(messages):
         if not isinstance(msg, dict) or msg.get("role") != "user":
@@ -207,7 +207,7 @@ def _user_text(messages: list[dict[str, Any]]) -> tuple[str, bool]:
 
 def identify(messages: list[dict[str, Any]]) -> tuple[Prompt, dict[str, str]] | None:
     """The prompt (and its field values) that made these chat messages, or None."""
-    text, _ = _user_text(messages)
+    text, _ = user_text(messages)
     for p in PROMPTS.values():
         values = p.parse(text)
         if values is not None:

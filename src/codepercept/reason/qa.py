@@ -48,6 +48,7 @@ __all__ = [
     "QAItem",
     "build_qa_set",
     "check_answer",
+    "parse_question",
     "questions_for",
     "solve_from_caption",
 ]
@@ -1277,6 +1278,76 @@ _SOLVERS = {
     "title": _solve_title,
     "axis_label": _solve_axis_label,
 }
+
+
+#: How each family's questions are worded (``questions_for`` writes them; :func:`parse_question`
+#: reads one back): (family, answer type, the question's stem without its options).
+_QUESTION_FORMS: tuple[tuple[str, str, re.Pattern[str]], ...] = (
+    ("count", "integer", re.compile(
+        r"How many (?:bars are drawn in the chart|points \(dots or markers\) are drawn|circles "
+        r"are drawn in the figure|lines or curves are drawn in the plot|arrows are drawn in the "
+        r"figure|nodes does the graph have)\?")),
+    ("bar_value", "float", re.compile(r'What is the value of the bar labelled ".+"\?')),
+    ("extreme", "choice", re.compile(
+        r"Which (?:bar is the (?:longest|shortest)|slice of the pie is the (?:largest|smallest))"
+        r"\?")),
+    ("label", "choice", re.compile(
+        r"Which labelled point lies (?:furthest to the (?:left|right)|highest|lowest)\?")),
+    ("region", "text", re.compile(
+        r"In the set diagram, what is written in the region inside (?:set |all of ).+\?")),
+    ("connected", "text", re.compile(
+        r'Is node ".+" directly connected to node ".+" by a line or an arrow\? Answer yes or '
+        r"no\.")),
+    ("connected", "integer", re.compile(
+        r'To how many other nodes is node ".+" directly connected \(by a line or an arrow, in '
+        r"either direction\)\?")),
+    ("title", "text", re.compile(r"What is the title of the figure\?")),
+    ("axis_label", "text", re.compile(r"What is the label of the [xy]-axis\?")),
+)  # fmt: skip
+_OPTIONS_AT = " Options: ("
+
+
+def _split_options(text: str) -> tuple[str, tuple[str, ...]] | None:
+    """``(stem, options)`` of a question laid out by ``_choice_text`` (no options: ``()``);
+    None when the options are not labelled in order."""
+    at = text.find(_OPTIONS_AT)
+    if at < 0:
+        return text, ()
+    rest = text[at + len(_OPTIONS_AT) - 1 :]
+    labels = "ABCDEFGHIJ" if rest.startswith("(A) ") else "123456789"
+    opts: list[str] = []
+    for k, lab in enumerate(labels):
+        head = f"({lab}) "
+        if not rest.startswith(head):
+            return None
+        rest = rest[len(head) :]
+        if k + 1 < len(labels):
+            nxt = rest.find(f" ({labels[k + 1]}) ")
+            if nxt >= 0:
+                opts.append(rest[:nxt])
+                rest = rest[nxt + 1 :]
+                continue
+        opts.append(rest)
+        break
+    return text[:at], tuple(opts)
+
+
+def parse_question(text: str) -> QAItem | None:
+    """The QA item a question's text asks, as far as the text says (family, answer type,
+    options; no answer, no evidence): enough for :func:`solve_from_caption`, which is how a
+    text-only solver behind an HTTP endpoint (``codepercept serve --backend qa-solver``)
+    answers the set's questions. None for a question the set does not ask."""
+    if not isinstance(text, str):
+        return None
+    text = text.strip()
+    split = _split_options(text)
+    if split is None:
+        return None
+    stem, options = split
+    for kind, answer_type, form in _QUESTION_FORMS:
+        if form.fullmatch(stem) and (answer_type == "choice") == (len(options) >= 2):
+            return QAItem("", "", text, "", answer_type, options, kind, 0.0)
+    return None
 
 
 def solve_from_caption(item: QAItem, caption: str) -> str | None:

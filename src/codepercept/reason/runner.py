@@ -30,7 +30,9 @@ included) and three offline baselines resolved here, so every path runs without 
   reader of those captions; QA items only;
 * ``blank`` — any role: answers ``""``.
 
-See ``docs/reason-eval.md``.
+The same baselines, and the native-caption one, are served over HTTP by ``codepercept serve
+--backend oracle:qa=N | offline:DIR | qa-solver`` (:mod:`codepercept.serve.reason`), which reads
+a request back with :func:`parse_prompt`. See ``docs/reason-eval.md``.
 """
 
 from __future__ import annotations
@@ -58,6 +60,7 @@ __all__ = [
     "PROMPTS_V1",
     "EvalItem",
     "adapt",
+    "parse_prompt",
     "read_results",
     "run_reason_eval",
 ]
@@ -104,6 +107,50 @@ PROMPTS_V1: dict[str, str] = {
         'form "The answer is X" (for a multiple-choice question, X is the option\'s letter).'
     ),
 }
+
+
+def parse_prompt(
+    text: str, prompts: dict[str, str] = PROMPTS_V1
+) -> tuple[str, dict[str, str]] | None:
+    """``(role, fields)`` of a user text one of ``prompts`` made (role ``caption``, ``solver``,
+    ``direct`` or ``solver-only``; fields ``caption``, ``question``), or None: how the offline
+    baselines of ``codepercept serve`` (:mod:`codepercept.serve.reason`) read a request.
+
+    The solver prompt is split at the *last* place its template allows, because the caption
+    before the question is a model's output and may itself contain the words that separate
+    them; the question is the benchmark's own."""
+    from string import Formatter
+
+    if not isinstance(text, str):
+        return None
+    for role in ("caption", "solver-only", "solver", "direct"):
+        template = prompts.get(role)
+        if not isinstance(template, str):
+            continue
+        pieces = list(Formatter().parse(template))
+        literals = [lit for lit, _, _, _ in pieces]
+        names = [name for _, name, _, _ in pieces if name]
+        if not names:
+            if text == template:
+                return role, {}
+            continue
+        if len(literals) == len(names):
+            literals.append("")  # a template that ends with a field
+        head, tail = literals[0], literals[-1]
+        if not (text.startswith(head) and text.endswith(tail)) or len(text) < len(head + tail):
+            continue
+        body = text[len(head) : len(text) - len(tail)]
+        values: list[str] = []
+        for sep in reversed(literals[1:-1]):  # split from the end: the last field first
+            at = body.rfind(sep)
+            if at < 0:
+                break
+            values.insert(0, body[at + len(sep) :])
+            body = body[:at]
+        else:
+            values.insert(0, body)
+            return role, dict(zip(names, values, strict=True))
+    return None
 
 
 # -- items ---------------------------------------------------------------------------------------

@@ -8,6 +8,9 @@ clients ask for by default). A backend does its CPU-heavy work off the event loo
 Specs (:func:`make_backend`):
   ``offline:DIR``  answers every prompt role of the pipelines from a ``codepercept synth``
                    dataset, deterministically (:mod:`codepercept.serve.offline`)
+  ``oracle:qa=N``, ``oracle:DIR``  the oracle captioner of the reason-eval QA set (or of an ICC
+                   dataset) with the deterministic QA solver (:mod:`codepercept.serve.reason`)
+  ``qa-solver``    that solver alone, text only
   ``static``       one small fixed matplotlib program, at once (for client throughput)
   ``hf:PATH``      a local transformers checkpoint (needs ``transformers``;
                    :mod:`codepercept.serve.hf`)
@@ -30,7 +33,9 @@ HF_MISSING = (
     "(pip install transformers) or serve --backend offline:DIR or static"
 )
 
-SPECS = "offline:DIR, static or hf:PATH"
+SPECS = "offline:DIR, oracle:qa=N, oracle:DIR, qa-solver, static or hf:PATH"
+#: The largest QA set ``oracle:qa=N`` builds (as ``reason-eval --qa-set``).
+MAX_QA_FIGURES = 100_000
 
 
 class Backend(Protocol):
@@ -69,36 +74,47 @@ def transformers_available() -> bool:
     return importlib.util.find_spec("transformers") is not None
 
 
+def _dataset_problem(arg: str, columns: set[str], what: str) -> str | None:
+    """Why ``arg`` is not a dataset directory with ``columns`` (one line), or None."""
+    from codepercept.data.manifest import MANIFEST_NAME, load_manifest
+
+    path = Path(arg)
+    if not path.exists():
+        return f"{arg} does not exist; give {what}"
+    if not path.is_dir():
+        return f"{arg} is a file; give {what}"
+    if not (path / MANIFEST_NAME).is_file():
+        return f"{arg} is not a dataset (no {MANIFEST_NAME}); give {what}"
+    try:
+        have = {c.name for c in load_manifest(path).schema.columns}
+    except (ValueError, OSError) as exc:
+        return f"{arg} is not a readable dataset ({exc})"
+    if not columns <= have:
+        return f"{arg} is a dataset without {' and '.join(sorted(columns))} columns; give {what}"
+    return None
+
+
 def check_backend_spec(spec: str) -> str | None:
     """Why ``spec`` cannot be served (one line), or None. Cheap: nothing is loaded."""
     kind, sep, arg = spec.partition(":")
-    if kind == "static" and not sep:
+    if kind in ("static", "qa-solver") and not sep:
         return None
     if kind == "offline" and arg:
-        from codepercept.data.manifest import MANIFEST_NAME
-
-        path = Path(arg)
-        if not path.exists():
-            return f"{arg} does not exist; give a dataset directory written by `codepercept synth`"
-        if not path.is_dir():
-            return f"{arg} is a file; give a dataset directory written by `codepercept synth`"
-        if not (path / MANIFEST_NAME).is_file():
-            return (
-                f"{arg} is not a dataset (no {MANIFEST_NAME}); give a directory written by "
-                "`codepercept synth`"
-            )
-        from codepercept.data.manifest import load_manifest
-
-        try:
-            columns = {c.name for c in load_manifest(path).schema.columns}
-        except (ValueError, OSError) as exc:
-            return f"{arg} is not a readable dataset ({exc})"
-        if not {"image", "code"} <= columns:
-            return (
-                f"{arg} is a dataset without image and code columns; give an ICC dataset "
-                "written by `codepercept synth`"
-            )
-        return None
+        return _dataset_problem(
+            arg, {"image", "code"}, "an ICC dataset directory written by `codepercept synth`"
+        )
+    if kind == "oracle" and arg:
+        if arg.startswith("qa="):
+            n = arg[3:]
+            if not (n.isdigit() and 1 <= int(n) <= MAX_QA_FIGURES):
+                return (
+                    f"oracle:{arg}: N must be a whole number of figures, 1-{MAX_QA_FIGURES} "
+                    "(the --qa-set N of reason-eval)"
+                )
+            return None
+        return _dataset_problem(
+            arg, {"image", "caption"}, "oracle:qa=N or an ICC dataset directory with captions"
+        )
     if kind == "hf" and arg:
         if not Path(arg).exists():
             return f"{arg} does not exist; give a local transformers checkpoint directory"
@@ -116,6 +132,10 @@ def make_backend(spec: str) -> Backend:
     kind, _, arg = spec.partition(":")
     if kind == "static":
         return StaticBackend()
+    if kind in ("oracle", "qa-solver"):
+        from codepercept.serve.reason import OracleBackend, SolverBackend
+
+        return SolverBackend() if kind == "qa-solver" else OracleBackend(arg, name=spec)
     if kind == "offline":
         from codepercept.serve.offline import OfflineBackend
 

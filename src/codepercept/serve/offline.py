@@ -17,6 +17,10 @@ dataset by :func:`codepercept.models.adapters.image_embedding` (the ``knn`` base
 * ``refine`` (fields ``draft``, ``reference``; no image) — the reference code with the draft's
   comment lines carried over to the statements they stood above (:func:`carry_comments`).
 
+The prompts of ``codepercept reason-eval`` are answered by :mod:`codepercept.serve.reason`
+with the nearest sample's caption as the eyes (the native-caption baseline: a caption of a
+figure that looks like the request's) and the deterministic QA solver.
+
 A prompt that is none of these is answered as ``stem2code`` when it carries an image, and
 with a short fixed text when it does not. A role about an image sent without one gets a short
 fixed text saying so.
@@ -42,6 +46,7 @@ import numpy as np
 from codepercept.errors import UsageError
 from codepercept.models.prompts import identify
 from codepercept.serve.protocol import ChatRequest
+from codepercept.serve.reason import answer_reason, reason_role
 
 __all__ = ["OfflineBackend", "carry_comments", "step_comments"]
 
@@ -136,9 +141,15 @@ class OfflineBackend:
 
     def answer(self, request: ChatRequest) -> list[str]:
         """The ``request.n`` reply texts (blocking; :meth:`generate` runs it in a thread)."""
+        image = request.images[-1] if request.images else None
+        reason = reason_role(request)
+        if reason is not None:  # the perception → reasoning prompts: the nearest caption
+            text = answer_reason(
+                *reason, image, lambda png: self.samples[self.nearest(png, 1)[0]].caption
+            )
+            return [text] * request.n
         found = identify(request.messages)
         role, fields = (found[0].role, found[1]) if found else (None, {})
-        image = request.images[-1] if request.images else None
         if role is None:
             role = "stem2code" if image is not None else "text"
         if role == "refine":
