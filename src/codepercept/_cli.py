@@ -417,3 +417,52 @@ def run(app: typer.Typer, argv: Sequence[str] | None = None, prog: str = "codepe
         )
         return 70
     return rv if isinstance(rv, int) else 0
+
+
+# -- scale-out (every command that runs programs takes the same four options) -------------------
+
+EXECUTOR_OPT = typer.Option(
+    "local",
+    "--executor",
+    help="Where the programs run: local (this machine's sandbox) or ray (sandbox actors on a "
+    "Ray cluster; the output is the same bytes). Needs pip install 'codepercept[ray]'.",
+    callback=check_choice("local", "ray"),
+)
+RAY_ADDRESS_OPT = typer.Option(
+    None,
+    "--ray-address",
+    help="With --executor ray: the cluster (HOST:PORT of `ray start --head`, auto, or "
+    "ray://HOST:PORT); default: start or join a local one.",
+    callback=check_text("a Ray address"),
+)
+RAY_ACTORS_OPT = typer.Option(
+    None,
+    "--ray-actors",
+    min=1,
+    max=100_000,
+    help="With --executor ray: sandbox actors, each with --workers programs in flight "
+    "(default: as many as the cluster's CPUs hold).",
+)
+RAY_TASK_SIZE_OPT = typer.Option(
+    32,
+    "--ray-task-size",
+    min=1,
+    max=1_000_000,
+    help="With --executor ray: consecutive items per Ray task (see docs/ray.md to pick it).",
+)
+
+
+def ray_options(executor: str, address: str | None, actors: int | None, task_size: int) -> Any:
+    """The :class:`~codepercept.cluster.RayOptions` of ``--executor ray``, or None for local;
+    a usage error for Ray options without it, or for Ray that is not installed."""
+    from codepercept.cluster import RAY_MISSING, RayOptions, ray_available
+
+    if executor != "ray":
+        given = [name for name, v in (("--ray-address", address), ("--ray-actors", actors),
+                                      ("--ray-task-size", task_size != 32)) if v]  # fmt: skip
+        if given:
+            raise typer.BadParameter(f"{given[0]} needs --executor ray", param_hint=given[0])
+        return None
+    if not ray_available():
+        raise typer.BadParameter(RAY_MISSING, param_hint="--executor")
+    return RayOptions(address=address, actors=actors, task_size=task_size)

@@ -14,7 +14,11 @@ from rich.markup import escape
 
 from codepercept import __version__
 from codepercept._cli import (
+    EXECUTOR_OPT,
     MAX_COUNT,
+    RAY_ACTORS_OPT,
+    RAY_ADDRESS_OPT,
+    RAY_TASK_SIZE_OPT,
     check_bench,
     check_choice,
     check_dpi,
@@ -25,6 +29,7 @@ from codepercept._cli import (
     check_text,
     check_workers,
     progress,
+    ray_options,
 )
 from codepercept._cli import run as _run
 from codepercept.errors import CodeperceptError
@@ -370,12 +375,17 @@ def synth(
         32, min=1, help="Programs one sandbox process runs in turn (1: a fresh process each)."
     ),
     overwrite: bool = typer.Option(False, "--overwrite", help=OVERWRITE_HELP),
+    executor: str = EXECUTOR_OPT,
+    ray_address: str | None = RAY_ADDRESS_OPT,
+    ray_actors: int | None = RAY_ACTORS_OPT,
+    ray_task_size: int = RAY_TASK_SIZE_OPT,
 ) -> None:
     """Generate N Image–Caption–Code triplets (resumable: re-run the same command after a kill)."""
     if ctx.invoked_subcommand is not None:
         return
     if out is None:
         raise typer.BadParameter("--out is required", param_hint="--out")
+    ray = ray_options(executor, ray_address, ray_actors, ray_task_size)
     from rich.progress import BarColumn, MofNCompleteColumn, TimeRemainingColumn
 
     from codepercept.synth import list_families
@@ -406,7 +416,7 @@ def synth(
             summary = synthesize(
                 n, out, seed=seed, domains=_names(domains), family_names=_names(families),
                 workers=workers, format=format, shard_size=shard_size, dpi=dpi,
-                progress=on_progress, reuse=reuse, overwrite=overwrite,
+                progress=on_progress, reuse=reuse, overwrite=overwrite, ray=ray,
             )  # fmt: skip
         except ValueError as exc:
             if isinstance(exc, CodeperceptError):

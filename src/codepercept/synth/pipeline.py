@@ -16,6 +16,7 @@ same command resumes. A run whose last :data:`NO_PROGRESS_LIMIT` candidates were
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
 import itertools
@@ -23,7 +24,7 @@ import json
 import logging
 import time
 from collections import Counter, defaultdict, deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,6 +36,7 @@ from PIL import Image
 from codepercept._fs import atomic_write
 from codepercept._interrupt import Interrupted, graceful
 from codepercept.caption import describe
+from codepercept.cluster import RayOptions, ShardMap, check_reachable
 from codepercept.data import Column, DatasetWriter, HashIndex, RawJSON, Schema, phash64
 from codepercept.data.manifest import MANIFEST_NAME
 from codepercept.errors import JobError
@@ -272,6 +274,48 @@ def judge(
     return "kept", record, h
 
 
+def run_candidates(ex: Executor, payload: tuple[list[str], int], ks: list[int]) -> list[ExecResult]:
+    """Run candidates ``ks`` of the stream of (family names, seed) in ``ex``, in order: the
+    pure part of :func:`synthesize`, which a Ray actor runs on a range of candidates."""
+    from codepercept.synth.base import get_family
+
+    names, seed = payload
+    fams = [get_family(name) for name in names]
+    return ex.map([candidate(fams, seed, k).code for k in ks])
+
+
+def _in_window(
+    ex: Executor,
+    pool: ThreadPoolExecutor,
+    fams: list[Family],
+    seed: int,
+    indices: Iterator[int],
+    size: int,
+) -> Iterator[tuple[int, Program, ExecResult]]:
+    """Candidates run locally: a sliding window of ``size`` in flight, yielded strictly in
+    index order (the executor stays busy while the parent judges and writes)."""
+    window: deque[tuple[int, Program, Future[ExecResult]]] = deque()
+    while True:
+        while len(window) < size:
+            k = next(indices)
+            prog = candidate(fams, seed, k)
+            window.append((k, prog, pool.submit(ex.run, prog.code)))
+        k, prog, fut = window.popleft()
+        yield k, prog, fut.result()
+
+
+def _on_ray(
+    shards: ShardMap,
+    fams: list[Family],
+    seed: int,
+    indices: Iterator[int],
+    stop: Callable[[], bool],
+) -> Iterator[tuple[int, Program, ExecResult]]:
+    """Candidates run on Ray (:func:`run_candidates` over ranges), yielded in index order."""
+    for k, res in shards.ordered(indices, stop):
+        yield k, candidate(fams, seed, k), res
+
+
 def synth_executor(
     workers: int = 2,
     dpi: float = 100,
@@ -303,6 +347,7 @@ def synthesize(
     executor: Executor | None = None,
     reuse: int = DEFAULT_REUSE,
     overwrite: bool = False,
+    ray: RayOptions | None = None,
 ) -> dict[str, Any]:
     """Generate ``n`` kept Image–Caption–Code triplets into ``out``; resumable; returns a summary.
 
@@ -313,6 +358,11 @@ def synthesize(
     The programs are codepercept's own, so by default one hardened sandbox process runs up to
     ``reuse`` of them in turn (``Executor(reuse=...)``: the same bytes as a fresh process per
     program, without the per-program fork); ``reuse=1`` forks one per program.
+
+    ``ray``: run the programs on a Ray cluster (:mod:`codepercept.cluster`): actors with
+    ``workers`` programs in flight each run contiguous ranges of candidates, this process judges
+    and writes them in candidate order, so the dataset is the same bytes as a local run's (and
+    either kind of run resumes the other's). ``executor`` and ``ray`` exclude each other.
 
     ``progress(kept, n)`` is called after every judged candidate. The summary (kept/dropped per
     reason, per family and per domain, rate) is also written to ``out/summary.json``.
@@ -326,6 +376,10 @@ def synthesize(
         raise ValueError("n must be >= 1")
     if not (isinstance(dpi, (int, float)) and 10 <= dpi <= 1200):
         raise ValueError(f"dpi must be a finite number from 10 to 1200, got {dpi!r}")
+    if ray is not None and executor is not None:
+        raise ValueError("give executor or ray, not both")
+    if ray is not None:
+        check_reachable(ray.address)  # before the directory is claimed
     out = Path(out)
     fams = list_families(domains, family_names)
     if not fams:
@@ -348,7 +402,7 @@ def synthesize(
     )
     try:
         return _synthesize(n, out, seed, fams, cfg, config, workers, format, shard_size, dpi,
-                           timeout_s, progress, executor, reuse)  # fmt: skip
+                           timeout_s, progress, executor, reuse, ray)  # fmt: skip
     finally:
         job.release()
 
@@ -368,30 +422,39 @@ def _synthesize(
     progress: Callable[[int, int], None] | None,
     executor: Executor | None,
     reuse: int,
+    ray: RayOptions | None,
 ) -> dict[str, Any]:
     t0 = time.perf_counter()
-    own_executor = executor is None
-    ex = executor or synth_executor(workers, dpi, timeout_s, reuse)
+    make = functools.partial(synth_executor, workers, dpi, timeout_s, reuse)
+    own_executor = executor is None and ray is None
+    ex = executor if executor is not None or ray is not None else make()
     # The sandbox starts (~0.6 s, one core) while this thread imports the families, opens the
     # writer and pays its one-off imports on the other; the pool's threads feed the sandbox.
     pool = ThreadPoolExecutor(max_workers=max(2, workers * 2))
     stopped: str | None = None  # "interrupted" or "no_progress"
     kept_total = 0
     streak = DropStreak(NO_PROGRESS_LIMIT)
+    shards: ShardMap | None = None
     try:
         with graceful("synth") as stop:
-            starting = pool.submit(ex.start)
+            if ray is not None:
+                shards = ShardMap(run_candidates, ([f.name for f in fams], seed), make, ray,
+                                  cpus_per_actor=workers)  # fmt: skip
+            else:
+                assert ex is not None
+                starting = pool.submit(ex.start)
             summary = SynthSummary()
             with DatasetWriter(out, ICC_SCHEMA, format=format, shard_size=shard_size,
                                config=config) as writer:  # fmt: skip
                 done = writer.state.done_indices
                 if progress:
                     progress(writer.state.kept, n)
-                starting.result()
-                # A sliding window of candidates in flight, consumed strictly in index order:
-                # the executor stays busy while the parent judges and writes (deterministic).
-                window: deque[tuple[int, Program, Future[ExecResult]]] = deque()
                 indices = (k for k in itertools.count() if k not in done)
+                if shards is not None:
+                    executed = _on_ray(shards, fams, seed, indices, lambda: stop.requested)
+                else:
+                    starting.result()
+                    executed = _in_window(ex, pool, fams, seed, indices, max(4, workers * 4))
                 while writer.state.kept < n:
                     if stop.requested:
                         stopped = "interrupted"
@@ -399,12 +462,11 @@ def _synthesize(
                     if streak.stalled:
                         stopped = "no_progress"
                         break
-                    while len(window) < max(4, workers * 4):
-                        k = next(indices)
-                        prog = candidate(fams, seed, k)
-                        window.append((k, prog, pool.submit(ex.run, prog.code)))
-                    k, prog, fut = window.popleft()
-                    res = fut.result()
+                    step = next(executed, None)
+                    if step is None:  # the Ray pool stopped early: a signal arrived
+                        stopped = "interrupted"
+                        break
+                    k, prog, res = step
                     if stop.requested:
                         # Nothing finished after the signal is added: a terminal's Ctrl-C also
                         # reaches the sandbox, whose runs may then end early. Redone on resume.
@@ -428,6 +490,8 @@ def _synthesize(
                 kept_total = writer.state.kept
     finally:
         pool.shutdown(wait=False, cancel_futures=True)
+        if shards is not None:
+            shards.close()
         if own_executor:
             ex.close()
     summary.seconds = time.perf_counter() - t0
