@@ -88,11 +88,14 @@ class RayOptions:
 
 
 class _SandboxActor:
-    """A Ray actor owning one sandbox pool; runs ``task(executor, payload, items)``."""
+    """A Ray actor owning one sandbox pool (or whatever ``make_executor`` makes: the object the
+    task needs, started if it has ``start``); runs ``task(executor, payload, items)``."""
 
-    def __init__(self, make_executor: Callable[[], Executor]) -> None:
+    def __init__(self, make_executor: Callable[[], Any]) -> None:
         self.ex = make_executor()
-        self.ex.start()
+        start = getattr(self.ex, "start", None)
+        if callable(start):
+            start()  # a sandbox that cannot start fails the actor here, not per item
 
     def info(self) -> dict[str, Any]:
         import ray
@@ -161,7 +164,7 @@ class ShardMap:
         self,
         task: Callable[[Executor, Any, list[Any]], list[Any]],
         payload: Any,
-        make_executor: Callable[[], Executor],
+        make_executor: Callable[[], Any],
         options: RayOptions,
         cpus_per_actor: int = 1,
     ) -> None:

@@ -10,7 +10,18 @@ from pathlib import Path
 import typer
 from rich.console import Console
 
-from codepercept._cli import MAX_COUNT, check_out_dir, check_out_file, check_text, check_workers
+from codepercept._cli import (
+    EXECUTOR_OPT,
+    MAX_COUNT,
+    RAY_ACTORS_OPT,
+    RAY_ADDRESS_OPT,
+    RAY_TASK_SIZE_OPT,
+    check_out_dir,
+    check_out_file,
+    check_text,
+    check_workers,
+    ray_options,
+)
 
 app = typer.Typer(
     help="TokenIT: text images with exact per-BPE-token pixel masks.",
@@ -95,12 +106,17 @@ def main(
         "--overwrite",
         help="Start over: empty --out first if it holds a tokenit run made with other arguments.",
     ),
+    executor: str = EXECUTOR_OPT,
+    ray_address: str | None = RAY_ADDRESS_OPT,
+    ray_actors: int | None = RAY_ACTORS_OPT,
+    ray_task_size: int = RAY_TASK_SIZE_OPT,
 ) -> None:
     """Generate a dataset: `codepercept tokenit --n N --out DIR [options]`."""
     if ctx.invoked_subcommand is not None:
         return
     if n is None or out is None:
         raise typer.BadParameter("pass --n N and --out DIR (or use `tokenit show`)", ctx=ctx)
+    ray = ray_options(executor, ray_address, ray_actors, ray_task_size)
     from rich.progress import Progress
 
     from codepercept.tokenit.generate import generate
@@ -118,6 +134,7 @@ def main(
                 seed,
                 progress=lambda kept, total: bar.update(task, completed=kept),
                 overwrite=overwrite,
+                ray=ray,
             )
     except ImportError as exc:
         raise typer.BadParameter(str(exc), ctx=ctx) from None

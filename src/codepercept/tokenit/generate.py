@@ -17,6 +17,7 @@ its journal, not finished) with :class:`~codepercept._interrupt.Interrupted`; a 
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
 import logging
@@ -34,6 +35,7 @@ import numpy as np
 from PIL import Image
 
 from codepercept._interrupt import Interrupted, graceful
+from codepercept.cluster import RayOptions, ShardMap, check_reachable
 from codepercept.tokenit.canvas import Dropped, Rendered
 from codepercept.tokenit.sample import TokenSample, build_sample, decode_mask_png, encode_mask_png
 from codepercept.tokenit.tokenizer import Tokenizer, load_tokenizer
@@ -202,6 +204,24 @@ def _build_row(
     return index, row, None
 
 
+def _stem_for(domains: list[str]) -> IccStem | None:
+    """What a Ray actor building candidates holds: a one-program sandbox for ``stem``."""
+    if "stem" not in domains:
+        return None
+    from codepercept.tokenit.render_icc import IccStem
+
+    return IccStem(workers=1)
+
+
+def build_rows(
+    stem: IccStem | None, payload: tuple[int, list[str], str], indices: list[int]
+) -> list[tuple[int, dict[str, Any] | None, str | None]]:
+    """:func:`_build_row` for each of ``indices`` (``payload``: seed, domains, tokenizer spec),
+    in order: what a Ray actor runs on a range of candidates."""
+    seed, domains, spec = payload
+    return [_build_row(seed, i, domains, spec, stem) for i in indices]
+
+
 def schema():
     from codepercept.data import Column, Schema
 
@@ -229,8 +249,13 @@ def generate(
     shard_size: int = 500,
     progress: Callable[[int, int], None] | None = None,
     overwrite: bool = False,
+    ray: RayOptions | None = None,
 ) -> dict[str, Any]:
     """Write ``n`` TokenIT samples to ``out``; resumable (re-run the same call after a crash).
+
+    ``ray``: build the candidates on a Ray cluster (:mod:`codepercept.cluster`; one actor per
+    CPU, each with its own sandbox for ``stem``), over contiguous ranges, accepted here in index
+    order: the same bytes as a local run, and either kind of run resumes the other's.
 
     Returns a summary: ``{"kept", "dropped": {reason: n}, "by_domain", "tokens", "seconds",
     "out"}``. ``progress(kept, n)`` is called after each kept sample.
@@ -256,6 +281,8 @@ def generate(
     from codepercept.data.manifest import MANIFEST_NAME
     from codepercept.jobdir import claimed
 
+    if ray is not None:
+        check_reachable(ray.address)  # before the directory is claimed
     with claimed(
         out,
         "tokenit",
@@ -265,7 +292,7 @@ def generate(
         adopt=lambda d: (d / MANIFEST_NAME).is_file(),
     ):
         return _generate(n, out, doms, spec, tok, workers, seed, config, format, shard_size,
-                         progress)  # fmt: skip
+                         progress, ray)  # fmt: skip
 
 
 def _generate(
@@ -280,6 +307,7 @@ def _generate(
     format: str,
     shard_size: int,
     progress: Callable[[int, int], None] | None,
+    ray: RayOptions | None = None,
 ) -> dict[str, Any]:
     from codepercept.data import DatasetWriter
     from codepercept.synth import pipeline
@@ -316,15 +344,24 @@ def _generate(
         def more() -> bool:
             return state.kept < n and not stop.requested and not streak.stalled
 
+        if ray is not None:
+            payload = (seed, doms, spec)
+            with ShardMap(build_rows, payload, functools.partial(_stem_for, doms), ray) as shards:
+                for _, built in shards.ordered(pending(), lambda: stop.requested):
+                    if not more():
+                        break
+                    accept(*built)
         stem = None
-        if "stem" in doms:
+        if "stem" in doms and ray is None:
             from codepercept.tokenit.render_icc import IccStem
 
             stem = IccStem(workers=max(1, workers))
         try:
             if stem is not None:
                 stem.start()  # a sandbox that cannot start fails the run here, not per sample
-            if workers <= 1:
+            if ray is not None:
+                pass  # built above
+            elif workers <= 1:
                 for index in pending():
                     if not more():
                         break
