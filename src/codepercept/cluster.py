@@ -45,6 +45,8 @@ __all__ = [
     "RayOptions",
     "ShardMap",
     "check_reachable",
+    "connect",
+    "first_line",
     "ray_available",
 ]
 
@@ -108,7 +110,8 @@ class _SandboxActor:
         return task(self.ex, payload, items)
 
 
-def _first_line(exc: BaseException) -> str:
+def first_line(exc: BaseException) -> str:
+    """The last non-blank line of an exception's text (Ray puts the cause there)."""
     text = str(exc).strip().splitlines()
     return next((line.strip() for line in reversed(text) if line.strip()), type(exc).__name__)
 
@@ -131,7 +134,7 @@ def check_reachable(address: str | None, timeout_s: float = 5.0) -> None:
         ) from None
 
 
-def _connect(address: str | None) -> bool:
+def connect(address: str | None) -> bool:
     """Join or start the cluster; True when this call initialised Ray (and must shut it down)."""
     if not ray_available():
         raise UsageError(RAY_MISSING)
@@ -150,7 +153,7 @@ def _connect(address: str | None) -> bool:
             ray.init(address=address, **kwargs)
     except (ConnectionError, RuntimeError, ValueError, TimeoutError) as exc:
         where = address or "a local cluster"
-        why = _first_line(exc.__cause__ or exc)[:300]  # e.g. the cluster's auth token is missing
+        why = first_line(exc.__cause__ or exc)[:300]  # e.g. the cluster's auth token is missing
         raise JobError(f"cannot reach the Ray cluster at {where}: {why}") from None
     return True
 
@@ -172,7 +175,7 @@ class ShardMap:
         self.payload = payload
         self.options = options
         self._pending: deque[tuple[list[Any], Any]] = deque()
-        self._owns_ray = _connect(options.address)
+        self._owns_ray = connect(options.address)
         import ray
 
         self.actors: list[Any] = []
@@ -197,7 +200,7 @@ class ShardMap:
             if isinstance(exc, (ray.exceptions.RayActorError, ray.exceptions.RayTaskError)):
                 raise JobError(
                     "the Ray workers could not start a codepercept sandbox actor "
-                    f"({_first_line(exc)}); install codepercept with the same version on every "
+                    f"({first_line(exc)}); install codepercept with the same version on every "
                     "node (pip install 'codepercept[ray]')"
                 ) from None
             raise
@@ -273,7 +276,7 @@ class ShardMap:
             except (ray.exceptions.RayActorError, ray.exceptions.RayTaskError) as exc:
                 raise JobError(
                     f"a Ray task ({len(chunk)} items) failed {RETRIES + 1} times: "
-                    f"{_first_line(exc)}; what was finished is saved, re-run to resume"
+                    f"{first_line(exc)}; what was finished is saved, re-run to resume"
                 ) from None
             pending.popleft()
             fill()
