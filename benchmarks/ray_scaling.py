@@ -84,7 +84,7 @@ def main() -> None:
 
         os.environ.setdefault("RAY_AUTH_MODE", "disabled")
         t0 = time.perf_counter()
-        ray.init(num_cpus=args.cpus, include_dashboard=False, log_to_driver=False,
+        ray.init(address="local", num_cpus=args.cpus, include_dashboard=False, log_to_driver=False,
                  logging_level="ERROR")  # fmt: skip
         start_s = time.perf_counter() - t0
         overhead, driver = {}, {}
