@@ -16,6 +16,8 @@ OTHERS = {
     "--no-sandbox", "--headless", "--disable-gpu", "--user-data-dir", "--nproc_per_node",
     "--nproc-per-node", "--standalone", "--version", "--help", "--user", "--scope",
     "--dataset",  # ms-swift's `swift sft --dataset` in the export's dataset card
+    "--head", "--port", "--num-cpus", "--address",  # `ray start --head` (docs/ray.md)
+    "--include-dashboard", "--disable-usage-stats",
 }  # fmt: skip
 
 
