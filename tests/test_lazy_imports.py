@@ -37,15 +37,28 @@ def test_every_exported_name_resolves(package: str) -> None:
     assert ns[mod.__all__[0]] is getattr(mod, mod.__all__[0])
 
 
-def test_screen_probe_loads_without_pyarrow_or_scipy() -> None:
-    code = (
-        "import sys\n"
-        "from codepercept.sandbox import probes\n"
-        "probes.load(probes.resolve('screen'))\n"
-        "heavy = sorted(m for m in sys.modules if m.split('.')[0] in ('scipy', 'pyarrow', 'pandas'))\n"
-        "print(','.join(heavy))\n"
+def _loaded(code: str, roots: tuple[str, ...]) -> str:
+    """The modules under ``roots`` that ``code`` imports, run in a fresh interpreter."""
+    probe = (
+        f"{code}\nimport sys\n"
+        f"print(','.join(sorted(m for m in sys.modules if m.split('.')[0] in {roots!r})))\n"
     )
     out = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=120
     )
-    assert out.stdout.strip() == ""
+    return out.stdout.strip()
+
+
+def test_screen_probe_loads_without_pyarrow_or_scipy() -> None:
+    code = "from codepercept.sandbox import probes\nprobes.load(probes.resolve('screen'))"
+    assert _loaded(code, ("scipy", "pyarrow", "pandas")) == ""
+
+
+def test_ray_is_imported_only_by_a_ray_job() -> None:
+    """Ray is optional: the modules that use it import it only when a Ray job starts."""
+    code = (
+        "from codepercept.data import to_ray_dataset, write_ray_dataset\n"
+        "import codepercept.data.ray, codepercept.cluster, codepercept.rewards.ray_pool\n"
+        "import codepercept.synth.pipeline, codepercept.tokenit.generate"
+    )
+    assert _loaded(code, ("ray",)) == ""

@@ -48,6 +48,8 @@ __all__ = [
     "connect",
     "first_line",
     "ray_available",
+    "start_actors",
+    "stop_actors",
 ]
 
 T = TypeVar("T")
@@ -158,6 +160,66 @@ def connect(address: str | None) -> bool:
     return True
 
 
+def start_actors(
+    cls: type, args: tuple[Any, ...], actors: int | None, cpus_per_actor: int, what: str
+) -> tuple[list[Any], list[dict[str, Any]]]:
+    """Start ``actors`` Ray actors of ``cls(*args)`` (default: as many as the cluster's CPUs
+    hold at ``cpus_per_actor`` each), restarted by Ray when they die; wait until each answers
+    ``info()``. Returns (actors, their info). A cluster that cannot place them, or workers that
+    cannot build them (``what`` names them), raise JobError after the started ones are stopped."""
+    import ray
+
+    started: list[Any] = []
+    n = need = 1
+    try:
+        cpus = int(ray.cluster_resources().get("CPU", 1))
+        n = actors or max(1, cpus // max(1, cpus_per_actor))
+        # an actor asks for the CPUs its pool uses, but no more than the cluster has, so that
+        # one big actor still fits a small cluster
+        need = min(cpus_per_actor, max(1, cpus))
+        remote = ray.remote(cls).options(
+            num_cpus=need, max_restarts=RETRIES, max_task_retries=RETRIES
+        )
+        started = [remote.remote(*args) for _ in range(n)]
+        return started, ray.get([a.info.remote() for a in started], timeout=300)
+    except Exception as exc:
+        stop_actors(started)
+        if isinstance(exc, ray.exceptions.GetTimeoutError):
+            raise JobError(
+                f"the Ray cluster did not start {n} {what}s of {need} CPU(s) in 300 s; give "
+                "fewer --workers per actor or add nodes"
+            ) from None
+        if isinstance(exc, (ray.exceptions.RayActorError, ray.exceptions.RayTaskError)):
+            raise JobError(
+                f"the Ray workers could not start a {what} ({first_line(exc)}); install "
+                "codepercept with the same version on every node (pip install "
+                "'codepercept[ray]')"
+            ) from None
+        raise
+
+
+def stop_actors(actors: list[Any], pending: Iterable[Any] = (), owns_ray: bool = False) -> None:
+    """Stop what a pool started: when this process started Ray, shut it down (Ray removes the
+    job's actors, and their sandboxes); otherwise (a Ray job this process is part of) cancel
+    ``pending`` tasks and kill ``actors``, leaving the rest of Ray as it was."""
+    import ray
+
+    if owns_ray:
+        if ray.is_initialized():
+            ray.shutdown()
+        return
+    for ref in pending:
+        try:
+            ray.cancel(ref)
+        except Exception:  # finished or gone already
+            pass
+    for a in actors:
+        try:
+            ray.kill(a, no_restart=True)
+        except Exception:  # an actor already gone
+            pass
+
+
 class ShardMap:
     """Ray actors, each with its own sandbox pool from ``make_executor`` (which takes
     ``cpus_per_actor`` CPUs), mapping ``task(executor, payload, items) -> results`` (one result
@@ -176,33 +238,15 @@ class ShardMap:
         self.options = options
         self._pending: deque[tuple[list[Any], Any]] = deque()
         self._owns_ray = connect(options.address)
-        import ray
 
         self.actors: list[Any] = []
         try:
-            cpus = int(ray.cluster_resources().get("CPU", 1))
-            n = options.actors or max(1, cpus // max(1, cpus_per_actor))
-            # an actor asks for the CPUs its pool uses, but no more than the cluster has, so
-            # that one big actor still fits a small cluster
-            need = min(cpus_per_actor, max(1, cpus))
-            remote = ray.remote(_SandboxActor).options(
-                num_cpus=need, max_restarts=RETRIES, max_task_retries=RETRIES
-            )
-            self.actors = [remote.remote(make_executor) for _ in range(n)]
-            self.info = ray.get([a.info.remote() for a in self.actors], timeout=300)
-        except Exception as exc:
+            self.actors, self.info = start_actors(
+                _SandboxActor, (make_executor,), options.actors, cpus_per_actor,
+                "codepercept sandbox actor",
+            )  # fmt: skip
+        except BaseException:
             self.close()
-            if isinstance(exc, ray.exceptions.GetTimeoutError):
-                raise JobError(
-                    f"the Ray cluster did not start {n} sandbox actors of {need} CPU(s) in 300 s; "
-                    "give fewer --workers per actor or add nodes"
-                ) from None
-            if isinstance(exc, (ray.exceptions.RayActorError, ray.exceptions.RayTaskError)):
-                raise JobError(
-                    "the Ray workers could not start a codepercept sandbox actor "
-                    f"({first_line(exc)}); install codepercept with the same version on every "
-                    "node (pip install 'codepercept[ray]')"
-                ) from None
             raise
 
     def __enter__(self) -> ShardMap:
@@ -213,26 +257,8 @@ class ShardMap:
 
     def close(self) -> None:
         """Stop the actors (their sandboxes with them); leave Ray as it was found."""
-        try:
-            import ray
-        except ImportError:  # pragma: no cover
-            return
-        if self._owns_ray:
-            # the job ends with the connection: Ray removes its actors, and their sandboxes
-            if ray.is_initialized():
-                ray.shutdown()
-            self._owns_ray = False
-        else:  # a Ray this process uses for other things: stop only what was started here
-            for _, ref in self._pending:
-                try:
-                    ray.cancel(ref)
-                except Exception:  # finished or gone already
-                    pass
-            for a in self.actors:
-                try:
-                    ray.kill(a, no_restart=True)
-                except Exception:  # an actor already gone
-                    pass
+        stop_actors(self.actors, [ref for _, ref in self._pending], self._owns_ray)
+        self._owns_ray = False
         self._pending.clear()
         self.actors = []
 

@@ -14,7 +14,7 @@ decoded once in the pool (not once per actor) and identical completions for it a
 by that actor's cache, as in one local scorer. Rewards are those of a local
 :class:`~codepercept.rewards.RewardScorer` with the same config (``wall_s``, the program's run
 time, aside). A dead actor is restarted and its batch re-scored (scoring is a pure function of
-the pair); a batch that fails ``RETRIES + 1`` times raises :class:`~codepercept.errors.JobError`.
+the pair); a batch that fails four times raises :class:`~codepercept.errors.JobError`.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from codepercept.cluster import RETRIES, RayOptions, connect, first_line
+from codepercept.cluster import RayOptions, connect, first_line, start_actors, stop_actors
 from codepercept.errors import JobError
 from codepercept.rewards.core import Reward, RewardConfig, _check_lengths
 
@@ -47,6 +47,9 @@ class _ScorerActor:
 
     def stats(self) -> dict[str, Any]:
         return {**self.scorer.stats, "pid": os.getpid()}
+
+    def info(self) -> dict[str, Any]:
+        return {"pid": os.getpid()}
 
 
 def _route(reference: Any, n: int) -> int:
@@ -81,26 +84,15 @@ class RayRewardPool:
         self.config = config or RewardConfig()
         options = RayOptions(address=address, actors=actors)
         self._owns_ray = connect(options.address)
-        import ray
-
+        self.actors: list[Any] = []
+        cache = str(cache_dir) if cache_dir is not None else None
         try:
-            cpus = int(ray.cluster_resources().get("CPU", 1))
-            n = options.actors or max(1, cpus // max(1, workers))
-            remote = ray.remote(_ScorerActor).options(
-                num_cpus=min(workers, max(1, cpus)),
-                max_restarts=RETRIES,
-                max_task_retries=RETRIES,
-            )
-            cache = str(cache_dir) if cache_dir is not None else None
-            self.actors = [remote.remote(self.config, workers, cache) for _ in range(n)]
-            ray.get([a.stats.remote() for a in self.actors], timeout=300)
-        except Exception as exc:
+            self.actors, _ = start_actors(
+                _ScorerActor, (self.config, workers, cache), options.actors, workers,
+                "reward scorer actor",
+            )  # fmt: skip
+        except BaseException:
             self.close()
-            if isinstance(exc, (ray.exceptions.RayActorError, ray.exceptions.RayTaskError)):
-                raise JobError(
-                    f"the Ray workers could not start a reward scorer ({first_line(exc)}); "
-                    "install codepercept with the same version on every node"
-                ) from None
             raise
 
     def __enter__(self) -> RayRewardPool:
@@ -111,17 +103,9 @@ class RayRewardPool:
 
     def close(self) -> None:
         """Stop the actors (and Ray, when this pool started it)."""
-        import ray
-
-        for a in getattr(self, "actors", []):
-            try:
-                ray.kill(a, no_restart=True)
-            except Exception:  # already gone
-                pass
+        stop_actors(self.actors, (), self._owns_ray)
+        self._owns_ray = False
         self.actors = []
-        if self._owns_ray and ray.is_initialized():
-            ray.shutdown()
-            self._owns_ray = False
 
     def _submit(self, completions: Sequence[Any], references: Sequence[Any]) -> tuple[
         list[list[int]], list[Any]
