@@ -864,15 +864,20 @@ def reproduce_cmd(
     model_timeout: float = _MODEL_TIMEOUT_OPT,
     dpi: float = _JOB_DPI_OPT,
     overwrite: bool = _OVERWRITE_OPT,
+    executor: str = EXECUTOR_OPT,
+    ray_address: str | None = RAY_ADDRESS_OPT,
+    ray_actors: int | None = RAY_ACTORS_OPT,
+    ray_task_size: int = RAY_TASK_SIZE_OPT,
 ) -> None:
     """Image Reproduction: the model describes each seed image, then writes code for it; the
     program is run and gated, and a kept one becomes an ICC triplet with a code-grounded
     caption (the seed, the model's description and the prompt versions stored beside it)."""
     from codepercept.pipelines.modeldata import reproduce
 
+    ray = ray_options(executor, ray_address, ray_actors, ray_task_size)
     _run_model_job("reproduce", reproduce, images, model, out, workers=workers,
                    concurrency=concurrency, dpi=dpi, overwrite=overwrite,
-                   model_timeout_s=model_timeout)  # fmt: skip
+                   model_timeout_s=model_timeout, ray=ray)  # fmt: skip
 
 
 @app.command("diversify")
@@ -891,15 +896,20 @@ def diversify_cmd(
     model_timeout: float = _MODEL_TIMEOUT_OPT,
     dpi: float = _JOB_DPI_OPT,
     overwrite: bool = _OVERWRITE_OPT,
+    executor: str = EXECUTOR_OPT,
+    ray_address: str | None = RAY_ADDRESS_OPT,
+    ray_actors: int | None = RAY_ACTORS_OPT,
+    ray_task_size: int = RAY_TASK_SIZE_OPT,
 ) -> None:
     """Image Diversity: the model names the principle behind each seed, then writes K programs
     showing it differently; each is run, gated and kept only if it differs from its seed and
     from every kept item."""
     from codepercept.pipelines.modeldata import diversify
 
+    ray = ray_options(executor, ray_address, ray_actors, ray_task_size)
     _run_model_job("diversify", diversify, seeds, model, out, k=k, workers=workers,
                    concurrency=concurrency, dpi=dpi, overwrite=overwrite,
-                   model_timeout_s=model_timeout)  # fmt: skip
+                   model_timeout_s=model_timeout, ray=ray)  # fmt: skip
 
 
 @app.command("refine-code")

@@ -885,6 +885,25 @@ class GateStats:
                 else:
                     self.reasons[v.gate][v.reason] += 1
 
+    def merge(self, other: GateStats) -> None:
+        """Add ``other``'s counts (e.g. a Ray worker's) to these."""
+        with self._lock:
+            self.items += other.items
+            self.accepted += other.accepted
+            self.attempts.update(other.attempts)
+            self.passes.update(other.passes)
+            for g, reasons in other.reasons.items():
+                self.reasons.setdefault(g, Counter()).update(reasons)
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = self.__dict__.copy()
+        del state["_lock"]  # a lock does not travel (pickle, Ray); a new one is made
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self._lock = threading.Lock()
+
     def to_dict(self) -> dict[str, Any]:
         with self._lock:
             gates = {}

@@ -118,6 +118,16 @@ class ClientStats:
             if j < _LATENCY_SAMPLE:
                 self._latencies[j] = seconds
 
+    def merge(self, other: ClientStats) -> None:
+        """Add another client's counts (e.g. a Ray worker's) to these; latencies are pooled
+        (each side's sample, then cut to the sample size)."""
+        for name in ("requests", "answers", "cache_hits", "retries", "prompt_tokens",
+                     "completion_tokens", "images_scaled"):  # fmt: skip
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        self.errors.update(other.errors)
+        for seconds in other._latencies:
+            self.note_latency(seconds)
+
     def to_dict(self) -> dict[str, Any]:
         lat = sorted(self._latencies)
 

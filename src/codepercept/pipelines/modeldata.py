@@ -31,6 +31,8 @@ enormous is one warning line naming the file and a ``bad_seed`` drop; the rest p
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import functools
 import io
 import json
 import logging
@@ -47,6 +49,7 @@ from PIL import Image
 
 from codepercept._fs import atomic_write, read_text
 from codepercept._interrupt import Interrupted, graceful
+from codepercept.cluster import RayOptions, ShardMap, check_reachable
 from codepercept.errors import JobError, UsageError
 
 log = logging.getLogger(__name__)
@@ -188,6 +191,65 @@ class _Breaker:
             self.tripped = f"{self.in_a_row} units in a row got no answer"
 
 
+def _commit_unit(
+    job: str,
+    u: int,
+    got: list[Outcome] | BaseException,
+    per_unit: int,
+    writer: Any,
+    dedup_distance: int,
+    counts: _Counts,
+    breaker: _Breaker,
+) -> None:
+    """Add unit ``u``'s outcomes (the next in unit order): near-duplicates of what is kept are
+    dropped here, where every earlier unit is written."""
+    done = writer.state.done_indices
+    if isinstance(got, BaseException):  # no answer: not written, asked again later
+        counts.model_errors += 1
+        breaker.error(got)
+        log.warning("%s: unit %d got no answer: %s", job, u, breaker.last)
+        return
+    breaker.ok()
+    for j, (record, reason, phash) in enumerate(got):
+        index = u * per_unit + j
+        if index in done:
+            continue
+        if (
+            record is not None
+            and phash is not None
+            and writer.state.hash_index.near(phash, dedup_distance)
+        ):
+            record, reason = None, "consistency:duplicate"
+        if record is not None:
+            writer.add(index, record, phash=phash)
+            counts.kept += 1
+        else:
+            writer.add(index, None, reason=reason or "dropped")
+            counts.drops[reason or "dropped"] += 1
+
+
+async def _process_unit(
+    job: str, process: Callable[[int, Any], Awaitable[list[Outcome]]], u: int, unit: Any,
+    per_unit: int,
+) -> list[Outcome] | BaseException:  # fmt: skip
+    """``process(u, unit)``; a ModelError (no answer: asked again on resume) is returned, and
+    any other fault of ours becomes ``internal_error`` outcomes (the job goes on)."""
+    from codepercept.models.client import ModelError
+
+    try:
+        return await process(u, unit)
+    except ModelError as exc:
+        return exc
+    except Exception:
+        log.exception("%s: unit %d failed", job, u)
+        return [(None, "internal_error", None)] * per_unit
+
+
+def _todo(units: Sequence[Any], per_unit: int, done: set[int]) -> list[int]:
+    return [u for u in range(len(units))
+            if not all(u * per_unit + j in done for j in range(per_unit))]  # fmt: skip
+
+
 async def _engine(
     job: str,
     units: Sequence[Any],
@@ -202,9 +264,7 @@ async def _engine(
 ) -> str:
     """Run ``process(u, unit)`` for the units not done yet, ``concurrency`` at a time, adding
     their outcomes in unit order. Returns why it stopped early ("" when it did not)."""
-    done = writer.state.done_indices
-    todo = [u for u in range(len(units)) if not all(u * per_unit + j in done
-                                                    for j in range(per_unit))]  # fmt: skip
+    todo = _todo(units, per_unit, writer.state.done_indices)
     ready: dict[int, list[Outcome] | BaseException] = {}
     breaker = _Breaker()
     total = len(units)
@@ -215,47 +275,18 @@ async def _engine(
         nonlocal cursor
         while cursor < len(todo) and todo[cursor] in ready:
             u = todo[cursor]
-            got = ready.pop(u)
             cursor += 1
             finished[0] += 1
-            if isinstance(got, BaseException):  # no answer: not written, asked again later
-                counts.model_errors += 1
-                breaker.error(got)
-                log.warning("%s: unit %d got no answer: %s", job, u, breaker.last)
-                continue
-            breaker.ok()
-            for j, (record, reason, phash) in enumerate(got):
-                index = u * per_unit + j
-                if index in done:
-                    continue
-                if (
-                    record is not None
-                    and phash is not None
-                    and writer.state.hash_index.near(phash, dedup_distance)
-                ):
-                    record, reason = None, "consistency:duplicate"
-                if record is not None:
-                    writer.add(index, record, phash=phash)
-                    counts.kept += 1
-                else:
-                    writer.add(index, None, reason=reason or "dropped")
-                    counts.drops[reason or "dropped"] += 1
+            _commit_unit(job, u, ready.pop(u), per_unit, writer, dedup_distance, counts, breaker)
             if progress:
                 progress(finished[0], total)
 
     slots = asyncio.Semaphore(concurrency)
     tasks: list[asyncio.Task[None]] = []
 
-    from codepercept.models.client import ModelError
-
     async def one(u: int) -> None:
         try:
-            ready[u] = await process(u, units[u])
-        except ModelError as exc:  # no answer: not a result, asked again on resume
-            ready[u] = exc
-        except Exception:  # a fault of ours on this unit: recorded, and the job goes on
-            log.exception("%s: unit %d failed", job, u)
-            ready[u] = [(None, "internal_error", None)] * per_unit
+            ready[u] = await _process_unit(job, process, u, units[u], per_unit)
         finally:
             slots.release()
         commit()
@@ -283,12 +314,106 @@ async def _engine(
     return why
 
 
+class _UnitWorker:
+    """What a Ray actor of a model-driven job holds: its own sandbox, and the endpoint's
+    settings (each task opens its own client: a client belongs to one event loop)."""
+
+    def __init__(self, model: str, url: str, concurrency: int, cache_dir: str,
+                 model_timeout_s: float, workers: int, dpi: float, timeout_s: float) -> None:  # fmt: skip
+        from codepercept.sandbox import Executor
+
+        self.chat_args = (model, url, concurrency, cache_dir, model_timeout_s)
+        self.ex = Executor(workers=workers, dpi=dpi, timeout_s=timeout_s)
+
+    def start(self) -> None:
+        self.ex.start()
+
+
+def run_units(
+    worker: _UnitWorker, payload: tuple[str, Callable[..., Any], int], items: list[tuple[int, Any]]
+) -> list[tuple[list[Outcome] | BaseException, Any]]:
+    """Process units ``items`` (``(u, unit)`` pairs) on a Ray actor, all at once within the
+    client's concurrency: each result is ``(outcomes or ModelError, stats)``, where the last
+    one's ``stats`` is ``(GateStats, ClientStats)`` of the whole task (None for the others)."""
+    from codepercept.gates import GateStats
+    from codepercept.models.client import AsyncChat
+
+    job, make_process, per_unit = payload
+    model, url, concurrency, cache_dir, model_timeout_s = worker.chat_args
+
+    async def main() -> tuple[list[list[Outcome] | BaseException], Any, Any]:
+        chat = AsyncChat(model, url, concurrency=concurrency, cache_dir=cache_dir,
+                         timeout_s=model_timeout_s, temperature=0.0)  # fmt: skip
+        stats = GateStats()
+        process = make_process(chat, worker.ex, stats)
+        try:
+            got = await asyncio.gather(
+                *(_process_unit(job, process, u, unit, per_unit) for u, unit in items)
+            )
+        finally:
+            await chat.aclose()
+        return list(got), stats, chat.stats
+
+    results, gate_stats, client_stats = asyncio.run(main())
+    out: list[tuple[list[Outcome] | BaseException, Any]] = [(r, None) for r in results]
+    if out:
+        out[-1] = (results[-1], (gate_stats, client_stats))
+    return out
+
+
+def _engine_ray(
+    job: str,
+    units: Sequence[Any],
+    per_unit: int,
+    make_process: Callable[..., Any],
+    worker: Callable[[], _UnitWorker],
+    options: RayOptions,
+    workers: int,
+    writer: Any,
+    dedup_distance: int,
+    counts: _Counts,
+    progress: Callable[[int, int], None] | None,
+    stop: Any,
+    gate_stats: Any,
+    client_stats: Any,
+) -> str:
+    """:func:`_engine` on Ray: actors (each with its own sandbox of ``workers`` and its own
+    client) process contiguous ranges of units; this process adds them in unit order, so the
+    dataset is the same bytes as a local run's. Returns why it stopped early ("" when not)."""
+    todo = _todo(units, per_unit, writer.state.done_indices)
+    breaker = _Breaker()
+    total = len(units)
+    finished = len(units) - len(todo)
+    if progress:
+        progress(finished, total)
+    halted = lambda: bool(stop.requested or breaker.tripped)  # noqa: E731
+    payload = (job, make_process, per_unit)
+    with ShardMap(run_units, payload, worker, options, cpus_per_actor=workers) as shards:
+        for (u, _), (got, st) in shards.ordered(((u, units[u]) for u in todo), halted):
+            counts.units += 1
+            _commit_unit(job, u, got, per_unit, writer, dedup_distance, counts, breaker)
+            if st is not None:
+                if gate_stats is not None:
+                    gate_stats.merge(st[0])
+                client_stats.merge(st[1])
+            finished += 1
+            if progress:
+                progress(finished, total)
+            if halted():
+                break
+    if breaker.tripped:
+        return f"endpoint: {breaker.tripped}; last error: {breaker.last}"
+    if stop.requested and finished < total:
+        return "interrupted"
+    return ""
+
+
 def _run_job(
     job: str,
     out: Path,
     units: Sequence[Any],
     per_unit: int,
-    make_process: Callable[[Any, Any], Callable[[int, Any], Awaitable[list[Outcome]]]],
+    make_process: Callable[[Any, Any, Any], Callable[[int, Any], Awaitable[list[Outcome]]]],
     schema: Any,
     config: dict[str, Any],
     inputs: dict[str, Any],
@@ -304,6 +429,7 @@ def _run_job(
     extra_summary: Callable[[], dict[str, Any]] | None = None,
     stats: Any = None,
     model_timeout_s: float = 120.0,
+    ray: RayOptions | None = None,
 ) -> dict[str, Any]:
     from codepercept.data import DatasetWriter
     from codepercept.data.manifest import MANIFEST_NAME
@@ -321,6 +447,8 @@ def _run_job(
         async with AsyncChat(model, url, retries=3) as probe:
             await probe.preflight()
 
+    if ray is not None:
+        check_reachable(ray.address)  # before anything is created
     try:
         asyncio.run(reachable())
     except ModelError as exc:
@@ -340,17 +468,27 @@ def _run_job(
                 shard_size=500,
                 config={**config, "model": model_spec},
             ) as writer,  # fmt: skip
-            Executor(workers=workers, dpi=dpi, timeout_s=timeout_s) as ex,
-        ):
+            contextlib.nullcontext(None) if ray is not None
+            else Executor(workers=workers, dpi=dpi, timeout_s=timeout_s) as ex,
+        ):  # fmt: skip
 
             async def main() -> str:
                 try:
-                    return await _engine(job, units, per_unit, make_process(chat, ex), writer,
+                    return await _engine(job, units, per_unit, make_process(chat, ex, stats), writer,
                                          concurrency, dedup_distance, counts, progress, stop)  # fmt: skip
                 finally:
                     await chat.aclose()
 
-            why = asyncio.run(main())
+            if ray is None:
+                why = asyncio.run(main())
+            else:
+                worker = functools.partial(_UnitWorker, model, url, concurrency,
+                                           str(out / "cache"), model_timeout_s, workers, dpi,
+                                           timeout_s)  # fmt: skip
+                why = _engine_ray(job, units, per_unit, make_process, worker, ray, workers,
+                                  writer, dedup_distance, counts, progress, stop, stats,
+                                  chat.stats)  # fmt: skip
+                asyncio.run(chat.aclose())
             if not why:
                 writer.finish({"kept": writer.state.kept, "drops": dict(writer.state.drops)})
             kept_total = writer.state.kept
@@ -496,6 +634,7 @@ def reproduce(
     overwrite: bool = False,
     progress: Callable[[int, int], None] | None = None,
     model_timeout_s: float = 120.0,
+    ray: RayOptions | None = None,
 ) -> dict[str, Any]:
     """Image Reproduction of every seed image into the dataset ``out`` (see the module
     docstring); returns (and writes ``out/summary.json``) the summary: kept, drops by
@@ -507,7 +646,9 @@ def reproduce(
     stats = GateStats()
     prompts = {"describe": DESCRIBE.id, "reproduce": REPRODUCE.id}
 
-    def make_process(chat: Any, ex: Any) -> Callable[[int, Any], Awaitable[list[Outcome]]]:
+    def make_process(
+        chat: Any, ex: Any, stats: GateStats | None
+    ) -> Callable[[int, Any], Awaitable[list[Outcome]]]:
         async def process(u: int, seed: Seed) -> list[Outcome]:
             url = await _seed_url("reproduce", seed)
             if url is None:
@@ -530,7 +671,7 @@ def reproduce(
         "reproduce", Path(out), seeds, 1, make_process, _schema(), config, inputs, model,
         workers=workers, concurrency=concurrency, dedup_distance=GateConfig().dedup_distance,
         overwrite=overwrite, progress=progress, dpi=dpi, timeout_s=timeout_s, stats=stats,
-        model_timeout_s=model_timeout_s,
+        model_timeout_s=model_timeout_s, ray=ray,
     )  # fmt: skip
 
 
@@ -547,6 +688,7 @@ def diversify(
     overwrite: bool = False,
     progress: Callable[[int, int], None] | None = None,
     model_timeout_s: float = 120.0,
+    ray: RayOptions | None = None,
 ) -> dict[str, Any]:
     """Image Diversity: ``k`` variants per seed image into the dataset ``out`` (see the module
     docstring); returns (and writes) the summary."""
@@ -560,7 +702,9 @@ def diversify(
     stats = GateStats()
     prompts = {"principle": PRINCIPLE.id, "variants": VARIANTS.id}
 
-    def make_process(chat: Any, ex: Any) -> Callable[[int, Any], Awaitable[list[Outcome]]]:
+    def make_process(
+        chat: Any, ex: Any, stats: GateStats | None
+    ) -> Callable[[int, Any], Awaitable[list[Outcome]]]:
         async def process(u: int, seed: Seed) -> list[Outcome]:
             url = await _seed_url("diversify", seed)
             if url is None:
@@ -591,7 +735,7 @@ def diversify(
         "diversify", Path(out), seeds_list, k, make_process, _schema(), config, inputs, model,
         workers=workers, concurrency=concurrency, dedup_distance=GateConfig().dedup_distance,
         overwrite=overwrite, progress=progress, dpi=dpi, timeout_s=timeout_s, stats=stats,
-        model_timeout_s=model_timeout_s,
+        model_timeout_s=model_timeout_s, ray=ray,
     )  # fmt: skip
 
 
@@ -664,7 +808,9 @@ def refine_code(
     prompts = {"draft": DRAFT.id, "refine": REFINE.id}
     checks_count: Counter[str] = Counter()
 
-    def make_process(chat: Any, ex: Any) -> Callable[[int, Any], Awaitable[list[Outcome]]]:
+    def make_process(
+        chat: Any, ex: Any, stats: Any
+    ) -> Callable[[int, Any], Awaitable[list[Outcome]]]:
         async def process(u: int, s: dict[str, Any]) -> list[Outcome]:
             url = await asyncio.to_thread(image_data_url, s["image"])  # off the loop
             draft = extract_code((await chat.complete(DRAFT.messages(url))).text)
