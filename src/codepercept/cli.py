@@ -583,6 +583,10 @@ def bench_run(
         max=4096,
         help="Requests an openai: model keeps in flight (a vLLM/SGLang server batches them).",
     ),
+    executor: str = EXECUTOR_OPT,
+    ray_address: str | None = RAY_ADDRESS_OPT,
+    ray_actors: int | None = RAY_ACTORS_OPT,
+    ray_task_size: int = RAY_TASK_SIZE_OPT,
 ) -> None:
     """Run a model on the benchmark; resumable; writes results.jsonl and summary.json."""
     from rich.progress import BarColumn, MofNCompleteColumn, TimeRemainingColumn
@@ -593,6 +597,7 @@ def bench_run(
 
     if code_judge and not judge:
         raise typer.BadParameter("--code-judge needs --judge", param_hint="--code-judge")
+    ray = ray_options(executor, ray_address, ray_actors, ray_task_size)
     try:
         judge_fn = (
             make_judge(judge, out, code_spec=code_judge, max_concurrency=concurrency)
@@ -611,7 +616,7 @@ def bench_run(
         try:
             summary = run_benchmark(
                 bench, model, out, workers=workers, limit=limit, progress=on_progress,
-                judge=judge_fn, overwrite=overwrite, concurrency=concurrency, dpi=dpi,
+                judge=judge_fn, overwrite=overwrite, concurrency=concurrency, dpi=dpi, ray=ray,
             )  # fmt: skip
         except (ValueError, FileNotFoundError) as exc:
             if isinstance(exc, CodeperceptError):

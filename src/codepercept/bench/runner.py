@@ -29,6 +29,7 @@ What is a result, and what is not:
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import os
@@ -46,6 +47,7 @@ from codepercept._interrupt import Interrupted, graceful
 from codepercept.bench.dataset import BenchItem, load_bench
 from codepercept.bench.extract import extract_code
 from codepercept.bench.summary import is_result, summarize
+from codepercept.cluster import RayOptions, ShardMap, check_reachable
 from codepercept.errors import JobError, UsageError
 from codepercept.jobdir import claim
 from codepercept.models.adapters import Model, NoPrediction, Predictions, make_model, model_job
@@ -147,13 +149,22 @@ class _ReferenceCache:
     """Ground-truth scenes, computed once per item at the run's dpi: the benchmark's own
     scenes serve only when it was built at that dpi (a trace depends on it)."""
 
-    def __init__(self, executor: Executor, run_dir: Path, built_dpi: float | None = None) -> None:
+    def __init__(
+        self,
+        executor: Executor,
+        run_dir: Path,
+        built_dpi: float | None = None,
+    ) -> None:
         self.executor = executor
         self.dir = run_dir / "reference"
         self.dir.mkdir(parents=True, exist_ok=True)
         self.use_built = built_dpi is not None and built_dpi == executor.dpi
 
-    def scene(self, item: BenchItem) -> Scene | None:
+    def scene(
+        self, item: BenchItem, save: Callable[[str, bytes], None] | None = None
+    ) -> Scene | None:
+        """The item's ground-truth scene; a newly computed one is also given to ``save``
+        (a Ray actor's cache is its own: the driver writes OUT/reference/ from what it saves)."""
         if item.scene_path is not None and self.use_built:
             return Scene.from_json(item.scene_path.read_text())
         cached = self.dir / f"{item.id}.scene.json"
@@ -163,14 +174,23 @@ class _ReferenceCache:
         if not res.ok or res.scene is None:
             log.warning("ground truth of %s does not execute (%s)", item.id, res.status)
             return None
-        atomic_write(cached, res.scene.to_json())
+        text = res.scene.to_json()
+        atomic_write(cached, text)
+        if save is not None:
+            save(f"reference/{item.id}.scene.json", text.encode())
         return res.scene
 
 
 def evaluate_item(
-    item: BenchItem, model: Model, executor: Executor, refs: _ReferenceCache, images_dir: Path
+    item: BenchItem,
+    model: Model,
+    executor: Executor,
+    refs: _ReferenceCache,
+    images_dir: Path,
+    save: Callable[[str, bytes], None] | None = None,
 ) -> dict[str, Any]:
-    """Everything about one item, as one result row. Never raises."""
+    """Everything about one item, as one result row. Never raises. The rendering and its scene
+    go to ``images_dir``, or to ``save(relative path, bytes)`` when given (a Ray actor's)."""
     row: dict[str, Any] = {"id": item.id, "domain": item.domain, "family": item.family,
                            "model": model.name, "timings": {}, "scores": {}}  # fmt: skip
     t0 = time.perf_counter()
@@ -207,14 +227,17 @@ def evaluate_item(
         return row
     t1 = time.perf_counter()
     png = res.images[0]
-    atomic_write(images_dir / f"{item.id}.png", png)
+    ref_save = save
+    if save is None:
+        save = lambda rel, data: atomic_write(images_dir.parent / rel, data)  # noqa: E731
+    save(f"{images_dir.name}/{item.id}.png", png)
     if res.scene is not None:  # kept so a run can be re-scored without re-executing
-        atomic_write(images_dir / f"{item.id}.scene.json", res.scene.to_json())
+        save(f"{images_dir.name}/{item.id}.scene.json", res.scene.to_json().encode())
     img = image_score(prepare_image(item.image_bytes()), png)
     row["score_version"] = img.version
     row["scores"]["image"] = round(img.total, 3)
     row["scores"]["image_parts"] = {k: round(v, 3) for k, v in img.parts.items()}
-    ref_scene = refs.scene(item)
+    ref_scene = refs.scene(item, ref_save)
     if ref_scene is not None and res.scene is not None:
         sc = scene_score(ref_scene, res.scene)
         row["scores"]["code"] = round(sc.total, 3)
@@ -314,8 +337,15 @@ def run_benchmark(
     *,
     overwrite: bool = False,
     concurrency: int = 64,
+    ray: RayOptions | None = None,
 ) -> dict[str, Any]:
     """Run ``model_spec`` on the benchmark into ``out``; returns (and writes) the summary.
+
+    ``ray``: the items run on a Ray cluster (:mod:`codepercept.cluster`): actors, each with its
+    own sandbox of ``workers`` and its own model client, evaluate contiguous ranges of items;
+    this process writes renderings, references and rows in item order (and runs the judge), so
+    the run directory is the same bytes as a local run's (``timings.jsonl`` and the summary's
+    latencies aside). The benchmark and the model's files must be readable from every node.
 
     Items in flight: ``2 * workers`` for a local model (the sandbox is what binds), and
     ``max(2 * workers, concurrency)`` for a model behind an endpoint, whose client keeps up to
@@ -344,6 +374,8 @@ def run_benchmark(
         raise UsageError(f"concurrency must be a whole number, at least 1; got {concurrency!r}")
     if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int) or limit < 1):
         raise UsageError(f"limit must be a whole number of items, at least 1; got {limit!r}")
+    if ray is not None:
+        check_reachable(ray.address)  # before anything is created
     bench_path = Path(bench).resolve()
     all_items = load_bench(bench_path)
     items = all_items[:limit] if limit is not None else all_items
@@ -364,7 +396,7 @@ def run_benchmark(
         with claim(out, "bench run", settings, inputs, overwrite=overwrite,
                    adopt=_adopt_legacy(model.name)):  # fmt: skip
             return _run(items, model, out, bench_path, workers, dpi, timeout_s, progress, judge,
-                        warnings, concurrency)  # fmt: skip
+                        warnings, concurrency, ray, model_spec)  # fmt: skip
     finally:
         close = getattr(model, "close", None)
         if close is not None:
@@ -383,6 +415,8 @@ def _run(
     judge: Callable[[BenchItem, dict[str, Any]], dict[str, Any]] | None,
     warnings: list[str],
     concurrency: int = 64,
+    ray: RayOptions | None = None,
+    model_spec: str = "",
 ) -> dict[str, Any]:
     images_dir = out / "images"
     images_dir.mkdir(parents=True, exist_ok=True)
@@ -458,7 +492,13 @@ def _run(
         # an endpoint answers many at once: keep `concurrency` items waiting on it
         remote = getattr(model, "client", None) is not None
         in_flight = min(max(1, workers * 2, concurrency if remote else 0), max(1, len(todo)))
-        if todo and not stop.requested:
+        if todo and not stop.requested and ray is not None:
+            worker = functools.partial(_BenchWorker, model_spec, str(out / "cache"), concurrency,
+                                       workers, dpi, timeout_s, bench_dpi(bench_path),
+                                       in_flight)  # fmt: skip
+            _loop_ray(todo, worker, ray, workers, out, judge, results_path, stop, breaker,
+                      outcome, processed, len(items), progress, model)  # fmt: skip
+        elif todo and not stop.requested:
             with Executor(workers=workers, dpi=dpi, timeout_s=timeout_s) as ex:
                 _loop(todo, model, ex, _ReferenceCache(ex, out, bench_dpi(bench_path)), images_dir, judge, results_path,
                       in_flight, stop, breaker, outcome, processed, len(items),
@@ -474,6 +514,147 @@ def _run(
                 "command to resume"
             )
     return summary
+
+
+def _judged(
+    judge: Callable[[BenchItem, dict[str, Any]], dict[str, Any]] | None,
+    item: BenchItem,
+    row: dict[str, Any],
+) -> None:
+    if judge is not None and row.get("status") == "ok":
+        try:
+            row["judge"] = judge(item, row)
+        except Exception as exc:
+            row["judge"] = {"error": f"{type(exc).__name__}: {exc}"[:300], "failed": ["judge"]}
+
+
+class _RowWriter:
+    """Writes result rows in item order (a row that finishes early waits for the ones before
+    it), so that ``results.jsonl`` is the same bytes whatever the concurrency or executor; a
+    row's ``timings`` go to ``timings.jsonl`` beside it (they differ from run to run). A row cut
+    short by a stop is not kept (its place is skipped)."""
+
+    def __init__(self, results_path: Path, stop: Any, breaker: _Breaker, outcome: _Outcome,
+                 processed: list[int], total: int,
+                 progress: Callable[[int, int], None] | None) -> None:  # fmt: skip
+        self.path = results_path
+        self.stop, self.breaker, self.outcome = stop, breaker, outcome
+        self.processed, self.total, self.progress = processed, total, progress
+        self.waiting: dict[int, tuple[BenchItem, dict[str, Any]]] = {}
+        self.next = 0
+
+    def __enter__(self) -> _RowWriter:
+        self.fh = open(self.path, "a", encoding="utf-8")
+        self.times = open(self.path.with_name("timings.jsonl"), "a", encoding="utf-8")
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.fh.close()
+        self.times.close()
+
+    def put(self, pos: int, item: BenchItem, row: dict[str, Any]) -> None:
+        self.waiting[pos] = (item, row)
+        while self.next in self.waiting:
+            item, row = self.waiting.pop(self.next)
+            self.next += 1
+            self._write(item, row)
+
+    def _write(self, item: BenchItem, row: dict[str, Any]) -> None:
+        if self.stop.requested and _cut_by_stop(row):
+            self.outcome.dropped.append(item.id)
+            log.info("bench run: %s was cut short by the stop; not kept", item.id)
+            return
+        timings = row.pop("timings", {})
+        self.fh.write(json.dumps(row, ensure_ascii=False) + "\n")
+        self.fh.flush()
+        os.fsync(self.fh.fileno())
+        self.times.write(json.dumps({"id": item.id, "timings": timings}) + "\n")
+        self.times.flush()
+        self.outcome.written += 1
+        self.breaker.record(row)
+        self.processed[0] += 1
+        if self.progress:
+            self.progress(self.processed[0], self.total)
+
+
+class _BenchWorker:
+    """What a Ray actor of ``bench run`` holds: its own sandbox, model client and reference
+    cache (in a directory of its own; new references travel to the driver)."""
+
+    def __init__(self, model_spec: str, cache_dir: str, concurrency: int, workers: int,
+                 dpi: float, timeout_s: float, built_dpi: float | None,
+                 threads: int) -> None:  # fmt: skip
+        import tempfile
+
+        self.ex = Executor(workers=workers, dpi=dpi, timeout_s=timeout_s)
+        self.model = make_model(model_spec, cache_dir=cache_dir, concurrency=concurrency)
+        self.scratch = Path(tempfile.mkdtemp(prefix="codepercept-bench-actor-"))
+        self.refs = _ReferenceCache(self.ex, self.scratch, built_dpi)
+        self.threads = threads
+
+    def start(self) -> None:
+        self.ex.start()
+
+
+def run_bench_items(
+    w: _BenchWorker, payload: None, items: list[BenchItem]
+) -> list[tuple[dict[str, Any], list[tuple[str, bytes]], Any]]:
+    """Evaluate ``items`` on a Ray actor, ``w.threads`` at a time: per item ``(row, files to
+    write (relative path, bytes), None)``; the last item's third field is the model client's
+    statistics for this task (None for a model without a client)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    client = getattr(w.model, "client", None)
+    client = getattr(client, "aio", client)  # the async client that keeps the counts
+    if client is not None:  # this task's counts only (an actor runs its tasks one at a time)
+        client.stats = type(client.stats)()
+
+    def one(item: BenchItem) -> tuple[dict[str, Any], list[tuple[str, bytes]], Any]:
+        files: list[tuple[str, bytes]] = []
+        row = evaluate_item(item, w.model, w.ex, w.refs, w.scratch / "images",
+                            lambda rel, data: files.append((rel, data)))  # fmt: skip
+        return row, files, None
+
+    with ThreadPoolExecutor(max_workers=max(1, min(w.threads, len(items)))) as pool:
+        out = list(pool.map(one, items))
+    if client is not None and out:
+        out[-1] = (out[-1][0], out[-1][1], client.stats)
+    return out
+
+
+def _loop_ray(
+    todo: deque[BenchItem],
+    worker: Callable[[], _BenchWorker],
+    options: RayOptions,
+    workers: int,
+    out: Path,
+    judge: Callable[[BenchItem, dict[str, Any]], dict[str, Any]] | None,
+    results_path: Path,
+    stop: Any,
+    breaker: _Breaker,
+    outcome: _Outcome,
+    processed: list[int],
+    total: int,
+    progress: Callable[[int, int], None] | None,
+    model: Model,
+) -> None:
+    """:func:`_loop` on Ray: results taken in item order; this process writes each item's
+    files and row (and runs the judge), exactly as a local run writes them."""
+    halted = lambda: bool(stop.requested or breaker.tripped)  # noqa: E731
+    client = getattr(model, "client", None)
+    with (
+        ShardMap(run_bench_items, None, worker, options, cpus_per_actor=workers) as shards,
+        _RowWriter(results_path, stop, breaker, outcome, processed, total, progress) as w,
+    ):
+        for pos, (item, (row, files, stats)) in enumerate(shards.ordered(list(todo), halted)):
+            for rel, data in files:
+                atomic_write(out / rel, data)
+            if stats is not None and client is not None:
+                client.stats.merge(stats)
+            _judged(judge, item, row)
+            w.put(pos, item, row)
+            if halted():
+                break
 
 
 def _loop(
@@ -502,23 +683,19 @@ def _loop(
     taking = threading.Event()
     taking.set()
     take_lock = threading.Lock()
-    finished: queue.Queue[tuple[BenchItem, dict[str, Any]] | None] = queue.Queue()
+    finished: queue.Queue[tuple[int, BenchItem, dict[str, Any]] | None] = queue.Queue()
+    numbered = deque(enumerate(todo))
 
     def work() -> None:
         try:
             while taking.is_set():
                 with take_lock:
-                    if not todo or not taking.is_set():
+                    if not numbered or not taking.is_set():
                         return
-                    item = todo.popleft()
+                    pos, item = numbered.popleft()
                 row = evaluate_item(item, model, ex, refs, images_dir)
-                if judge is not None and row.get("status") == "ok":
-                    try:
-                        row["judge"] = judge(item, row)
-                    except Exception as exc:
-                        row["judge"] = {"error": f"{type(exc).__name__}: {exc}"[:300],
-                                        "failed": ["judge"]}  # fmt: skip
-                finished.put((item, row))
+                _judged(judge, item, row)
+                finished.put((pos, item, row))
         except BaseException as exc:  # never silently: the item is not written, say why
             log.error("bench run: a worker failed: %r", exc)
         finally:
@@ -529,7 +706,7 @@ def _loop(
         t.start()
     running = len(pool)
     try:
-        with open(results_path, "a", encoding="utf-8") as fh:
+        with _RowWriter(results_path, stop, breaker, outcome, processed, total, progress) as w:
             while running:
                 if stop.requested or breaker.tripped:
                     taking.clear()
@@ -540,18 +717,6 @@ def _loop(
                 if got is None:
                     running -= 1
                     continue
-                item, row = got
-                if stop.requested and _cut_by_stop(row):
-                    outcome.dropped.append(item.id)
-                    log.info("bench run: %s was cut short by the stop; not kept", item.id)
-                    continue
-                fh.write(json.dumps(row, ensure_ascii=False) + "\n")
-                fh.flush()
-                os.fsync(fh.fileno())
-                outcome.written += 1
-                breaker.record(row)
-                processed[0] += 1
-                if progress:
-                    progress(processed[0], total)
+                w.put(*got)
     finally:
         taking.clear()  # on a second Ctrl-C: no thread takes another item
