@@ -42,6 +42,7 @@ if TYPE_CHECKING:
 __all__ = [
     "EXECUTORS",
     "RAY_MISSING",
+    "ActorPool",
     "RayOptions",
     "ShardMap",
     "check_reachable",
@@ -54,6 +55,7 @@ __all__ = [
 
 T = TypeVar("T")
 R = TypeVar("R")
+_P = TypeVar("_P", bound="ActorPool")
 
 EXECUTORS = ("local", "ray")
 RAY_MISSING = (
@@ -220,7 +222,38 @@ def stop_actors(actors: list[Any], pending: Iterable[Any] = (), owns_ray: bool =
             pass
 
 
-class ShardMap:
+class ActorPool:
+    """Actors of ``cls(*args)`` started on the cluster at ``address`` (joined or started, see
+    :func:`connect`) by :func:`start_actors`; :meth:`close` (or leaving the ``with`` block)
+    stops them, and Ray too when this pool started it."""
+
+    def __init__(self, cls: type, args: tuple[Any, ...], address: str | None,
+                 actors: int | None, cpus_per_actor: int, what: str) -> None:  # fmt: skip
+        self._pending: deque[tuple[list[Any], Any]] = deque()
+        self._owns_ray = connect(address)
+        self.actors: list[Any] = []
+        self.info: list[dict[str, Any]] = []
+        try:
+            self.actors, self.info = start_actors(cls, args, actors, cpus_per_actor, what)
+        except BaseException:
+            self.close()
+            raise
+
+    def __enter__(self: _P) -> _P:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Stop the actors (their sandboxes with them); leave Ray as it was found."""
+        stop_actors(self.actors, [ref for _, ref in self._pending], self._owns_ray)
+        self._owns_ray = False
+        self._pending.clear()
+        self.actors = []
+
+
+class ShardMap(ActorPool):
     """Ray actors, each with its own sandbox pool from ``make_executor`` (which takes
     ``cpus_per_actor`` CPUs), mapping ``task(executor, payload, items) -> results`` (one result
     per item, in order) over contiguous ranges of items. Use as a context manager."""
@@ -236,31 +269,8 @@ class ShardMap:
         self.task = task
         self.payload = payload
         self.options = options
-        self._pending: deque[tuple[list[Any], Any]] = deque()
-        self._owns_ray = connect(options.address)
-
-        self.actors: list[Any] = []
-        try:
-            self.actors, self.info = start_actors(
-                _SandboxActor, (make_executor,), options.actors, cpus_per_actor,
-                "codepercept sandbox actor",
-            )  # fmt: skip
-        except BaseException:
-            self.close()
-            raise
-
-    def __enter__(self) -> ShardMap:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-    def close(self) -> None:
-        """Stop the actors (their sandboxes with them); leave Ray as it was found."""
-        stop_actors(self.actors, [ref for _, ref in self._pending], self._owns_ray)
-        self._owns_ray = False
-        self._pending.clear()
-        self.actors = []
+        super().__init__(_SandboxActor, (make_executor,), options.address, options.actors,
+                         cpus_per_actor, "codepercept sandbox actor")  # fmt: skip
 
     def ordered(
         self, items: Iterable[T], stop: Callable[[], bool] | None = None

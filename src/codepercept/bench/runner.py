@@ -496,13 +496,17 @@ def _run(
             worker = functools.partial(_BenchWorker, model_spec, str(out / "cache"), concurrency,
                                        workers, dpi, timeout_s, bench_dpi(bench_path),
                                        in_flight)  # fmt: skip
-            _loop_ray(todo, worker, ray, workers, out, judge, results_path, stop, breaker,
-                      outcome, processed, len(items), progress, model)  # fmt: skip
+            with _RowWriter(results_path, stop, breaker, outcome, processed, len(items),
+                            progress) as rows:  # fmt: skip
+                _loop_ray(todo, worker, ray, workers, out, judge, rows, model)
         elif todo and not stop.requested:
-            with Executor(workers=workers, dpi=dpi, timeout_s=timeout_s) as ex:
-                _loop(todo, model, ex, _ReferenceCache(ex, out, bench_dpi(bench_path)), images_dir, judge, results_path,
-                      in_flight, stop, breaker, outcome, processed, len(items),
-                      progress)  # fmt: skip
+            with (
+                Executor(workers=workers, dpi=dpi, timeout_s=timeout_s) as ex,
+                _RowWriter(results_path, stop, breaker, outcome, processed, len(items),
+                           progress) as rows,
+            ):  # fmt: skip
+                refs = _ReferenceCache(ex, out, bench_dpi(bench_path))
+                _loop(todo, model, ex, refs, images_dir, judge, in_flight, rows)
         err = endpoint_down(breaker.tripped, breaker.last) if breaker.tripped else None
         summary = finish(stop.requested, err)
         if err is not None:
@@ -629,23 +633,14 @@ def _loop_ray(
     workers: int,
     out: Path,
     judge: Callable[[BenchItem, dict[str, Any]], dict[str, Any]] | None,
-    results_path: Path,
-    stop: Any,
-    breaker: _Breaker,
-    outcome: _Outcome,
-    processed: list[int],
-    total: int,
-    progress: Callable[[int, int], None] | None,
+    w: _RowWriter,
     model: Model,
 ) -> None:
     """:func:`_loop` on Ray: results taken in item order; this process writes each item's
     files and row (and runs the judge), exactly as a local run writes them."""
-    halted = lambda: bool(stop.requested or breaker.tripped)  # noqa: E731
+    halted = lambda: bool(w.stop.requested or w.breaker.tripped)  # noqa: E731
     client = getattr(model, "client", None)
-    with (
-        ShardMap(run_bench_items, None, worker, options, cpus_per_actor=workers) as shards,
-        _RowWriter(results_path, stop, breaker, outcome, processed, total, progress) as w,
-    ):
+    with ShardMap(run_bench_items, None, worker, options, cpus_per_actor=workers) as shards:
         for pos, (item, (row, files, stats)) in enumerate(shards.ordered(list(todo), halted)):
             for rel, data in files:
                 atomic_write(out / rel, data)
@@ -664,16 +659,11 @@ def _loop(
     refs: _ReferenceCache,
     images_dir: Path,
     judge: Callable[[BenchItem, dict[str, Any]], dict[str, Any]] | None,
-    results_path: Path,
     threads: int,
-    stop: Any,
-    breaker: _Breaker,
-    outcome: _Outcome,
-    processed: list[int],
-    total: int,
-    progress: Callable[[int, int], None] | None,
+    w: _RowWriter,
 ) -> None:
-    """Evaluate ``todo`` on ``threads`` daemon threads; this (main) thread alone writes rows.
+    """Evaluate ``todo`` on ``threads`` daemon threads; this (main) thread alone writes rows
+    (through ``w``, in item order).
 
     No new item is taken once a stop is requested or the breaker trips; items in flight finish
     and are written (unless cut short by the stop). A second signal (KeyboardInterrupt here)
@@ -706,17 +696,16 @@ def _loop(
         t.start()
     running = len(pool)
     try:
-        with _RowWriter(results_path, stop, breaker, outcome, processed, total, progress) as w:
-            while running:
-                if stop.requested or breaker.tripped:
-                    taking.clear()
-                try:
-                    got = finished.get(timeout=0.1)
-                except queue.Empty:
-                    continue
-                if got is None:
-                    running -= 1
-                    continue
-                w.put(*got)
+        while running:
+            if w.stop.requested or w.breaker.tripped:
+                taking.clear()
+            try:
+                got = finished.get(timeout=0.1)
+            except queue.Empty:
+                continue
+            if got is None:
+                running -= 1
+                continue
+            w.put(*got)
     finally:
         taking.clear()  # on a second Ctrl-C: no thread takes another item

@@ -26,7 +26,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from codepercept.cluster import RayOptions, connect, first_line, start_actors, stop_actors
+from codepercept.cluster import ActorPool, RayOptions, first_line
 from codepercept.errors import JobError
 from codepercept.rewards.core import Reward, RewardConfig, _check_lengths
 
@@ -59,7 +59,7 @@ def _route(reference: Any, n: int) -> int:
     return int.from_bytes(digest, "big") % n
 
 
-class RayRewardPool:
+class RayRewardPool(ActorPool):
     """Reward scoring on Ray actors (see the module docstring).
 
     Args:
@@ -83,29 +83,9 @@ class RayRewardPool:
     ) -> None:
         self.config = config or RewardConfig()
         options = RayOptions(address=address, actors=actors)
-        self._owns_ray = connect(options.address)
-        self.actors: list[Any] = []
         cache = str(cache_dir) if cache_dir is not None else None
-        try:
-            self.actors, _ = start_actors(
-                _ScorerActor, (self.config, workers, cache), options.actors, workers,
-                "reward scorer actor",
-            )  # fmt: skip
-        except BaseException:
-            self.close()
-            raise
-
-    def __enter__(self) -> RayRewardPool:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-    def close(self) -> None:
-        """Stop the actors (and Ray, when this pool started it)."""
-        stop_actors(self.actors, (), self._owns_ray)
-        self._owns_ray = False
-        self.actors = []
+        super().__init__(_ScorerActor, (self.config, workers, cache), options.address,
+                         options.actors, workers, "reward scorer actor")  # fmt: skip
 
     def _submit(self, completions: Sequence[Any], references: Sequence[Any]) -> tuple[
         list[list[int]], list[Any]
