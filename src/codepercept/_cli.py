@@ -140,6 +140,16 @@ def check_out_dir(ctx: Ctx, param: Param, value: Path | None) -> Path | None:
     return value
 
 
+def check_out_target(ctx: Ctx, param: Param, value: str | None) -> Path | str | None:
+    """An output directory (as :func:`check_out_dir`), or a filesystem URI (``s3://...``,
+    any filesystem pyarrow reaches: checked when the job opens it), kept as text."""
+    if value is None:
+        return None
+    if "://" in value:
+        return value
+    return check_out_dir(ctx, param, Path(value))
+
+
 def check_out_file(ctx: Ctx, param: Param, value: Path | str | None) -> Path | str | None:
     """An output file: not a directory, and its nearest existing parent a writable directory.
     A ``str`` value (an option declared as text) is returned as given; one that ends with a

@@ -26,6 +26,7 @@ from codepercept._cli import (
     check_in_path,
     check_out_dir,
     check_out_file,
+    check_out_target,
     check_text,
     check_workers,
     progress,
@@ -350,8 +351,13 @@ def synth(
     ctx: typer.Context,
     n: int = typer.Option(100, "--n", min=1, max=MAX_COUNT, help="Samples to keep (1 to 10^9)."),
     seed: int = typer.Option(0, help="Run seed: same seed, same dataset."),
-    out: Path | None = typer.Option(
-        None, "--out", "-o", help="Dataset directory (required).", callback=check_out_dir
+    out: str | None = typer.Option(
+        None,
+        "--out",
+        "-o",
+        help="Dataset directory (required), or a filesystem URI (s3://bucket/icc, gs://..., "
+        "file://...: written through a local staging directory, copied at each commit).",
+        callback=check_out_target,
     ),
     domains: str | None = typer.Option(
         None,
@@ -428,7 +434,7 @@ def synth(
     console.print(f"dropped: {json.dumps(summary['dropped'])}")
     console.print("kept ratio per domain: " + ", ".join(
         f"{d} {v['kept_ratio']:.2f}" for d, v in summary["per_domain"].items()))  # fmt: skip
-    console.print(f"summary: {out / 'summary.json'}")
+    console.print(f"summary: {str(out).rstrip('/')}/summary.json")
 
 
 @synth_app.command("list")

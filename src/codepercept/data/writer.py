@@ -55,7 +55,7 @@ import shutil
 import stat
 import time
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -188,6 +188,7 @@ class DatasetWriter:
         config: Mapping[str, Any] | None = None,
         *,
         journal: bool = True,
+        on_commit: Callable[[str | None], None] | None = None,
     ) -> None:
         if format not in FORMATS:
             raise ValueError(f"unknown format {format!r}; choose one of {FORMATS}")
@@ -211,6 +212,9 @@ class DatasetWriter:
         self._last_line: dict[str, Any] | None = None
         self._manifest_fd = -1
         self._use_journal = journal
+        #: called after every commit with the new shard's name (None for a drop-only commit or
+        #: a finish line), when the manifest names it: how a mirror copies the dataset out
+        self.on_commit = on_commit
         self._journal_path = self.out_dir / JOURNAL_NAME
         self._journal_fd = -1
         self._journal_size = 0
@@ -612,6 +616,8 @@ class DatasetWriter:
         self._pending_drops.clear()
         if self._journal_fd >= 0 and not self._buffer:
             self._truncate_journal()
+        if self.on_commit is not None:
+            self.on_commit(name)
 
     def _append(self, obj: dict[str, Any]) -> None:
         data = memoryview(encode_line(obj))
@@ -643,6 +649,8 @@ class DatasetWriter:
             except BaseException:
                 self._failed = True
                 raise
+            if self.on_commit is not None:
+                self.on_commit(None)
         self.state.finished = True
         self._finished_here = True
 

@@ -39,6 +39,7 @@ from codepercept.caption import describe
 from codepercept.cluster import RayOptions, ShardMap, check_reachable
 from codepercept.data import Column, DatasetWriter, HashIndex, RawJSON, Schema, phash64
 from codepercept.data.manifest import MANIFEST_NAME
+from codepercept.data.remote import Mirror, is_uri
 from codepercept.errors import JobError
 from codepercept.jobdir import claim
 from codepercept.sandbox import ExecResult, Executor
@@ -364,6 +365,10 @@ def synthesize(
     and writes them in candidate order, so the dataset is the same bytes as a local run's (and
     either kind of run resumes the other's). ``executor`` and ``ray`` exclude each other.
 
+    ``out`` may be a filesystem URI (``s3://bucket/icc``, any filesystem pyarrow reaches): the
+    dataset is written through a local staging directory and copied there at each commit, and a
+    run resumes from what is there (:mod:`codepercept.data.remote`).
+
     ``progress(kept, n)`` is called after every judged candidate. The summary (kept/dropped per
     reason, per family and per domain, rate) is also written to ``out/summary.json``.
 
@@ -380,7 +385,10 @@ def synthesize(
         raise ValueError("give executor or ray, not both")
     if ray is not None:
         check_reachable(ray.address)  # before the directory is claimed
-    out = Path(out)
+    mirror = Mirror(out) if is_uri(out) else None
+    if mirror is not None:  # written through a local staging directory, copied at each commit
+        mirror.pull()
+    out = mirror.staging if mirror is not None else Path(out)
     fams = list_families(domains, family_names)
     if not fams:
         raise ValueError("no families match the given --domains/--families")
@@ -402,7 +410,7 @@ def synthesize(
     )
     try:
         return _synthesize(n, out, seed, fams, cfg, config, workers, format, shard_size, dpi,
-                           timeout_s, progress, executor, reuse, ray)  # fmt: skip
+                           timeout_s, progress, executor, reuse, ray, mirror)  # fmt: skip
     finally:
         job.release()
 
@@ -423,6 +431,7 @@ def _synthesize(
     executor: Executor | None,
     reuse: int,
     ray: RayOptions | None,
+    mirror: Mirror | None = None,
 ) -> dict[str, Any]:
     t0 = time.perf_counter()
     make = functools.partial(synth_executor, workers, dpi, timeout_s, reuse)
@@ -445,7 +454,8 @@ def _synthesize(
                 starting = pool.submit(ex.start)
             summary = SynthSummary()
             with DatasetWriter(out, ICC_SCHEMA, format=format, shard_size=shard_size,
-                               config=config) as writer:  # fmt: skip
+                               config=config,
+                               on_commit=mirror.on_commit if mirror else None) as writer:  # fmt: skip
                 done = writer.state.done_indices
                 if progress:
                     progress(writer.state.kept, n)
@@ -502,6 +512,8 @@ def _synthesize(
     if stopped is not None:
         result["stopped"] = stopped
     atomic_write(out / "summary.json", json.dumps(result, indent=1))
+    if mirror is not None:
+        mirror.finish()
     if stopped == "interrupted":
         raise Interrupted(
             f"synth: stopped after {kept_total} of {n} kept; re-run the same command to resume"

@@ -16,8 +16,8 @@ from codepercept._cli import (
     RAY_ACTORS_OPT,
     RAY_ADDRESS_OPT,
     RAY_TASK_SIZE_OPT,
-    check_out_dir,
     check_out_file,
+    check_out_target,
     check_text,
     check_workers,
     ray_options,
@@ -83,8 +83,12 @@ def main(
     n: int = typer.Option(
         None, "--n", min=1, max=MAX_COUNT, help="number of samples to keep (1 to 10^9)"
     ),
-    out: Path = typer.Option(
-        None, "--out", help="output dataset directory", callback=check_out_dir
+    out: str | None = typer.Option(
+        None,
+        "--out",
+        help="output dataset directory, or a filesystem URI (s3://..., file://...: written "
+        "through a local staging directory, copied at each commit)",
+        callback=check_out_target,
     ),
     domains: list[str] = typer.Option(
         None,

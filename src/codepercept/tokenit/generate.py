@@ -36,6 +36,7 @@ from PIL import Image
 
 from codepercept._interrupt import Interrupted, graceful
 from codepercept.cluster import RayOptions, ShardMap, check_reachable
+from codepercept.data.remote import Mirror, is_uri
 from codepercept.tokenit.canvas import Dropped, Rendered
 from codepercept.tokenit.sample import TokenSample, build_sample, decode_mask_png, encode_mask_png
 from codepercept.tokenit.tokenizer import Tokenizer, load_tokenizer
@@ -283,6 +284,12 @@ def generate(
 
     if ray is not None:
         check_reachable(ray.address)  # before the directory is claimed
+    mirror = None
+    if is_uri(out):  # written through a local staging directory, copied at each commit
+        mirror = Mirror(str(out))
+        mirror.pull()
+    target = out
+    out = mirror.staging if mirror is not None else Path(out)
     with claimed(
         out,
         "tokenit",
@@ -291,8 +298,14 @@ def generate(
         overwrite=overwrite,
         adopt=lambda d: (d / MANIFEST_NAME).is_file(),
     ):
-        return _generate(n, out, doms, spec, tok, workers, seed, config, format, shard_size,
-                         progress, ray)  # fmt: skip
+        try:
+            summary = _generate(n, out, doms, spec, tok, workers, seed, config, format,
+                                shard_size, progress, ray, mirror)  # fmt: skip
+        finally:
+            if mirror is not None:
+                mirror.finish()
+        summary["out"] = str(target)
+        return summary
 
 
 def _generate(
@@ -308,6 +321,7 @@ def _generate(
     shard_size: int,
     progress: Callable[[int, int], None] | None,
     ray: RayOptions | None = None,
+    mirror: Mirror | None = None,
 ) -> dict[str, Any]:
     from codepercept.data import DatasetWriter
     from codepercept.synth import pipeline
@@ -318,7 +332,14 @@ def _generate(
     streak = pipeline.DropStreak(pipeline.NO_PROGRESS_LIMIT)
     with (
         graceful("tokenit") as stop,
-        DatasetWriter(out, schema(), format=format, shard_size=shard_size, config=config) as writer,
+        DatasetWriter(
+            out,
+            schema(),
+            format=format,
+            shard_size=shard_size,
+            config=config,
+            on_commit=mirror.on_commit if mirror else None,
+        ) as writer,
     ):
         state = writer.state
 
