@@ -843,7 +843,12 @@ _MODEL_OPT = typer.Option(
     callback=_check_openai_spec,
 )
 _DATASET_OUT_OPT = typer.Option(
-    ..., "--out", "-o", help="Dataset directory (resumable).", callback=check_out_dir
+    ...,
+    "--out",
+    "-o",
+    help="Dataset directory (resumable), or a filesystem URI (s3://..., file://...: written "
+    "through a local staging directory, copied at each commit).",
+    callback=check_out_target,
 )
 _WORKERS_OPT = typer.Option(2, help=WORKERS_HELP, callback=check_workers)
 _CONCURRENCY_OPT = typer.Option(
@@ -869,7 +874,7 @@ def reproduce_cmd(
         callback=check_in_path(),
     ),
     model: str = _MODEL_OPT,
-    out: Path = _DATASET_OUT_OPT,
+    out: str = _DATASET_OUT_OPT,
     workers: int = _WORKERS_OPT,
     concurrency: int = _CONCURRENCY_OPT,
     model_timeout: float = _MODEL_TIMEOUT_OPT,
@@ -900,7 +905,7 @@ def diversify_cmd(
         callback=check_in_path(),
     ),
     model: str = _MODEL_OPT,
-    out: Path = _DATASET_OUT_OPT,
+    out: str = _DATASET_OUT_OPT,
     k: int = typer.Option(4, "--k", min=1, max=16, help="Variants per seed (1-16)."),
     workers: int = _WORKERS_OPT,
     concurrency: int = _CONCURRENCY_OPT,
@@ -932,7 +937,7 @@ def refine_code_cmd(
         callback=check_in_path("dir"),
     ),
     model: str = _MODEL_OPT,
-    out: Path = _DATASET_OUT_OPT,
+    out: str = _DATASET_OUT_OPT,
     limit: int | None = typer.Option(None, "--limit", min=1, help="Only the first N samples."),
     workers: int = _WORKERS_OPT,
     concurrency: int = _CONCURRENCY_OPT,

@@ -60,3 +60,16 @@ def test_same_bytes_as_local(ray_cluster, model, seeds, tmp_path, job):
     assert (a["kept"], a["drops"], a["gates"]) == (b["kept"], b["drops"], b["gates"])
     assert a["client"]["answers"] == b["client"]["answers"] > 0
     assert a["kept"] > 0 and "bad_seed" in a["drops"]
+
+
+def test_to_a_uri_on_ray(ray_cluster, model, seeds, tmp_path, monkeypatch):
+    """``reproduce --out file://...`` (any filesystem pyarrow reaches) on Ray: the dataset the
+    URI ends up holding is the local run's."""
+    monkeypatch.setenv("CODEPERCEPT_STAGING", str(tmp_path / "staging"))
+    spec, _ = model
+    base = ["reproduce", "--images", str(seeds), "--model", spec, "--concurrency", "4"]
+    local, remote = tmp_path / "local", tmp_path / "bucket" / "repro"
+    assert main([*base, "--out", str(local)]) == 0
+    assert main([*base, "--out", f"file://{remote}", "--executor", "ray",
+                 "--ray-address", ray_cluster, "--workers", "1"]) == 0  # fmt: skip
+    assert _data(remote) == _data(local) and (remote / "summary.json").exists()

@@ -50,6 +50,7 @@ from PIL import Image
 from codepercept._fs import atomic_write, read_text
 from codepercept._interrupt import Interrupted, graceful
 from codepercept.cluster import RayOptions, ShardMap, check_reachable
+from codepercept.data.remote import Mirror, is_uri
 from codepercept.errors import JobError, UsageError
 
 log = logging.getLogger(__name__)
@@ -410,7 +411,7 @@ def _engine_ray(
 
 def _run_job(
     job: str,
-    out: Path,
+    out: str | Path,
     units: Sequence[Any],
     per_unit: int,
     make_process: Callable[[Any, Any, Any], Callable[[int, Any], Awaitable[list[Outcome]]]],
@@ -454,6 +455,10 @@ def _run_job(
     except ModelError as exc:
         raise JobError(f"{job}: the model endpoint {url} cannot be reached ({exc}); nothing "
                        "was done") from None  # fmt: skip
+    mirror = Mirror(str(out)) if is_uri(out) else None
+    if mirror is not None:  # written through a local staging directory, copied at each commit
+        mirror.pull()
+    out = mirror.staging if mirror is not None else Path(out)
     with claimed(out, job, {**config, "model": model_spec}, inputs, overwrite=overwrite,
                  adopt=lambda d: (d / MANIFEST_NAME).is_file()):  # fmt: skip
         chat = AsyncChat(model, url, concurrency=concurrency, cache_dir=out / "cache",
@@ -467,6 +472,7 @@ def _run_job(
                 format="parquet",
                 shard_size=500,
                 config={**config, "model": model_spec},
+                on_commit=mirror.on_commit if mirror is not None else None,
             ) as writer,  # fmt: skip
             contextlib.nullcontext(None) if ray is not None
             else Executor(workers=workers, dpi=dpi, timeout_s=timeout_s) as ex,
@@ -513,6 +519,8 @@ def _run_job(
             **(extra_summary() if extra_summary else {}),
         }
         atomic_write(out / "summary.json", json.dumps(summary, indent=1))
+        if mirror is not None:
+            mirror.finish()
     if why == "interrupted":
         raise Interrupted(f"{job}: stopped after {kept_total} kept; re-run the same command "
                           "to resume")  # fmt: skip
@@ -668,7 +676,7 @@ def reproduce(
     config = {"job": "reproduce", "prompts": prompts, "gates": GateConfig().__dict__,
               "dpi": dpi, "seeds": [s.id for s in seeds]}  # fmt: skip
     return _run_job(
-        "reproduce", Path(out), seeds, 1, make_process, _schema(), config, inputs, model,
+        "reproduce", out, seeds, 1, make_process, _schema(), config, inputs, model,
         workers=workers, concurrency=concurrency, dedup_distance=GateConfig().dedup_distance,
         overwrite=overwrite, progress=progress, dpi=dpi, timeout_s=timeout_s, stats=stats,
         model_timeout_s=model_timeout_s, ray=ray,
@@ -732,7 +740,7 @@ def diversify(
     config = {"job": "diversify", "k": k, "prompts": prompts, "gates": GateConfig().__dict__,
               "dpi": dpi, "seeds": [s.id for s in seeds_list]}  # fmt: skip
     return _run_job(
-        "diversify", Path(out), seeds_list, k, make_process, _schema(), config, inputs, model,
+        "diversify", out, seeds_list, k, make_process, _schema(), config, inputs, model,
         workers=workers, concurrency=concurrency, dedup_distance=GateConfig().dedup_distance,
         overwrite=overwrite, progress=progress, dpi=dpi, timeout_s=timeout_s, stats=stats,
         model_timeout_s=model_timeout_s, ray=ray,
@@ -864,7 +872,7 @@ def refine_code(
     config = {"job": "refine-code", "prompts": prompts, "dpi": dpi, "limit": limit,
               "samples": len(samples)}  # fmt: skip
     return _run_job(
-        "refine-code", Path(out), samples, 1, make_process, _refine_schema(), config,
+        "refine-code", out, samples, 1, make_process, _refine_schema(), config,
         {"data": src}, model, workers=workers, concurrency=concurrency, dedup_distance=-1,
         overwrite=overwrite, progress=progress, dpi=dpi, timeout_s=timeout_s,
         extra_summary=lambda: {"checks": dict(sorted(checks_count.items()))},
