@@ -20,6 +20,15 @@ else:
     pytest.importorskip("ray", reason="ray is the optional extra codepercept[ray]")
 
 RAY = str(Path(sys.executable).with_name("ray"))
+# No implicit ray.init(): Ray Data's background threads call Ray APIs and, once a test has shut
+# Ray down, would silently connect this process again (then the next test's ray.init fails).
+os.environ["RAY_ENABLE_AUTO_CONNECT"] = "0"
+try:
+    import ray._private.auto_init_hook as _auto
+
+    _auto.enable_auto_connect = False  # read when ray was first imported
+except ImportError:  # ray missing: skipped or failed above
+    pass
 #: Token authentication off: the test clients connect by address without the head's token.
 ENV = {**os.environ, "RAY_AUTH_MODE": "disabled", "RAY_USAGE_STATS_ENABLED": "0"}
 
@@ -44,3 +53,24 @@ def ray_cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         yield f"127.0.0.1:{port}"
     finally:
         subprocess.run([RAY, "stop", "--force"], env=ENV, capture_output=True, timeout=120)
+
+
+#: Module fixtures that hold a Ray connection for their module's tests.
+HOLDERS = {"client", "pool"}
+
+
+@pytest.fixture(autouse=True)
+def no_ray_left_connected(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Every test leaves this process disconnected from Ray as it found it (a job that
+    started or joined Ray must let go of it), so that the next test's ``ray.init`` works. A
+    connection found before a test that holds none is closed first (not ours: e.g. a library's
+    background thread)."""
+    import ray
+
+    held = bool(HOLDERS & set(request.fixturenames))
+    if ray.is_initialized() and not held:
+        ray.shutdown()
+    yield
+    if ray.is_initialized() and not held:
+        ray.shutdown()
+        pytest.fail(f"{request.node.name} left Ray connected")
