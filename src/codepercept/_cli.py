@@ -19,7 +19,7 @@ import math
 import os
 import sys
 import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -476,3 +476,15 @@ def ray_options(executor: str, address: str | None, actors: int | None, task_siz
     if not ray_available():
         raise typer.BadParameter(RAY_MISSING, param_hint="--executor")
     return RayOptions(address=address, actors=actors, task_size=task_size)
+
+
+@contextlib.contextmanager
+def counting(name: str, console: Any) -> Iterator[Callable[[int, int], None]]:
+    """A progress bar named ``name`` (done/total, time remaining) on ``console``; yields the
+    ``progress(done, total)`` callback a job takes."""
+    from rich.progress import BarColumn, MofNCompleteColumn, TimeRemainingColumn
+
+    with progress("[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(),
+                  TimeRemainingColumn(), console=console) as bar:  # fmt: skip
+        task = bar.add_task(name, total=None)
+        yield lambda done, total: bar.update(task, completed=done, total=total)

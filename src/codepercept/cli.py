@@ -29,6 +29,7 @@ from codepercept._cli import (
     check_out_target,
     check_text,
     check_workers,
+    counting,
     progress,
     ray_options,
 )
@@ -595,7 +596,6 @@ def bench_run(
     ray_task_size: int = RAY_TASK_SIZE_OPT,
 ) -> None:
     """Run a model on the benchmark; resumable; writes results.jsonl and summary.json."""
-    from rich.progress import BarColumn, MofNCompleteColumn, TimeRemainingColumn
     from rich.table import Table
 
     from codepercept.bench import run_benchmark
@@ -612,13 +612,7 @@ def bench_run(
         )
     except ValueError as exc:
         raise typer.BadParameter(str(exc), param_hint="--judge") from None
-    with progress("[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(),
-                  TimeRemainingColumn(), console=console) as bar:  # fmt: skip
-        task = bar.add_task(model, total=None)
-
-        def on_progress(done: int, total: int) -> None:
-            bar.update(task, completed=done, total=total)
-
+    with counting(model, console) as on_progress:
         try:
             summary = run_benchmark(
                 bench, model, out, workers=workers, limit=limit, progress=on_progress,
@@ -765,18 +759,11 @@ def bench_validate(
     ),
 ) -> None:
     """Metric validity: Spearman rho of each score against corruption severity and damage."""
-    from rich.progress import BarColumn, MofNCompleteColumn, TimeRemainingColumn
 
     from codepercept._fs import atomic_write
     from codepercept.bench.validate import validate, validity_markdown
 
-    with progress("[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(),
-                  TimeRemainingColumn(), console=console) as bar:  # fmt: skip
-        task = bar.add_task("validate", total=None)
-
-        def on_progress(done: int, total: int) -> None:
-            bar.update(task, completed=done, total=total)
-
+    with counting("validate", console) as on_progress:
         try:
             if realstyle and bench is not None:
                 raise ValueError("--realstyle and --bench both name the programs: pass one")
@@ -820,15 +807,8 @@ def _model_job_report(summary: dict) -> None:
 
 
 def _run_model_job(name: str, fn, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
-    from rich.progress import BarColumn, MofNCompleteColumn, TimeRemainingColumn
 
-    with progress("[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(),
-                  TimeRemainingColumn(), console=console) as bar:  # fmt: skip
-        task = bar.add_task(name, total=None)
-
-        def on_progress(done: int, total: int) -> None:
-            bar.update(task, completed=done, total=total)
-
+    with counting(name, console) as on_progress:
         summary = fn(*args, progress=on_progress, **kwargs)
     _model_job_report(summary)
     console.print(f"summary: {kwargs.get('out') or args[2]}/summary.json")
@@ -1056,12 +1036,7 @@ def reason_eval_cmd(
                                      param_hint=f"--{name}")  # fmt: skip
     check_claimable(out, "reason-eval")
     items, kwargs = _reason_items(benchmark, data, qa_set, limit)
-    with progress("[progress.description]{task.description}", console=console) as bar:
-        task = bar.add_task(f"reason-eval {mode}", total=None)
-
-        def on_progress(done: int, total: int) -> None:
-            bar.update(task, completed=done, total=total)
-
+    with counting(f"reason-eval {mode}", console) as on_progress:
         summary = run_reason_eval(items, mode, out, captioner=captioner, solver=solver,
                                   model=model, concurrency=concurrency, progress=on_progress,
                                   overwrite=overwrite, **kwargs)  # fmt: skip
