@@ -8,7 +8,6 @@ import io
 import json
 import re
 import shutil
-import subprocess
 from pathlib import Path
 
 import numpy as np
@@ -20,8 +19,8 @@ from codepercept.bench.dataset import item_line
 from codepercept.bench.report import build_report
 from codepercept.bench.summary import summarize
 from codepercept.cli import app
+from tests.chromium import CHROMIUM, chromium
 
-CHROMIUM = Path("/usr/bin/chromium")
 ITEMS = [("geo-0", "plane_geometry"), ("geo-1", "plane_geometry"), ("bar-0", "charts")]
 HOSTILE = "<script>alert('x')</script> Traceback: ZeroDivisionError"
 
@@ -147,19 +146,6 @@ def test_cli_report(runs, tmp_path):
     assert res.exit_code == 0, res.output
     assert (tmp_path / "c.html").exists() and (tmp_path / "c.csv").exists()
     assert "1. strong" in res.output
-
-
-CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update",
-                  "--disable-sync", "--disable-quic"]  # fmt: skip
-
-
-def chromium(tmp_path: Path, *args: str) -> subprocess.CompletedProcess:
-    profile = tmp_path / f"profile-{len(list(tmp_path.glob('profile-*')))}"
-    return subprocess.run(
-        [str(CHROMIUM), *CHROMIUM_FLAGS, f"--user-data-dir={profile}", *args],
-        capture_output=True, text=True, timeout=60, check=False,
-    )  # fmt: skip
 
 
 @pytest.mark.skipif(

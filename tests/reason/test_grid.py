@@ -6,18 +6,14 @@ from __future__ import annotations
 import csv
 import re
 import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
 
 from codepercept.cli import main
 from codepercept.reason.grid import run_grid, sanitise
+from tests.chromium import CHROMIUM, chromium
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update",
-                  "--disable-sync", "--disable-quic"]  # fmt: skip
 HOSTILE = "<script>alert('x')</script><img src=x onerror=alert(1)>"
 ARGS = ["reason-grid", "--captioners", "oracle-caption,blank", "--solvers", "qa-solver,blank",
         "--qa-set", "4"]  # fmt: skip
@@ -127,14 +123,6 @@ def test_hostile_caption_is_text(hostile):
     page = (hostile / "grid.html").read_text()
     assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;" in page
     assert "<script" not in page and "<img" not in page
-
-
-def chromium(tmp_path: Path, *args: str) -> subprocess.CompletedProcess:
-    profile = tmp_path / f"profile-{len(list(tmp_path.glob('profile-*')))}"
-    return subprocess.run(
-        [str(CHROMIUM), *CHROMIUM_FLAGS, f"--user-data-dir={profile}", *args],
-        capture_output=True, text=True, timeout=60, check=False,
-    )  # fmt: skip
 
 
 @pytest.mark.skipif(
