@@ -283,6 +283,11 @@ _mount(
     "tokenocr",
     "TokenOCR: train, heat maps and evaluation (needs torch).",
 )
+_mount(
+    "codepercept.tokenvl.cli",
+    "tokenvl",
+    "TokenVL: a document MLLM on the TokenOCR encoder (needs torch, transformers).",
+)
 _mount("codepercept.train.cli", "train", "S1 (sft) and R1 (grpo) on TRL (needs torch, trl).")
 
 from codepercept.train.export_cli import export_cmd  # noqa: E402  (its options live there)
