@@ -139,6 +139,15 @@ def train_cmd(
     images: Path | None = typer.Option(
         None, "--images", help="Image root of --vqa.", callback=check_in_path("dir")
     ),
+    image_size: int = typer.Option(
+        128,
+        "--image-size",
+        min=16,
+        max=8192,
+        help="Side pages are letterboxed to (a fresh model; a multiple of the encoder's tile).",
+    ),
+    window: int = typer.Option(2, "--window", min=1, max=64, help="Abstractor window."),
+    shuffle: int = typer.Option(2, "--shuffle", min=1, max=64, help="Pixel-shuffle factor."),
     steps: int = typer.Option(200, "--steps", min=1, max=MAX_COUNT, help="Optimiser steps."),
     batch_size: int = typer.Option(16, "--batch-size", min=1, max=4096, help="Questions per step."),
     lr: float = typer.Option(1e-3, "--lr", callback=check_float(0, 10), help="Peak rate."),
@@ -173,7 +182,15 @@ def train_cmd(
     if init is not None:
         model, _ = load_tokenvl(init)
     elif lm is not None:
-        model = build_model(lm, encoder, seed=seed)
+        from codepercept.tokenvl.model import TokenVLConfig
+
+        vl = TokenVLConfig(image_size=image_size, window=window, shuffle=shuffle)
+        try:
+            model = build_model(lm, encoder, vl=vl, seed=seed)
+        except ValueError as exc:
+            raise typer.BadParameter(
+                str(exc), param_hint="--image-size/--window/--shuffle"
+            ) from None
     elif resuming:
         from codepercept.tokenvl.train import _model_from_checkpoint, _read
 
