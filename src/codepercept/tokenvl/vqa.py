@@ -194,6 +194,8 @@ def _detect(path: Path, doc: Any) -> str:
                 return "docvqa"
             if "question_id" in first and "image_id" in first:
                 return "textvqa"
+    if isinstance(doc, dict) and "sample_id" in doc:  # a JSON-lines file of one row
+        return "tokenit"
     if isinstance(doc, list) and doc and isinstance(doc[0], dict):
         first = doc[0]
         if {"imgname", "query", "label"} <= first.keys():
