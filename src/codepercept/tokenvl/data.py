@@ -27,6 +27,7 @@ import random
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import torch
@@ -50,7 +51,8 @@ class Example:
     answer_ids: list[int]  # the first answer's tokens + end-of-text
     align: np.ndarray | None = None  # (n_answer_tokens, g, g) bool; None: not aligned
     benchmark: str = "tokenit"
-    status: str = "ok"
+    status: str = "ok"  # "ok", or why the item is not trained on / scored (image_missing, …)
+    item: Any = None  # the VQAItem a public-format example came from (its metric needs it)
 
 
 @dataclass
@@ -193,15 +195,25 @@ def vqa_examples(
 ) -> Examples:
     """Examples from :class:`codepercept.tokenvl.vqa.VQAItem` rows (no alignment masks). An
     item whose image is missing or unreadable keeps a status other than ``ok`` and has no
-    image (index -1)."""
+    image (index -1); an item of a test split (``no_answers``) has its image, so it is
+    answered, but it is neither trained on nor scored."""
     from PIL import Image, UnidentifiedImageError
 
     codec = codec or TextCodec()
+    items = list(items)
+    pages = _tokenit_pages(items, image_size)
     images: list[np.ndarray] = []
     rows: list[Example] = []
     for it in items:
         idx, status = -1, it.status
-        if status == "ok":
+        if status in ("ok", "no_answers") and it.image is None:  # our own QA rows
+            key = (it.meta.get("tokenit_dir"), it.meta.get("sample_id"))
+            if key in pages:
+                images.append(pages[key])
+                idx = len(images) - 1
+            else:
+                status = "image_missing"
+        elif status in ("ok", "no_answers"):  # a test split is answered, not scored
             try:
                 with Image.open(it.image) as im:
                     arr = np.asarray(im.convert("RGB"))
@@ -222,10 +234,29 @@ def vqa_examples(
                 None,
                 it.benchmark,
                 status,
+                it,
             )
         )
     stack = np.stack(images) if images else np.zeros((0, image_size, image_size, 3), np.uint8)
     return Examples(stack, rows, grid)
+
+
+def _tokenit_pages(items: list, image_size: int) -> dict[tuple[str, str], np.ndarray]:
+    """The letterboxed pages that QA rows of the ``tokenit`` format name, read in one pass
+    over each TokenIT directory (rows without a directory get none)."""
+    from codepercept.tokenit import read_samples
+
+    wanted: dict[str, set[str]] = {}
+    for it in items:
+        d, sid = it.meta.get("tokenit_dir"), it.meta.get("sample_id")
+        if it.image is None and d and sid is not None:
+            wanted.setdefault(d, set()).add(str(sid))
+    pages = {}
+    for d, ids in wanted.items():
+        for s in read_samples(d):
+            if str(s.id) in ids:
+                pages[(d, str(s.id))] = letterbox(s.image, image_size)[0]
+    return pages
 
 
 @dataclass

@@ -37,10 +37,9 @@ def answer_examples(
 
 
 def _record(r, pred: str | None) -> dict:
-    from codepercept.tokenvl.vqa import METRIC_OF, anls, exact_match
+    from codepercept.tokenvl.vqa import anls, exact_match, score_item
 
-    ok = pred is not None
-    metric = METRIC_OF.get(r.benchmark, exact_match)
+    ok = pred is not None and r.status == "ok"
     return {
         "id": r.sample_id,
         "question": r.question,
@@ -49,7 +48,9 @@ def _record(r, pred: str | None) -> dict:
         "kind": r.kind,
         "benchmark": r.benchmark,
         "status": r.status,
-        "score": float(metric(pred, r.answers)) if ok else 0.0,
+        "score": (score_item(r.item, pred) if r.item is not None else exact_match(pred, r.answers))
+        if ok
+        else 0.0,
         "exact": float(exact_match(pred, r.answers)) if ok else 0.0,
         "anls": float(anls(pred, r.answers)) if ok else 0.0,
     }
@@ -74,7 +75,7 @@ def iter_answers(
     todo = [i for i in range(len(ex.rows)) if i not in done]
     for k in range(0, len(todo), batch_size):
         chunk = todo[k : k + batch_size]
-        usable = [i for i in chunk if ex.rows[i].status == "ok" and ex.rows[i].image >= 0]
+        usable = [i for i in chunk if ex.rows[i].image >= 0]
         preds: dict[int, str] = {}
         if usable:
             imgs = torch.from_numpy(ex.images[[ex.rows[i].image for i in usable]]).to(device)
