@@ -215,7 +215,7 @@ def _probe_split(
         raise UsageError(
             f"the linear probe trains on the first {k} of the {len(samples)} evaluation samples "
             "and tests on the rest: it needs at least one of each (evaluate more samples, or "
-            "set probe_train between 1 and the number of samples - 1)"
+            "set probe_train, --probe-train, from 1 to the number of samples - 1)"
         )
     return samples[:k], samples[k:]
 
