@@ -17,7 +17,7 @@ from codepercept.tokenocr.losses import LossConfig, SigLIPHead
 from codepercept.tokenocr.model import TokenOCR, TokenOCRConfig
 from codepercept.tokenocr.target import EmbeddingTable, table_from_spec
 
-__all__ = ["LoadedModel", "load_checkpoint", "save_checkpoint"]
+__all__ = ["LoadedModel", "load_checkpoint", "load_encoder", "save_checkpoint"]
 
 
 def save_checkpoint(path: str | Path, state: dict) -> Path:
@@ -85,3 +85,38 @@ def load_checkpoint(path: str | Path, device: str | torch.device = "cpu") -> Loa
     table = table_from_spec(t["spec"], t["weight"], t["ids"])
     meta = {k: ck.get(k) for k in ("step", "train_config", "loss_config", "data_info", "seen_ids")}
     return LoadedModel(model.to(device).eval(), table.to(device), siglip.to(device), meta)
+
+
+def load_encoder(path: str | Path, device: str | torch.device = "cpu") -> TokenOCR:
+    """The image encoder of a checkpoint, in eval mode: what the linear probe and other
+    encoder-only measures need (no table, no optimiser). A small dispatch on the checkpoint's
+    keys — today a TokenOCR checkpoint (``model_config`` + ``model``); other kinds add a
+    branch. Anything else (a missing file, another kind of file, weights that do not fit their
+    config) raises :class:`~codepercept.errors.UsageError` naming the file."""
+    from codepercept.errors import UsageError
+
+    path = Path(path)
+    if not path.is_file():
+        raise UsageError(f"{path} does not exist or is not a file (an encoder checkpoint)")
+    try:
+        ck = torch.load(path, map_location="cpu", weights_only=True)  # no code from pickle
+    except Exception as exc:  # pickle, zip and torch errors all mean "not a checkpoint"
+        raise UsageError(
+            f"{path} is not an encoder checkpoint ({type(exc).__name__}; a checkpoint holds "
+            "tensors and plain values only)"
+        ) from None
+    keys = set(ck) if isinstance(ck, dict) else set()
+    if {"model_config", "model"} <= keys:  # TokenOCR (`codepercept tokenocr train`)
+        try:
+            model = TokenOCR(TokenOCRConfig(**ck["model_config"]))
+            model.load_state_dict(ck["model"])
+        except (TypeError, ValueError, RuntimeError, KeyError) as exc:
+            raise UsageError(
+                f"{path} looks like a TokenOCR checkpoint but its model does not load "
+                f"({type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''})"
+            ) from None
+        return model.to(device).eval()
+    raise UsageError(
+        f"{path} is not an encoder checkpoint this version reads (a TokenOCR checkpoint from "
+        "`codepercept tokenocr train` holds model_config and model)"
+    )

@@ -540,6 +540,46 @@ def heatmap_cmd(
     console.print(f"wrote {written}")
 
 
+def _compare_items(items: list[str] | None) -> dict[str, Path]:
+    """``--compare NAME=PATH`` values (checked by :func:`_check_compare`) as ``{NAME: PATH}``."""
+    pairs = (item.partition("=") for item in items or [])
+    return {name.strip(): Path(path) for name, _, path in pairs}
+
+
+def _check_compare(
+    ctx: typer.Context, param: typer.CallbackParam, value: list[str] | None
+) -> list[str] | None:
+    """``--compare NAME=PATH``: each NAME once, not ``trained`` or ``untrained`` (the
+    checkpoint's own columns), each PATH a checkpoint file (read later)."""
+    import re
+
+    seen: set[str] = set()
+    for item in value or []:
+        name, sep, path = item.partition("=")
+        name = name.strip()
+        if not sep or not name or not path:
+            raise typer.BadParameter(
+                f"{item!r}: use NAME=PATH, e.g. --compare plain=runs/plain.pt", ctx=ctx, param=param
+            )
+        if not re.fullmatch(r"[A-Za-z0-9_.+-]{1,40}", name):
+            raise typer.BadParameter(
+                f"{item!r}: NAME takes 1 to 40 letters, digits, '_', '.', '+' or '-'",
+                ctx=ctx,
+                param=param,
+            )
+        if name in ("trained", "untrained"):
+            raise typer.BadParameter(
+                f"{item!r}: {name!r} is the checkpoint's own column; name the encoder else",
+                ctx=ctx,
+                param=param,
+            )
+        if name in seen:
+            raise typer.BadParameter(f"{item!r}: {name!r} is given twice", ctx=ctx, param=param)
+        seen.add(name)
+        _check_ckpt(ctx, param, Path(path))
+    return value
+
+
 @app.command("eval")
 def eval_cmd(
     ckpt: Path = typer.Option(
@@ -572,12 +612,56 @@ def eval_cmd(
         help="Maps average features over this many pixels (0: none).",
         callback=check_float(0, 512),
     ),
+    probe_steps: int = typer.Option(
+        0,
+        "--probe-steps",
+        min=0,
+        max=1_000_000,
+        help="Linear-probe text segmentation: train its head this many steps (0: off).",
+    ),
+    probe_train: int | None = typer.Option(
+        None,
+        "--probe-train",
+        min=1,
+        max=MAX_COUNT,
+        help="Samples (the first ones) that train the probe's head; the rest test it. "
+        "Default: half.",
+    ),
+    compare: list[str] | None = typer.Option(
+        None,
+        "--compare",
+        metavar="NAME=PATH",
+        help="Another encoder's checkpoint to probe beside the model (repeatable; "
+        "needs --probe-steps).",
+        callback=_check_compare,
+    ),
 ) -> None:
-    """Recognition, localisation, segmentation and retrieval, beside an untrained control."""
+    """Recognition, localisation, segmentation and retrieval, beside an untrained control;
+    with --probe-steps, linear-probe text segmentation too (of --compare encoders as well)."""
+    from codepercept.errors import UsageError
+    from codepercept.tokenocr.checkpoint import load_encoder
     from codepercept.tokenocr.evaluate import EvalConfig, evaluate, format_table
 
-    cfg = EvalConfig(limit=limit, vocab=vocab, device=device, local_pool=local_pool)
-    res = evaluate(_load_ckpt(ckpt, device), data, cfg, out)
+    if not probe_steps and (compare or probe_train is not None):
+        flag = "--compare" if compare else "--probe-train"
+        raise typer.BadParameter(
+            "belongs to the linear probe; add --probe-steps N (e.g. 300)", param_hint=flag
+        )
+    encoders = {}
+    for name, path in _compare_items(compare).items():
+        try:
+            encoders[name] = load_encoder(path, "cpu").to(device)
+        except UsageError as exc:
+            raise typer.BadParameter(f"{name}: {exc}", param_hint="--compare") from None
+    cfg = EvalConfig(
+        limit=limit,
+        vocab=vocab,
+        device=device,
+        local_pool=local_pool,
+        probe_steps=probe_steps,
+        probe_train=probe_train,
+    )
+    res = evaluate(_load_ckpt(ckpt, device), data, cfg, out, compare=encoders)
     console.print(format_table(res))
     if out is not None:
         console.print(f"wrote {out}")

@@ -19,6 +19,13 @@ tiled image); a token's mask there is its area-resized mask with any coverage co
 * **retrieval** — for each image, a query = its token id (of the vocabulary) that occurs in
   the fewest gallery images; every image is scored by its best position's cosine (same features) to the query; Recall@k = a
   relevant image (one that holds the id) is among the top k.
+* **linear-probe text segmentation** (``probe_steps`` > 0; :mod:`~codepercept.tokenocr.probe`)
+  — a linear text/background head trained on the frozen features of some images, IoU on the
+  others. By default the first ``probe_train`` samples (half, rounded down, when None) train
+  the head and the rest are its test set; with ``probe_train_data`` the head trains on that
+  source instead and every evaluation sample is a test image. The other metrics always use all
+  samples (nothing is trained for them). Encoders given in ``compare`` get the probe only (the
+  other metrics read the token table, which only the checkpoint's own model is aligned with).
 """
 
 from __future__ import annotations
@@ -35,7 +42,7 @@ import torch.nn.functional as F
 from codepercept.tokenocr.checkpoint import LoadedModel, load_checkpoint
 from codepercept.tokenocr.data import OcrSample, feature_masks, iter_samples
 from codepercept.tokenocr.infer import LOCAL_POOL_PX, cosine_maps, local_mean, minmax
-from codepercept.tokenocr.model import TokenOCR, dense_features
+from codepercept.tokenocr.model import DenseFeatures, TokenOCR, dense_features
 from codepercept.tokenocr.target import EmbeddingTable
 
 __all__ = ["EvalConfig", "evaluate", "evaluate_model", "format_table"]
@@ -53,6 +60,8 @@ class EvalConfig:
     device: str = "cpu"
     control_seed: int = 0
     local_pool: float = LOCAL_POOL_PX  # pixels features are averaged over for maps (0: none)
+    probe_steps: int = 0  # linear-probe text segmentation: the head's training steps (0: off)
+    probe_train: int | None = None  # samples that train the probe's head (None: half the data)
 
 
 def _feature_mask_image(s: OcrSample, df) -> np.ndarray:
@@ -70,6 +79,24 @@ def _feature_mask_image(s: OcrSample, df) -> np.ndarray:
     return np.pad(mask, ((0, max(0, ph - mask.shape[0])), (0, max(0, pw - mask.shape[1]))))[
         :ph, :pw
     ]
+
+
+def text_cells(
+    s: OcrSample, df: DenseFeatures, mask_image: np.ndarray | None = None
+) -> torch.Tensor:
+    """The true text/background label of every feature cell of ``df``: bool ``(h, w)``, True
+    where any pixel of the sample's mask > 0 falls in the cell (the zero-shot text segmentation's
+    target and the linear probe's labels). ``mask_image``: :func:`_feature_mask_image` of the
+    pair when the caller has it already."""
+    m = _feature_mask_image(s, df) if mask_image is None else mask_image
+    return feature_masks(m > 0, [1], tuple(df.features.shape[1:]))[0].bool()
+
+
+def text_iou(true: torch.Tensor, pred: torch.Tensor) -> float | None:
+    """IoU of two boolean text maps; None when both are empty (the image is left out of the
+    mean). One definition for the zero-shot and the linear-probe text segmentation."""
+    union = int((true | pred).sum())
+    return int((true & pred).sum()) / union if union else None
 
 
 def _retrieval_queries(id_sets: list[set[int]]) -> list[int]:
@@ -116,11 +143,9 @@ def evaluate_model(
         scores[:, j] = cosine_maps(near, q_emb).flatten(1).max(1).values.cpu()
         # text / background via the space token, from single features: pooling sharpens token
         # maps but blurs the ink/paper boundary (text IoU 0.87 -> 0.44 on the GPU checkpoint)
-        text_true = feature_masks(m > 0, [1], (h, w))[0].bool()
-        text_pred = minmax(cosine_maps(feats, space))[0] < threshold
-        union = (text_true | text_pred.cpu()).sum().item()
-        if union:
-            text_ious.append((text_true & text_pred.cpu()).sum().item() / union)
+        iou = text_iou(text_cells(s, df, m), minmax(cosine_maps(feats, space))[0].cpu() < threshold)
+        if iou is not None:
+            text_ious.append(iou)
         toks = [t for t in s.tokens if t.token_id in row_of]
         if not toks:
             continue
@@ -171,21 +196,61 @@ def evaluate_model(
     }
 
 
+def _probe_split(
+    samples: list[OcrSample],
+    cfg: EvalConfig,
+    probe_train_data: str | Path | list[OcrSample] | None,
+) -> tuple[list[OcrSample], list[OcrSample]]:
+    """The linear probe's (train, test) images (see the module docstring)."""
+    from codepercept.errors import UsageError
+
+    if probe_train_data is not None:
+        n = cfg.probe_train if cfg.probe_train is not None else cfg.limit
+        train = list(iter_samples(probe_train_data, n))
+        if not train:
+            raise UsageError(f"no samples in {probe_train_data} to train the linear probe on")
+        return train, samples
+    k = cfg.probe_train if cfg.probe_train is not None else len(samples) // 2
+    if not 1 <= k < len(samples):
+        raise UsageError(
+            f"the linear probe trains on the first {k} of the {len(samples)} evaluation samples "
+            "and tests on the rest: it needs at least one of each (evaluate more samples, or "
+            "set probe_train, --probe-train, from 1 to the number of samples - 1)"
+        )
+    return samples[:k], samples[k:]
+
+
 def evaluate(
     ckpt: str | Path | LoadedModel,
     data: str | Path | list[OcrSample],
     cfg: EvalConfig | None = None,
     out_json: str | Path | None = None,
+    *,
+    compare: dict[str, TokenOCR] | None = None,
+    probe_train_data: str | Path | list[OcrSample] | None = None,
 ) -> dict:
     """Evaluate a checkpoint and its untrained control on ``data``; optionally write JSON.
 
-    Returns ``{"trained": metrics, "untrained": metrics, "n_images", "vocab_size", "config"}``.
+    Returns ``{"trained": metrics, "untrained": metrics, "n_images", "vocab_size", "config"}``;
+    with ``cfg.probe_steps`` > 0 also ``"probe": {"trained": …, "untrained": …, NAME: …}``,
+    the linear probe (:func:`~codepercept.tokenocr.probe.linear_probe`) of the checkpoint's
+    model, the control and each encoder of ``compare`` (which needs the probe on).
     """
+    from codepercept.errors import UsageError
+
     cfg = cfg or EvalConfig()
+    compare = dict(compare or {})
+    if compare and cfg.probe_steps <= 0:
+        raise UsageError("comparison encoders get the linear probe only: set probe_steps > 0")
+    clash = sorted(set(compare) & {"trained", "untrained"})
+    if clash:
+        raise UsageError(f"{clash[0]!r} names the checkpoint's own model; name the encoder else")
     lm = ckpt if isinstance(ckpt, LoadedModel) else load_checkpoint(ckpt, cfg.device)
     samples = list(iter_samples(data, cfg.limit))
     if not samples:
         raise ValueError(f"no samples in {data}")
+    if cfg.probe_steps > 0:
+        probe_train, probe_test = _probe_split(samples, cfg, probe_train_data)
     info = lm.meta.get("data_info") or {}
     space_id = int(info.get("space_id", 0))
     eval_ids = {t.token_id for s in samples for t in s.tokens}
@@ -222,6 +287,16 @@ def evaluate(
         "chance_top1": 1.0 / max(len(vocab), 1),
         "config": asdict(cfg),
     }
+    if cfg.probe_steps > 0:
+        # imported here: the probe builds on this module's text labels and IoU
+        from codepercept.tokenocr.probe import ProbeConfig, linear_probe
+
+        pcfg = ProbeConfig(steps=cfg.probe_steps, device=cfg.device)
+        encoders = {"trained": lm.model, "untrained": control, **compare}
+        result["probe"] = {
+            name: linear_probe(enc.to(cfg.device), probe_train, probe_test, pcfg)
+            for name, enc in encoders.items()
+        }
     if out_json is not None:
         Path(out_json).parent.mkdir(parents=True, exist_ok=True)
         Path(out_json).write_text(json.dumps(result, indent=2))
@@ -229,12 +304,33 @@ def evaluate(
 
 
 def format_table(result: dict) -> str:
-    """A short plain-text table: metric, trained, untrained."""
+    """A short plain-text table: metric, trained, untrained (and, with the linear probe, its
+    rows ``probe_iou`` / ``probe_acc`` and a column per comparison encoder, ``-`` elsewhere)."""
+    probe = result.get("probe") or {}
+    others = [k for k in probe if k not in ("trained", "untrained")]
+    widths = [max(9, len(k)) for k in others]
     lines = [f"{'metric':<10} {'trained':>9} {'untrained':>10}"]
-    for k in METRICS:
-        lines.append(f"{k:<10} {result['trained'][k]:>9.3f} {result['untrained'][k]:>10.3f}")
+    lines[0] += "".join(f" {k:>{w}}" for k, w in zip(others, widths, strict=True))
+    rows = [(k, result["trained"][k], result["untrained"][k], {}) for k in METRICS]
+    if probe:
+        for key, label in (("text_iou", "probe_iou"), ("pixel_acc", "probe_acc")):
+            extra = {k: probe[k][key] for k in others}
+            rows.append((label, probe["trained"][key], probe["untrained"][key], extra))
+    for label, t, u, extra in rows:
+        cells = "".join(
+            f" {extra[k]:>{w}.3f}" if k in extra else f" {'-':>{w}}"
+            for k, w in zip(others, widths, strict=True)
+        )
+        lines.append(f"{label:<10} {t:>9.3f} {u:>10.3f}{cells}")
     lines.append(
         f"images={result['n_images']} tokens={result['trained']['n_tokens']} "
         f"vocab={result['vocab_size']} chance_top1={result['chance_top1']:.4f}"
     )
+    if probe:
+        p = probe["trained"]
+        lines.append(
+            f"probe: {result['config']['probe_steps']} steps, head trained on {p['n_train']} "
+            f"images, tested on {p['n_test']}; text share {p['text_share']:.3f} "
+            f"(all-paper accuracy {1 - p['text_share']:.3f})"
+        )
     return "\n".join(lines)
