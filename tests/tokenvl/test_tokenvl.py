@@ -401,3 +401,15 @@ def test_cli_train_eval_ask_end_to_end(tmp_path, lm_dir, docs):
     )
     assert res.exit_code == 2 and "needs TokenIT masks" in res.output
     assert train_mod  # the module the CLI drives
+
+
+def test_the_linear_probe_reads_a_tokenvl_encoder(tmp_path, lm_dir, examples):
+    from codepercept.tokenocr.checkpoint import load_encoder
+
+    r = train_stage(
+        StageConfig(str(tmp_path / "s.pt"), "align", 1, batch_size=2), _model(lm_dir), examples
+    )
+    enc = load_encoder(r.checkpoint)
+    net, _ = load_tokenvl(r.checkpoint)
+    for (k, a), b in zip(enc.state_dict().items(), net.encoder.state_dict().values(), strict=True):
+        assert torch.equal(a, b), k

@@ -116,7 +116,19 @@ def load_encoder(path: str | Path, device: str | torch.device = "cpu") -> TokenO
                 f"({type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''})"
             ) from None
         return model.to(device).eval()
+    if ck.get("kind") == "tokenvl" and {"encoder_config", "model"} <= keys:  # TokenVL's encoder
+        try:
+            model = TokenOCR(TokenOCRConfig(**ck["encoder_config"]))
+            enc = {k[8:]: v for k, v in ck["model"].items() if k.startswith("encoder.")}
+            model.load_state_dict(enc)
+        except (TypeError, ValueError, RuntimeError, KeyError) as exc:
+            raise UsageError(
+                f"{path} looks like a TokenVL checkpoint but its encoder does not load "
+                f"({type(exc).__name__})"
+            ) from None
+        return model.to(device).eval()
     raise UsageError(
         f"{path} is not an encoder checkpoint this version reads (a TokenOCR checkpoint from "
-        "`codepercept tokenocr train` holds model_config and model)"
+        "`codepercept tokenocr train` holds model_config and model; one from `codepercept "
+        "tokenvl train` holds its encoder)"
     )
