@@ -495,8 +495,8 @@ def record_of(sample: Any) -> dict:
     an OcrSample-like object (``tokens`` with ``mask_value``, ``text``, ``bbox``).
 
     OcrSamples drop whitespace tokens, so their text is rebuilt: where mask values skip (a
-    dropped whitespace token), a newline is put back when the next token's ink starts a new
-    row (no vertical overlap with the previous ink, or left of it), else a space. Tabs are
+    dropped whitespace token), a space is put back when the next token's ink continues the
+    previous ink's row within a gap of one ink height, else a newline. Tabs are
     lost where they were tokens of their own, so the ones left inside tokens (``"\tcat"``)
     become spaces too: a half-kept table would be misread. Such samples give no table
     questions."""
@@ -509,12 +509,7 @@ def record_of(sample: Any) -> dict:
     for t in sorted(sample.tokens, key=lambda t: t.mask_value):
         box = tuple(t.bbox) if t.bbox else None
         if last_value is not None and t.mask_value > last_value + 1:
-            new_row = (
-                box is not None
-                and last_box is not None
-                and (not _same_row(last_box, box) or box[0] < last_box[0])
-            )
-            sep = "\n" if new_row else ("" if t.text[:1].isspace() else " ")
+            sep = "\n" if _apart(last_box, box) else ("" if t.text[:1].isspace() else " ")
             parts.append(sep)
             pos += len(sep)
         piece = t.text.replace("\t", " ")
@@ -533,6 +528,14 @@ def record_of(sample: Any) -> dict:
         last_value = t.mask_value
         last_box = box or last_box
     return {"text": "".join(parts), "tokens": tokens, "tokenizer": sample.tokenizer}
+
+
+def _apart(a: BBox | None, b: BBox | None) -> bool:
+    """Whether ink ``b`` does not continue ink ``a``'s row after at most a word space."""
+    if a is None or b is None:
+        return False
+    gap = b[0] - a[2]
+    return not _same_row(a, b) or b[0] < a[0] or gap > max(a[3] - a[1], b[3] - b[1])
 
 
 def qa_dataset(samples: Iterable[Any], seed: int = 0, per_kind: int = 2) -> list[dict]:
