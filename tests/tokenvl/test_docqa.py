@@ -248,12 +248,19 @@ def test_deterministic_and_serialisable(paragraph, form):
 
 
 @pytest.fixture(scope="module")
-def tokenit_samples(tmp_path_factory):
-    from codepercept.tokenit import generate, read_samples
+def tokenit_dir(tmp_path_factory):
+    from codepercept.tokenit import generate
 
     out = tmp_path_factory.mktemp("tokenit") / "ds"
-    generate(6, out, domains=["documents", "code"], workers=1, seed=0)
-    return list(read_samples(out))
+    generate(6, out, domains=["documents", "code"], workers=1, seed=0)  # about 2 s
+    return out
+
+
+@pytest.fixture(scope="module")
+def tokenit_samples(tokenit_dir):
+    from codepercept.tokenit import read_samples
+
+    return list(read_samples(tokenit_dir))
 
 
 def test_real_tokenit_documents_and_code(tokenit_samples):
@@ -332,7 +339,7 @@ def test_small_docs_are_deterministic_and_questions_need_no_meta(sdocs, tok):
 
 def test_ocr_samples_without_whitespace_tokens(sdocs):
     """OcrSample-like inputs (whitespace tokens dropped) give the same form and row questions;
-    tables lose their tabs and with them their table questions."""
+    a table's cells, far apart, come back as separate lines: fewer questions, none new."""
     for s in sdocs[:12]:
         ocr = SimpleNamespace(
             id=s.id,
@@ -348,7 +355,28 @@ def test_ocr_samples_without_whitespace_tokens(sdocs):
         )  # fmt: skip
         got = {(r["question"], r["answer"]) for r in qa_dataset([ocr], seed=0, per_kind=ALL)}
         want = {(r["question"], r["answer"]) for r in qa_dataset([s], seed=0, per_kind=ALL)}
-        assert got == {q for q in want if not q[0].startswith("In the table")}, s.record["text"]
+        if s.record["meta"]["layout"] == "table":
+            assert got and got < want
+        else:
+            assert got == want, s.record["text"]
+
+
+def test_ocr_samples_from_a_tokenit_directory(tokenit_dir, tokenit_samples):
+    pytest.importorskip("torch")  # codepercept.tokenocr.data needs it
+    from codepercept.tokenocr.data import iter_samples
+
+    ocr = list(iter_samples(tokenit_dir))
+    assert [o.id for o in ocr] == [s.id for s in tokenit_samples]
+
+    def rows(sample) -> set[tuple]:
+        return {
+            (r["question"], r["answer"], tuple(r["evidence"]))
+            for r in qa_dataset([sample], per_kind=ALL)
+        }
+
+    for s, o in zip(tokenit_samples, ocr, strict=True):
+        got = rows(o)
+        assert got and got <= rows(s)
 
 
 def test_render_small_doc_fits_any_rng():
