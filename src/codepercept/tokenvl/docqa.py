@@ -20,9 +20,9 @@ Layout (:func:`doc_layout`)
 * **tables**: runs of consecutive text lines with the same number ``>= 1`` of tabs, at least
   two rows; cells are the tab-separated pieces (stripped); the first row is the header. A line
   that is itself a key–value pair (``"Theme:\\tdark"`` in a GUI form) is no table row.
-* **key–value pairs**: a text line, or else a table cell, matching ``<key>:<space><value>``
-  with a key of 1–4 words starting with a letter, a value of 1–6 words without tabs or a
-  further ``": "``.
+* **key–value pairs**: a text line, or else a table cell, matching ``<key>:<value>`` (spaces
+  or a tab may follow the colon) with a key of 1–4 words starting with a letter and a value
+  of 1–6 words with no tab, no further ``": "`` and not starting with ``//`` (a URL).
 
 Question kinds (:data:`KINDS`) and what makes them unambiguous
 
@@ -497,7 +497,7 @@ def record_of(sample: Any) -> dict:
     OcrSamples drop whitespace tokens, so their text is rebuilt: where mask values skip (a
     dropped whitespace token), a space is put back when the next token's ink continues the
     previous ink's row within a gap of one ink height, else a newline. Tabs are
-    lost where they were tokens of their own, so the ones left inside tokens (``"\tcat"``)
+    lost where they were tokens of their own, so the ones left inside tokens (``"\\tcat"``)
     become spaces too: a half-kept table would be misread. Such samples give no table
     questions."""
     rec = getattr(sample, "record", None)
