@@ -216,10 +216,9 @@ def main() -> None:
     import torch
 
     torch.set_num_threads(args.threads)
-    from codepercept.tokenvl.docqa import small_docs
-
     from codepercept.tokenocr.model import get_config
     from codepercept.tokenvl.data import build_examples
+    from codepercept.tokenvl.docqa import small_docs
     from codepercept.tokenvl.lm import tiny_lm
     from codepercept.tokenvl.model import TokenVLConfig
 

@@ -291,18 +291,27 @@ def eval_cmd(
         except ValueError:
             old = None
         if old != config:
-            raise UsageError(f"{out} holds an evaluation with other settings; choose another --out")
+            raise typer.BadParameter(
+                f"{out} holds an evaluation with other settings; choose another --out",
+                param_hint="--out",
+            )
     else:
         atomic_write(cfg_path, json.dumps(config, indent=2))
     done: dict[int, dict] = {}
     if rec_path.is_file():
+        good = 0  # bytes up to the last whole record: a line cut by a kill is dropped
         with open(rec_path, "rb") as fh:
             for line in fh:
                 try:
                     row = json.loads(line)
+                    if not line.endswith(b"\n"):
+                        raise ValueError("cut")
                     done[int(row["index"])] = row
                 except (ValueError, KeyError, TypeError):
-                    continue  # a line cut by a kill; its item is answered again
+                    break  # its item, and any after it, are answered again
+                good += len(line)
+        with open(rec_path, "r+b") as fh:
+            fh.truncate(good)
     with open(rec_path, "ab") as fh:
         for i, rec in iter_answers(model, ex, batch_size=batch_size, skip=done):
             rec = {"index": i, **rec}

@@ -105,9 +105,7 @@ def load_lm(path: str | Path) -> nn.Module:
     from transformers import AutoModelForCausalLM
 
     try:
-        lm = AutoModelForCausalLM.from_pretrained(
-            path, local_files_only=True, torch_dtype=torch.float32
-        )
+        lm = AutoModelForCausalLM.from_pretrained(path, local_files_only=True, dtype=torch.float32)
     except (OSError, ValueError, KeyError) as exc:
         raise UsageError(f"{path}: cannot load a causal language model ({exc})") from None
     check_vocab(lm, str(path))
@@ -121,4 +119,4 @@ def lm_from_config(config: dict) -> nn.Module:
 
     d = dict(config)
     cfg = AutoConfig.for_model(d.pop("model_type"), **d)
-    return AutoModelForCausalLM.from_config(cfg, torch_dtype=torch.float32)
+    return AutoModelForCausalLM.from_config(cfg, dtype=torch.float32)

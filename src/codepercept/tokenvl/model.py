@@ -170,11 +170,17 @@ class TokenVL(nn.Module):
 
     def decode(self, embeds: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
         """The language model's final hidden states for input embeddings (no logits: callers
-        project only the positions they need)."""
+        project only the positions they need). Positions count real tokens only, so padding
+        anywhere (generation pads between the visual tokens and a shorter prompt) leaves every
+        real token where training put it."""
+        pos = (mask.cumsum(1) - 1).clamp_min(0)
         decoder = self.lm.get_decoder() if hasattr(self.lm, "get_decoder") else None
         if decoder is not None and decoder is not self.lm:
-            return decoder(inputs_embeds=embeds, attention_mask=mask).last_hidden_state
-        out = self.lm(inputs_embeds=embeds, attention_mask=mask, output_hidden_states=True)
+            out = decoder(inputs_embeds=embeds, attention_mask=mask, position_ids=pos)
+            return out.last_hidden_state
+        out = self.lm(
+            inputs_embeds=embeds, attention_mask=mask, position_ids=pos, output_hidden_states=True
+        )
         return out.hidden_states[-1]
 
     def logits(self, hidden: torch.Tensor) -> torch.Tensor:

@@ -229,6 +229,18 @@ def _batch_indices(n: int, cfg: StageConfig, step: int) -> list[int]:
     return perm[k * cfg.batch_size : (k + 1) * cfg.batch_size].tolist()
 
 
+def _keep_rows_upto(csv_path: Path, step: int) -> None:
+    from codepercept._fs import atomic_write
+
+    lines = csv_path.read_text().splitlines(keepends=True)
+    keep = lines[:1]
+    for line in lines[1:]:
+        head = line.split(",", 1)[0]
+        if line.endswith("\n") and head.isdigit() and int(head) <= step:
+            keep.append(line)
+    atomic_write(csv_path, "".join(keep))
+
+
 def _trainable(model: TokenVL, cfg: StageConfig) -> None:
     model.requires_grad_(True)
     if cfg.stage == "align":
@@ -335,6 +347,8 @@ def _train(
         save_checkpoint(out, st)
 
     new_csv = not (resume is not None and csv_path.is_file())
+    if not new_csv:
+        _keep_rows_upto(csv_path, step)  # rows logged after the checkpoint are logged again
     last: dict[str, float] = {}
     with open(csv_path, "w" if new_csv else "a", newline="") as fh:
         w = csv.writer(fh)
