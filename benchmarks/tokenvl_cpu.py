@@ -201,6 +201,7 @@ def main() -> None:
     ap.add_argument("--n-train", type=int, default=800)
     ap.add_argument("--n-heldout", type=int, default=120)
     ap.add_argument("--hidden", type=int, default=128, help="language-model width")
+    ap.add_argument("--lm-init-std", type=float, default=0.02)
     ap.add_argument("--pretrain-steps", type=int, default=300)
     ap.add_argument("--align-steps", type=int, default=200)
     ap.add_argument("--sft-steps", type=int, default=200)
@@ -226,7 +227,13 @@ def main() -> None:
     t0 = time.perf_counter()
     lm_dir = args.work / "lm"
     if not (lm_dir / "config.json").is_file():
-        tiny_lm(lm_dir, hidden=args.hidden, intermediate=2 * args.hidden, seed=0)
+        tiny_lm(
+            lm_dir,
+            hidden=args.hidden,
+            intermediate=2 * args.hidden,
+            init_std=args.lm_init_std,
+            seed=0,
+        )
     train_docs = small_docs(args.n_train, seed=1000)
     held_docs = small_docs(args.n_heldout, seed=2000)
     vl = TokenVLConfig()

@@ -55,10 +55,16 @@ def tiny_lm(
     heads: int = 4,
     kv_heads: int = 2,
     intermediate: int = 256,
+    init_std: float = 0.02,
     seed: int = 0,
 ) -> Path:
     """Write a randomly initialised Qwen2-architecture causal LM with the Qwen vocabulary to
-    directory ``out`` (``config.json`` + ``model.safetensors``); deterministic in ``seed``."""
+    directory ``out`` (``config.json`` + ``model.safetensors``); deterministic in ``seed``.
+
+    ``init_std`` is the weights' initial standard deviation (``initializer_range``; 0.02 is
+    Qwen's). With a tied head, a narrow model's logits are about ``init_std · hidden`` at
+    most, so a random 128-wide model at 0.02 needs hundreds of steps just to make one of the
+    152k tokens likely; larger values let a short CPU run learn."""
     from transformers import Qwen2Config, Qwen2ForCausalLM
 
     codec = TextCodec()
@@ -70,6 +76,7 @@ def tiny_lm(
         num_attention_heads=heads,
         num_key_value_heads=kv_heads,
         max_position_embeddings=1024,
+        initializer_range=init_std,
         tie_word_embeddings=True,
         bos_token_id=codec.eos_id,
         eos_token_id=codec.eos_id,
