@@ -1015,6 +1015,62 @@ CASES = [
         "--device",
         "gpu",
     ),
+    # -- tokenvl ----------------------------------------------------------------------------------
+    C("vl-tiny-no-out", "tokenvl tiny-lm", "--out"),
+    C("vl-tiny-out-file", "tokenvl tiny-lm --out file.txt", "--out", "file.txt"),
+    C("vl-tiny-hidden-zero", "tokenvl tiny-lm --out lm --hidden 0", "--hidden"),
+    C("vl-tiny-heads", "tokenvl tiny-lm --out lm --hidden 30 --heads 4", "--hidden", "30"),
+    C("vl-train-no-model", "tokenvl train --out c.pt --data tokenit", "--init", "--lm"),
+    C("vl-train-lm-missing", "tokenvl train --out c.pt --lm nope --data tokenit", "--lm", "nope"),
+    C("vl-train-lm-not-model", "tokenvl train --out c.pt --lm dir --data tokenit", "dir", rc=2),
+    C("vl-train-init-junk", "tokenvl train --out c.pt --init bad.pt --data tokenit", "bad.pt"),
+    C("vl-train-init-zip", "tokenvl train --out c.pt --init zip.pt --data tokenit", "zip.pt", rc=2),
+    C("vl-train-data-icc", "tokenvl train --out c.pt --init zip.pt --data icc", "--data", "icc"),
+    C(
+        "vl-train-stage",
+        "tokenvl train --out c.pt --init zip.pt --data tokenit --stage x",
+        "--stage",
+    ),
+    C(
+        "vl-train-align-vqa",
+        "tokenvl train --out c.pt --init zip.pt --vqa bad.json --stage align",
+        "TokenIT masks",
+    ),
+    C(
+        "vl-train-steps-zero",
+        "tokenvl train --out c.pt --init zip.pt --data tokenit --steps 0",
+        "--steps",
+    ),
+    C("vl-train-lr-nan", "tokenvl train --out c.pt --init zip.pt --data tokenit --lr nan", "--lr"),
+    C(
+        "vl-train-align-weight",
+        "tokenvl train --out c.pt --init zip.pt --data tokenit --align-weight -1",
+        "--align-weight",
+    ),
+    C(
+        "vl-train-device",
+        "tokenvl train --out c.pt --init zip.pt --data tokenit --device tpu",
+        "--device",
+    ),
+    C("vl-train-out-dir", "tokenvl train --out dir --init zip.pt --data tokenit", "--out", "dir"),
+    C("vl-eval-no-ckpt", "tokenvl eval --out ev --data tokenit", "--ckpt"),
+    C("vl-eval-ckpt-missing", "tokenvl eval --ckpt nope.pt --out ev --data tokenit", "nope.pt"),
+    C("vl-eval-ckpt-text", "tokenvl eval --ckpt file.txt --out ev --data tokenit", "file.txt"),
+    C("vl-eval-ckpt-zip", "tokenvl eval --ckpt zip.pt --out ev --data tokenit", "zip.pt"),
+    C("vl-eval-out-file", "tokenvl eval --ckpt zip.pt --out file.txt --data tokenit", "--out"),
+    C(
+        "vl-eval-bench",
+        "tokenvl eval --ckpt zip.pt --out ev --vqa bad.json --benchmark x",
+        "--benchmark",
+    ),
+    C(
+        "vl-ask-not-image",
+        "tokenvl ask --ckpt zip.pt --image notimg.png --question q",
+        "notimg.png",
+        rc=2,
+    ),
+    C("vl-ask-blank", "tokenvl ask --ckpt zip.pt --image img.png --question ' '", "--question"),
+    C("vl-ask-ckpt", "tokenvl ask --ckpt zip.pt --image img.png --question q", "zip.pt"),
 ]
 
 
@@ -1086,7 +1142,13 @@ def test_every_command_has_bad_input_cases() -> None:
     for case in CASES:
         path = _case_path(case.values[0])
         counts[path] = counts.get(path, 0) + 1
-    groups_only = {"bench", "caption", "tokenocr", "train"}  # groups that run nothing themselves
+    groups_only = {
+        "bench",
+        "caption",
+        "tokenocr",
+        "tokenvl",
+        "train",
+    }  # groups that run nothing themselves
     missing = [p for p in _leaf_commands() if p not in groups_only and counts.get(p, 0) < 2]
     assert not missing, f"commands without bad-input cases: {missing} (have {counts})"
     assert sum(counts.values()) >= 150

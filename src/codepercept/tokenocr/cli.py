@@ -183,7 +183,7 @@ def _check_ckpt(ctx: typer.Context, param: typer.CallbackParam, value: Path | No
         raise typer.BadParameter(f"{value} is empty", ctx=ctx, param=param)
     if not _is_checkpoint_file(Path(value)):
         raise typer.BadParameter(
-            f"{value} is not a checkpoint (`codepercept tokenocr train` writes one)",
+            f"{value} is not a checkpoint (a .pt file that training writes)",
             ctx=ctx,
             param=param,
         )

@@ -20,6 +20,7 @@ from codepercept._cli import (
     progress,
 )
 from codepercept.errors import UsageError
+from codepercept.tokenocr.cli import _check_ckpt, _check_device, _check_tokenit_dir
 
 app = typer.Typer(
     help="TokenVL: a document MLLM on the TokenOCR encoder (tiny-lm, train, eval, ask).",
@@ -104,7 +105,7 @@ def train_cmd(
         None,
         "--init",
         help="A TokenVL checkpoint to start from (stage 2 starts from stage 1's).",
-        callback=check_in_path("file"),
+        callback=_check_ckpt,
     ),
     lm: Path | None = typer.Option(
         None,
@@ -116,13 +117,13 @@ def train_cmd(
         None,
         "--encoder",
         help="A `tokenocr train` checkpoint (default: a randomly initialised encoder).",
-        callback=check_in_path("file"),
+        callback=_check_ckpt,
     ),
     data: Path | None = typer.Option(
         None,
         "--data",
         help="TokenIT directory (questions are generated from it).",
-        callback=check_in_path("dir"),
+        callback=_check_tokenit_dir,
     ),
     vqa: Path | None = typer.Option(
         None,
@@ -168,7 +169,9 @@ def train_cmd(
         None, "--limit", min=1, max=MAX_COUNT, help="Pages (or VQA items) to use."
     ),
     seed: int = typer.Option(0, "--seed", min=0, max=2**32 - 1, help="Seed."),
-    device: str = typer.Option("cpu", "--device", help="cpu | cuda | cuda:N"),
+    device: str = typer.Option(
+        "cpu", "--device", help="cpu | cuda | cuda:N | mps", callback=_check_device
+    ),
     threads: int = typer.Option(
         0, "--threads", min=0, max=1024, help="torch threads (0: default)."
     ),
@@ -233,9 +236,7 @@ def train_cmd(
 
 @app.command("eval")
 def eval_cmd(
-    ckpt: Path = typer.Option(
-        ..., "--ckpt", help="TokenVL checkpoint.", callback=check_in_path("file")
-    ),
+    ckpt: Path = typer.Option(..., "--ckpt", help="TokenVL checkpoint.", callback=_check_ckpt),
     out: Path = typer.Option(
         ...,
         "--out",
@@ -243,7 +244,7 @@ def eval_cmd(
         callback=check_out_dir,
     ),
     data: Path | None = typer.Option(
-        None, "--data", help="Held-out TokenIT directory.", callback=check_in_path("dir")
+        None, "--data", help="Held-out TokenIT directory.", callback=_check_tokenit_dir
     ),
     vqa: Path | None = typer.Option(
         None,
@@ -336,9 +337,7 @@ def eval_cmd(
 
 @app.command("ask")
 def ask_cmd(
-    ckpt: Path = typer.Option(
-        ..., "--ckpt", help="TokenVL checkpoint.", callback=check_in_path("file")
-    ),
+    ckpt: Path = typer.Option(..., "--ckpt", help="TokenVL checkpoint.", callback=_check_ckpt),
     image: Path = typer.Option(
         ..., "--image", help="An image file.", callback=check_in_path("file")
     ),
