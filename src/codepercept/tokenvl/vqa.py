@@ -86,6 +86,7 @@ from typing import Any
 import numpy as np
 
 from codepercept.errors import UsageError
+from codepercept.reason.formats._common import describe  # one wording for JSON shapes
 
 __all__ = [
     "ANLS_MAX_CHARS",
@@ -137,17 +138,6 @@ class VQAItem:
 
 def _bad(benchmark: str, path: Path, problem: str) -> UsageError:
     return UsageError(f"{benchmark}: {path}: {problem}")
-
-
-def _describe(value: Any) -> str:
-    if isinstance(value, dict):
-        keys = ", ".join(sorted(map(str, value))[:6])
-        return f"an object with keys {keys}" if value else "an empty object"
-    if isinstance(value, list):
-        return f"a list of {len(value)}" if value else "an empty list"
-    if value is None:
-        return "null"
-    return f"a {type(value).__name__} ({str(value)[:40]!r})"
 
 
 def _read_text(label: str, path: Path) -> str:
@@ -205,7 +195,7 @@ def _detect(path: Path, doc: Any) -> str:
         if "sample_id" in first:
             return "tokenit"
     raise UsageError(
-        f"{path}: cannot tell which benchmark this file is (got {_describe(doc)}); pass "
+        f"{path}: cannot tell which benchmark this file is (got {describe(doc)}); pass "
         f"benchmark= one of {', '.join(BENCHMARKS)}"
     )
 
@@ -245,10 +235,10 @@ def load_vqa(
 def _records(key: str, path: Path, doc: Any, expected: str, wrapped: bool) -> list[Any]:
     if wrapped:
         if not isinstance(doc, dict) or not isinstance(doc.get("data"), list):
-            raise _bad(key, path, f"expected {expected} — got {_describe(doc)}")
+            raise _bad(key, path, f"expected {expected} — got {describe(doc)}")
         return doc["data"]
     if not isinstance(doc, list):
-        raise _bad(key, path, f"expected {expected} — got {_describe(doc)}")
+        raise _bad(key, path, f"expected {expected} — got {describe(doc)}")
     return doc
 
 
@@ -256,13 +246,13 @@ def _field(
     key: str, path: Path, i: int, row: Any, name: str, kinds: tuple[type, ...] = (str,)
 ) -> Any:
     if not isinstance(row, dict):
-        raise _bad(key, path, f"item {i} is {_describe(row)}, expected an object")
+        raise _bad(key, path, f"item {i} is {describe(row)}, expected an object")
     if name not in row:
         raise _bad(key, path, f"item {i} has no {name!r} field")
     value = row[name]
     if not isinstance(value, kinds) or isinstance(value, bool):
         want = " or ".join(k.__name__ for k in kinds)
-        raise _bad(key, path, f"item {i}: {name!r} is {_describe(value)}, expected {want}")
+        raise _bad(key, path, f"item {i}: {name!r} is {describe(value)}, expected {want}")
     return value
 
 
@@ -272,11 +262,11 @@ def _answers(key: str, path: Path, i: int, row: dict, name: str, *, str_ok: bool
         return [value]
     if not isinstance(value, list):
         want = "a string or a list of strings" if str_ok else "a list of strings"
-        raise _bad(key, path, f"item {i}: {name!r} is {_describe(value)}, expected {want}")
+        raise _bad(key, path, f"item {i}: {name!r} is {describe(value)}, expected {want}")
     out = []
     for a in value:
         if isinstance(a, bool) or not isinstance(a, (str, int, float)):
-            raise _bad(key, path, f"item {i}: {name!r} holds {_describe(a)}, expected strings")
+            raise _bad(key, path, f"item {i}: {name!r} holds {describe(a)}, expected strings")
         out.append(a if isinstance(a, str) else str(a))
     return out
 
@@ -321,7 +311,7 @@ def _load_docvqa(path: Path, doc: Any, root: Path | None) -> list[VQAItem]:
             answers = []
         types = row.get("question_types") or []
         if not isinstance(types, list) or not all(isinstance(t, str) for t in types):
-            raise _bad(key, path, f"item {i}: 'question_types' is {_describe(types)}")
+            raise _bad(key, path, f"item {i}: 'question_types' is {describe(types)}")
         cands = (
             [root / rel, root / rel.name] if root is not None else [base / rel, base.parent / rel]
         )
@@ -439,7 +429,7 @@ def _load_tokenit(path: Path, doc: Any, root: Path | None) -> list[VQAItem]:
         answer = _field(key, path, i, row, "answer", (str, int, float))
         kind = row.get("kind", "")
         if not isinstance(kind, str):
-            raise _bad(key, path, f"item {i}: 'kind' is {_describe(kind)}, expected str")
+            raise _bad(key, path, f"item {i}: 'kind' is {describe(kind)}, expected str")
         k = counts[sid]
         counts[sid] += 1
         meta = {"sample_id": sid, "tokenit_dir": None if root is None else str(root)}
