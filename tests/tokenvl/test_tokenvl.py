@@ -411,3 +411,56 @@ def test_the_linear_probe_reads_a_tokenvl_encoder(tmp_path, lm_dir, examples):
     net, _ = load_tokenvl(r.checkpoint)
     for (k, a), b in zip(enc.state_dict().items(), net.encoder.state_dict().values(), strict=True):
         assert torch.equal(a, b), k
+
+
+def test_cli_trains_a_fresh_model_on_a_tokenit_directory(tmp_path, lm_dir, capsys):
+    """The path a user takes first: a TokenIT directory, a language model, stage 1 from
+    scratch (the tiny encoder, random), then a resumed no-op run."""
+    from codepercept.cli import main
+    from codepercept.tokenit import generate
+
+    data = tmp_path / "tokenit"
+    generate(2, data, domains=["documents"], workers=1, seed=0)
+    out = tmp_path / "s1.pt"
+    args = [
+        "tokenvl",
+        "train",
+        "--stage",
+        "align",
+        "--lm",
+        str(lm_dir),
+        "--data",
+        str(data),
+        "--out",
+        str(out),
+        "--steps",
+        "1",
+        "--batch-size",
+        "2",
+        "--image-size",
+        "128",
+    ]
+    assert main(args) == 0, capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "with answer masks" in err and "wrote" in err
+    _, meta = load_tokenvl(out)
+    assert (
+        meta["stage"] == "align" and meta["step"] == 1 and meta["encoder_config"]["name"] == "tiny"
+    )
+    assert main(args) == 0  # finished: nothing is trained again
+    assert main([*args[:-2], "--image-size", "100"]) == 0  # resuming ignores fresh-model options
+    bad = [
+        "tokenvl",
+        "train",
+        "--lm",
+        str(lm_dir),
+        "--data",
+        str(data),
+        "--out",
+        str(tmp_path / "x.pt"),
+        "--image-size",
+        "100",
+    ]
+    assert main(bad) == 2
+    assert "multiple of the encoder's tile_size" in capsys.readouterr().err
+    assert not (tmp_path / "x.pt").exists()

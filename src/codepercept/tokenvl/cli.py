@@ -181,8 +181,9 @@ def train_cmd(
 
     if stage == "align" and vqa is not None:
         raise typer.BadParameter("stage 1 needs TokenIT masks: use --data, not --vqa")
-    resuming = out.is_file()
-    if init is not None:
+    if out.is_file():  # resume: the checkpoint is the model; --init/--lm/--encoder are not read
+        model, _ = load_tokenvl(out)
+    elif init is not None:
         model, _ = load_tokenvl(init)
     elif lm is not None:
         from codepercept.tokenvl.model import TokenVLConfig
@@ -194,10 +195,6 @@ def train_cmd(
             raise typer.BadParameter(
                 str(exc), param_hint="--image-size/--window/--shuffle"
             ) from None
-    elif resuming:
-        from codepercept.tokenvl.train import _model_from_checkpoint, _read
-
-        model = _model_from_checkpoint(_read(out))
     else:
         raise typer.BadParameter("give --init (a TokenVL checkpoint) or --lm (and --encoder)")
     ex = _examples(
