@@ -10,20 +10,26 @@ another seed. Every variant uses the same randomly initialised Qwen-vocabulary l
 
 Per seed (the seed sets the encoder/abstractor/projector initialisation and the batch order):
 
-* ``tokenocr+align`` — a TokenOCR encoder pretrained on the training pages (the ``cpu_edge``
-  recipe of ``benchmarks/tokenocr_cpu.py``, ``--pretrain-steps``), then stage 1 with the
+* ``tokenocr+align`` — the TokenOCR encoder pretrained once on the training pages (the
+  ``cpu_edge`` recipe of ``benchmarks/tokenocr_cpu.py``, ``--pretrain-steps``, seed 0: the
+  encoder is an input, as a released checkpoint would be), then stage 1 with the
   alignment losses (weight 0.5, LM frozen), then stage 2 SFT;
 * ``tokenocr`` — the same encoder, stage 1 with the language-modelling loss alone, then SFT;
 * ``plain`` — an encoder of the same size without token supervision: randomly initialised and
-  trained only through the answers' language-modelling loss, with ``--pretrain-steps`` more
-  stage-1 steps (each costs more than a pretraining step, so it gets at least the compute the
-  others spent on pretraining).
+  trained only through the answers' language-modelling loss (``--plain-extra-steps`` more
+  stage-1 steps; 0 by default: equal TokenVL compute, the encoder's pretraining is the others'
+  head start and is reported beside the table).
 
 The language model is initialised with standard deviation 0.1 (``--lm-init-std``; Qwen's is
 0.02): with a tied head a 128-wide random model at 0.02 has logits below ~2.6 and spent a
 whole 400-step stage just learning the answers' prior. Stage 2 trains the embedding table too
 (``--sft-freeze-embeddings`` keeps it fixed: faster steps, but the prior was still not learnt
 in 600 steps).
+
+**What the visual tokens carry**, whatever the language model learnt to do with them: a linear
+read-out from the mean visual token under an answer word (its TokenIT pixels on the grid) to the
+word, trained on the training questions and scored on the held-out ones, for each variant before
+and after its TokenVL training.
 
 **The encoders themselves** are compared as item 7 of the issue asks: linear-probe text
 segmentation (``codepercept.tokenocr.evaluate`` with ``probe_steps``) on the held-out pages
@@ -91,7 +97,7 @@ def _pretrain(args, lm_dir: Path, train_docs, out: Path, seed: int) -> float:
 
 def _run_variant(args, variant, seed, lm_dir, enc_ckpt, train_ex, held_ex, work: Path) -> dict:
     from codepercept.tokenvl.evaluate import answer_examples, score_records
-    from codepercept.tokenvl.train import StageConfig, build_model, train_stage
+    from codepercept.tokenvl.train import StageConfig, train_stage
 
     summary = work / "summary.json"
     if summary.is_file():
@@ -100,11 +106,10 @@ def _run_variant(args, variant, seed, lm_dir, enc_ckpt, train_ex, held_ex, work:
     s1 = work / "stage1.pt"
     s2 = work / "stage2.pt"
     t0 = time.perf_counter()
+    model = _fresh(args, variant, seed, lm_dir, enc_ckpt)
     if variant == "plain":
-        model = build_model(lm_dir, None, encoder_overrides=_enc_overrides(args), seed=seed)
-        steps1, weight = args.align_steps + args.pretrain_steps, 0.0
+        steps1, weight = args.align_steps + args.plain_extra_steps, 0.0
     else:
-        model = build_model(lm_dir, enc_ckpt, seed=seed)
         steps1, weight = args.align_steps, 0.5 if variant == "tokenocr+align" else 0.0
     r1 = train_stage(
         StageConfig(str(s1), "align", steps1, lr=args.lr, align_weight=weight, **common),
@@ -127,7 +132,10 @@ def _run_variant(args, variant, seed, lm_dir, enc_ckpt, train_ex, held_ex, work:
 
     net, _ = load_tokenvl(s2)
     records = answer_examples(net, held_ex, batch_size=64)
+    untrained = _fresh(args, variant, seed, lm_dir, enc_ckpt)
     res = {
+        "readout": readout(net, train_ex, held_ex, seed=seed),
+        "readout_before": readout(untrained, train_ex, held_ex, seed=seed),
         "variant": variant,
         "seed": seed,
         "stage1": {"steps": r1.steps, "seconds": r1.seconds, "last": r1.last},
@@ -138,6 +146,15 @@ def _run_variant(args, variant, seed, lm_dir, enc_ckpt, train_ex, held_ex, work:
     (work / "records.jsonl").write_text("".join(json.dumps(r) + "\n" for r in records))
     summary.write_text(json.dumps(res, indent=2))
     return res
+
+
+def _fresh(args, variant, seed, lm_dir, enc_ckpt):
+    """The variant's model before TokenVL training (same seed: same abstractor/projector)."""
+    from codepercept.tokenvl.train import build_model
+
+    if variant == "plain":
+        return build_model(lm_dir, None, encoder_overrides=_enc_overrides(args), seed=seed)
+    return build_model(lm_dir, enc_ckpt, seed=seed)
 
 
 def _enc_overrides(args) -> dict:
@@ -199,6 +216,54 @@ def report(results: list[dict], metric: str = "exact") -> str:
     return "\n".join(lines)
 
 
+def _visual_features(net, ex) -> tuple:
+    """Per aligned one-token answer of ``ex``: the mean visual token under the answer's pixels
+    (what the language model sees of that word) and the answer's token id."""
+    import numpy as np
+    import torch
+
+    from codepercept.tokenocr.model import normalize_images
+
+    rows = [r for r in ex.rows if r.align is not None and len(r.answer_ids) == 2]
+    vis = []
+    net.eval()
+    with torch.no_grad():
+        for k in range(0, len(ex.images), 64):
+            x = normalize_images(torch.from_numpy(ex.images[k : k + 64]))
+            vis.append(net.visual_tokens(x))
+    vis = torch.cat(vis)  # (N, T, H)
+    masks = torch.from_numpy(np.stack([r.align[0].reshape(-1) for r in rows])).float()
+    feats = (masks[..., None] * vis[[r.image for r in rows]]).sum(1) / masks.sum(1, keepdim=True)
+    return feats, [r.answer_ids[0] for r in rows]
+
+
+def readout(net, train_ex, held_ex, steps: int = 300, seed: int = 0) -> float:
+    """Held-out accuracy of a linear classifier from the visual tokens under an answer word to
+    that word (softmax over the training answers' ids, features standardised with the training
+    statistics): whether the visual side has read the word, whatever the language model
+    learnt to do with it. Answers never seen in training count as errors."""
+    import torch
+
+    xtr, ytr = _visual_features(net, train_ex)
+    xte, yte = _visual_features(net, held_ex)
+    classes = sorted(set(ytr))
+    index = {c: i for i, c in enumerate(classes)}
+    mu, sd = xtr.mean(0), xtr.std(0).clamp_min(1e-6)
+    xtr, xte = (xtr - mu) / sd, (xte - mu) / sd
+    torch.manual_seed(seed)
+    head = torch.nn.Linear(xtr.shape[1], len(classes))
+    opt = torch.optim.Adam(head.parameters(), lr=1e-2)
+    target = torch.tensor([index[y] for y in ytr])
+    for _ in range(steps):
+        loss = torch.nn.functional.cross_entropy(head(xtr), target)
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+    with torch.no_grad():
+        pred = head(xte).argmax(-1).tolist()
+    return sum(index.get(y) == p for y, p in zip(yte, pred, strict=True)) / max(len(yte), 1)
+
+
 def _probes(args, held_docs, variants) -> list[dict]:
     """Linear-probe text segmentation of the encoders, per seed (first half of the held-out
     pages train the head, the second half test it)."""
@@ -214,9 +279,7 @@ def _probes(args, held_docs, variants) -> list[dict]:
         if path.is_file():
             out.append(json.loads(path.read_text()))
             continue
-        enc = sdir / "tokenocr.pt"
-        if not enc.is_file():
-            continue
+        enc = args.work / "tokenocr.pt"
         compare = {
             f"after TokenVL: {v}": load_encoder(sdir / v / "stage2.pt")
             for v in variants
@@ -230,6 +293,22 @@ def _probes(args, held_docs, variants) -> list[dict]:
         path.write_text(json.dumps(row))
         out.append(row)
     return out
+
+
+def readout_report(results: list[dict]) -> str:
+    lines = [
+        "visual read-out (%): a linear classifier from the visual tokens under an answer word "
+        "to the word, held-out pages; before = the same model before TokenVL training",
+        "",
+        "| variant | before | after |",
+        "|---|---|---|",
+    ]
+    for v in VARIANTS:
+        rs = [r for r in results if r["variant"] == v and "readout" in r]
+        if rs:
+            before = _mean_sd([r["readout_before"] for r in rs])
+            lines.append(f"| {v} | {before} | {_mean_sd([r['readout'] for r in rs])} |")
+    return "\n".join(lines)
 
 
 def probe_report(probes: list[dict]) -> str:
@@ -258,7 +337,8 @@ def main() -> None:
     ap.add_argument("--n-heldout", type=int, default=120)
     ap.add_argument("--hidden", type=int, default=128, help="language-model width")
     ap.add_argument("--lm-init-std", type=float, default=0.1)
-    ap.add_argument("--pretrain-steps", type=int, default=300)
+    ap.add_argument("--pretrain-steps", type=int, default=1500)
+    ap.add_argument("--plain-extra-steps", type=int, default=0)
     ap.add_argument("--align-steps", type=int, default=150)
     ap.add_argument("--sft-steps", type=int, default=250)
     ap.add_argument("--batch-size", type=int, default=16)
@@ -309,11 +389,11 @@ def main() -> None:
     for seed in [int(s) for s in args.seeds.split(",")]:
         sdir = args.work / f"seed{seed}"
         sdir.mkdir(exist_ok=True)
-        enc = sdir / "tokenocr.pt"
-        if any(v != "plain" for v in variants) and not (sdir / "tokenocr.done").exists():
-            secs = _pretrain(args, lm_dir, train_docs, enc, seed)
-            (sdir / "tokenocr.done").write_text(f"{secs:.1f}\n")
-            log.info("seed %d: TokenOCR pretraining %.0f s", seed, secs)
+        enc = args.work / "tokenocr.pt"
+        if not (args.work / "tokenocr.done").exists():
+            secs = _pretrain(args, lm_dir, train_docs, enc, 0)
+            (args.work / "tokenocr.done").write_text(f"{secs:.1f}\n")
+            log.info("TokenOCR pretraining %.0f s", secs)
         for v in variants:
             res = _run_variant(args, v, seed, lm_dir, enc, train_ex, held_ex, sdir / v)
             log.info(
@@ -326,7 +406,9 @@ def main() -> None:
             )
             results.append(res)
     probes = _probes(args, held_docs, variants)
-    table = report(results) + "\n\n" + report(results, "anls") + "\n\n" + probe_report(probes)
+    table = "\n\n".join(
+        [report(results), report(results, "anls"), readout_report(results), probe_report(probes)]
+    )
     (args.work / "report.md").write_text(table + "\n")
     (args.work / "results.json").write_text(
         json.dumps({"runs": results, "probes": probes}, indent=2)
