@@ -15,6 +15,10 @@ Per seed (the seed sets the encoder/abstractor/projector initialisation and the 
   encoder is an input, as a released checkpoint would be), then stage 1 with the
   alignment losses (weight 0.5, LM frozen), then stage 2 SFT;
 * ``tokenocr`` — the same encoder, stage 1 with the language-modelling loss alone, then SFT;
+* ``frozen+align`` — ``tokenocr+align`` with the encoder frozen in both stages (only the
+  abstractor, the projector and, in stage 2, the language model train): added after the
+  read-out showed that training the encoder through a random language model erased what it
+  could read;
 * ``plain`` — an encoder of the same size without token supervision: randomly initialised and
   trained only through the answers' language-modelling loss (``--plain-extra-steps`` more
   stage-1 steps; 0 by default: equal TokenVL compute, the encoder's pretraining is the others'
@@ -62,7 +66,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 log = logging.getLogger("tokenvl_cpu")
 
-VARIANTS = ("tokenocr+align", "tokenocr", "plain")
+VARIANTS = ("tokenocr+align", "tokenocr", "plain", "frozen+align")
 
 
 def _pretrain(args, lm_dir: Path, train_docs, out: Path, seed: int) -> float:
@@ -110,7 +114,8 @@ def _run_variant(args, variant, seed, lm_dir, enc_ckpt, train_ex, held_ex, work:
     if variant == "plain":
         steps1, weight = args.align_steps + args.plain_extra_steps, 0.0
     else:
-        steps1, weight = args.align_steps, 0.5 if variant == "tokenocr+align" else 0.0
+        steps1, weight = args.align_steps, 0.0 if variant == "tokenocr" else 0.5
+    common["freeze_encoder"] = variant == "frozen+align"
     r1 = train_stage(
         StageConfig(str(s1), "align", steps1, lr=args.lr, align_weight=weight, **common),
         model,
@@ -202,6 +207,8 @@ def report(results: list[dict], metric: str = "exact") -> str:
         ("tokenocr+align", "tokenocr"),
         ("tokenocr", "plain"),
         ("tokenocr+align", "plain"),
+        ("frozen+align", "tokenocr+align"),
+        ("frozen+align", "plain"),
     ):
         common = [s for s in seeds if (a, s) in by and (b, s) in by]
         diffs = [
