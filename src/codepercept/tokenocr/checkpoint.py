@@ -46,20 +46,31 @@ class LoadedModel:
     meta: dict
 
 
-def read_checkpoint(path: str | Path) -> dict:
-    """The raw checkpoint dict at ``path``, loaded with ``weights_only=True`` (tensors and plain
-    containers only: a hostile checkpoint cannot run code through pickle). A file that is not a
-    TokenOCR checkpoint raises :class:`~codepercept.errors.UsageError` naming it."""
+def load_plain(path: str | Path, what: str) -> dict:
+    """The dict at ``path``, loaded with ``weights_only=True`` (tensors and plain containers
+    only: a hostile checkpoint cannot run code through pickle). Anything else raises
+    :class:`~codepercept.errors.UsageError` saying ``path`` is not ``what``."""
     from codepercept.errors import UsageError
 
     try:
         ck = torch.load(path, map_location="cpu", weights_only=True)
     except Exception as exc:  # pickle, zip and torch errors all mean "not our checkpoint"
         raise UsageError(
-            f"{path} is not a TokenOCR checkpoint ({type(exc).__name__}; a checkpoint holds "
+            f"{path} is not {what} ({type(exc).__name__}; a checkpoint holds "
             "tensors and plain values only)"
         ) from None
-    if not isinstance(ck, dict) or not {"model_config", "model", "table"} <= set(ck):
+    if not isinstance(ck, dict):
+        raise UsageError(f"{path} is not {what} (it holds a {type(ck).__name__})")
+    return ck
+
+
+def read_checkpoint(path: str | Path) -> dict:
+    """The raw checkpoint dict at ``path`` (:func:`load_plain`). A file that is not a TokenOCR
+    checkpoint raises :class:`~codepercept.errors.UsageError` naming it."""
+    from codepercept.errors import UsageError
+
+    ck = load_plain(path, "a TokenOCR checkpoint")
+    if not {"model_config", "model", "table"} <= set(ck):
         raise UsageError(f"{path} is not a TokenOCR checkpoint (it lacks the model and table)")
     return ck
 
@@ -98,14 +109,8 @@ def load_encoder(path: str | Path, device: str | torch.device = "cpu") -> TokenO
     path = Path(path)
     if not path.is_file():
         raise UsageError(f"{path} does not exist or is not a file (an encoder checkpoint)")
-    try:
-        ck = torch.load(path, map_location="cpu", weights_only=True)  # no code from pickle
-    except Exception as exc:  # pickle, zip and torch errors all mean "not a checkpoint"
-        raise UsageError(
-            f"{path} is not an encoder checkpoint ({type(exc).__name__}; a checkpoint holds "
-            "tensors and plain values only)"
-        ) from None
-    keys = set(ck) if isinstance(ck, dict) else set()
+    ck = load_plain(path, "an encoder checkpoint")
+    keys = set(ck)
     if {"model_config", "model"} <= keys:  # TokenOCR (`codepercept tokenocr train`)
         try:
             model = TokenOCR(TokenOCRConfig(**ck["model_config"]))

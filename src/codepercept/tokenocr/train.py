@@ -112,15 +112,24 @@ class TrainResult:
     last: dict[str, float]
 
 
+def warmup_cosine(
+    step: int, warmup_steps: int, steps: int, min_lr_ratio: float, done: float = 0.0
+) -> float:
+    """The learning-rate factor at ``step``: linear warmup to 1, then cosine down to
+    ``min_lr_ratio`` at ``steps``, or earlier when ``done`` (a fraction of some other budget
+    already spent) runs ahead of the steps."""
+    if step < warmup_steps:
+        return (step + 1) / warmup_steps
+    t = max(min(1.0, (step - warmup_steps) / max(1, steps - warmup_steps)), min(1.0, done))
+    return min_lr_ratio + (1 - min_lr_ratio) * 0.5 * (1 + math.cos(math.pi * t))
+
+
 def _lr_factor(step: int, cfg: TrainConfig, elapsed: float = 0.0) -> float:
-    """Linear warmup to 1, then cosine down to ``min_lr_ratio`` at ``steps`` (or, with
-    ``time_schedule``, at ``time_limit_s`` seconds of training when that comes first)."""
-    if step < cfg.warmup_steps:
-        return (step + 1) / cfg.warmup_steps
-    t = min(1.0, (step - cfg.warmup_steps) / max(1, cfg.steps - cfg.warmup_steps))
-    if cfg.time_schedule and cfg.time_limit_s:
-        t = max(t, min(1.0, elapsed / cfg.time_limit_s))
-    return cfg.min_lr_ratio + (1 - cfg.min_lr_ratio) * 0.5 * (1 + math.cos(math.pi * t))
+    """:func:`warmup_cosine` over ``steps`` (or, with ``time_schedule``, over ``time_limit_s``
+    seconds of training when that comes first)."""
+    timed = cfg.time_schedule and cfg.time_limit_s
+    done = elapsed / cfg.time_limit_s if timed else 0.0
+    return warmup_cosine(step, cfg.warmup_steps, cfg.steps, cfg.min_lr_ratio, done)
 
 
 def _dist_env() -> tuple[int, int, int]:

@@ -163,7 +163,8 @@ class TokenVL(nn.Module):
         """``text_ids``/``text_mask`` ``(B, L)`` (right-padded) → (last hidden states of the
         whole sequence ``(B, T + L, H)``, visual tokens ``(B, T, H)``)."""
         vis = self.visual_tokens(images)
-        emb = torch.cat([vis.to(self.embed_text(text_ids).dtype), self.embed_text(text_ids)], 1)
+        text = self.embed_text(text_ids)
+        emb = torch.cat([vis.to(text.dtype), text], 1)
         ones = torch.ones(vis.shape[:2], dtype=text_mask.dtype, device=vis.device)
         mask = torch.cat([ones, text_mask], 1)
         return self.decode(emb, mask), vis

@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import csv
 import logging
-import math
 import random
 import time
 from collections.abc import Callable
@@ -42,8 +41,9 @@ import torch.nn.functional as F
 
 from codepercept._interrupt import Interrupted, StopFlag, graceful
 from codepercept.errors import UsageError
-from codepercept.tokenocr.checkpoint import save_checkpoint
+from codepercept.tokenocr.checkpoint import load_plain, save_checkpoint
 from codepercept.tokenocr.model import TokenOCR, TokenOCRConfig, get_config, normalize_images
+from codepercept.tokenocr.train import warmup_cosine
 from codepercept.tokenvl.data import Batch, Examples, collate
 from codepercept.tokenvl.lm import lm_from_config, load_lm
 from codepercept.tokenvl.model import TokenVL, TokenVLConfig
@@ -105,13 +105,7 @@ class StageResult:
 
 
 def _read(path: str | Path) -> dict:
-    try:
-        ck = torch.load(path, map_location="cpu", weights_only=True)
-    except Exception as exc:  # pickle, zip and torch errors all mean "not our checkpoint"
-        raise UsageError(f"{path} is not a checkpoint ({type(exc).__name__})") from None
-    if not isinstance(ck, dict):
-        raise UsageError(f"{path} is not a checkpoint")
-    return ck
+    return load_plain(path, "a checkpoint")
 
 
 def build_model(
@@ -209,13 +203,6 @@ def stage_losses(model: TokenVL, batch: Batch, align_weight: float) -> dict[str,
 
 
 # ---------------------------------------------------------------------------------- loop
-
-
-def _lr_factor(step: int, cfg: StageConfig) -> float:
-    if step < cfg.warmup_steps:
-        return (step + 1) / cfg.warmup_steps
-    t = min(1.0, (step - cfg.warmup_steps) / max(1, cfg.steps - cfg.warmup_steps))
-    return cfg.min_lr_ratio + (1 - cfg.min_lr_ratio) * 0.5 * (1 + math.cos(math.pi * t))
 
 
 def _batch_indices(n: int, cfg: StageConfig, step: int) -> list[int]:
@@ -327,7 +314,9 @@ def _train(
         lr=cfg.lr,
         betas=(0.9, 0.95),
     )
-    sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: _lr_factor(s, cfg))
+    sched = torch.optim.lr_scheduler.LambdaLR(
+        opt, lambda s: warmup_cosine(s, cfg.warmup_steps, cfg.steps, cfg.min_lr_ratio)
+    )
     step, seconds = 0, 0.0
     if resume is not None:
         opt.load_state_dict(resume["opt"])
