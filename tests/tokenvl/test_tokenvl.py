@@ -354,6 +354,8 @@ def test_cli_train_eval_ask_end_to_end(tmp_path, lm_dir, docs, capsys):
     assert sorted(r["index"] for r in again) == [0, 1]
     summary = json.loads((out / "summary.json").read_text())
     assert summary["scores"]["all"]["n"] == 2
+    docvqa = summary["benchmarks"]["docvqa"]  # the benchmark's own summary reads the records
+    assert docvqa["n"] == 2 and docvqa["status"] == {"ok": 1, "image_missing": 1}
     # other settings on the same --out are refused
     rc, out_, err = run([*args[:-2], "--out", str(out), "--limit", "1"])
     assert rc == 2 and "other settings" in err

@@ -266,6 +266,7 @@ def eval_cmd(
     from codepercept._fs import atomic_write
     from codepercept.tokenvl.evaluate import iter_answers, score_records
     from codepercept.tokenvl.train import load_tokenvl
+    from codepercept.tokenvl.vqa import summarise
 
     model, meta = load_tokenvl(ckpt)
     ex = _examples(
@@ -322,6 +323,7 @@ def eval_cmd(
         "stage": meta.get("stage"),
         "step": meta.get("step"),
         "scores": score_records(records),
+        "benchmarks": summarise(records),  # per benchmark and category; OCRBench out of 1000
     }
     atomic_write(out / "summary.json", json.dumps(summary, indent=2))
     console.print(f"{'group':<28} {'n':>5} {'score':>7} {'exact':>7} {'anls':>7}")

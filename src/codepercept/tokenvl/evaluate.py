@@ -37,23 +37,34 @@ def answer_examples(
 
 
 def _record(r, pred: str | None) -> dict:
-    from codepercept.tokenvl.vqa import anls, exact_match, score_item
+    """A public-format item's record is :func:`codepercept.tokenvl.vqa.make_record`'s (its
+    benchmark's score, category, dataset), so :func:`~codepercept.tokenvl.vqa.summarise` reads
+    it; a generated question's is the same shape, scored by exact match."""
+    from codepercept.tokenvl.vqa import anls, exact_match, make_record
 
     ok = pred is not None and r.status == "ok"
-    return {
-        "id": r.sample_id,
-        "question": r.question,
-        "answers": r.answers,
-        "prediction": pred,
-        "kind": r.kind,
-        "benchmark": r.benchmark,
-        "status": r.status,
-        "score": (score_item(r.item, pred) if r.item is not None else exact_match(pred, r.answers))
-        if ok
-        else 0.0,
-        "exact": float(exact_match(pred, r.answers)) if ok else 0.0,
-        "anls": float(anls(pred, r.answers)) if ok else 0.0,
-    }
+    if r.item is not None:
+        rec = make_record(r.item, pred, status=r.status)
+    else:
+        rec = {
+            "benchmark": r.benchmark,
+            "id": r.sample_id,
+            "category": r.kind,
+            "categories": [r.kind],
+            "dataset": "",
+            "status": r.status,
+            "score": exact_match(pred, r.answers) if ok else 0.0,
+        }
+    rec.update(
+        id=r.sample_id,
+        question=r.question,
+        answers=r.answers,
+        prediction=pred,
+        kind=r.kind,
+        exact=float(exact_match(pred, r.answers)) if ok else 0.0,
+        anls=float(anls(pred, r.answers)) if ok else 0.0,
+    )
+    return rec
 
 
 @torch.no_grad()
